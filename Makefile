@@ -1,0 +1,50 @@
+# toolproof — the usual targets. `make run` and `make test` set up everything they need.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT := build
+
+.PHONY: install run test test-fast lint format typecheck check bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PY) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv is missing; installing it from Debian"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PY) -m venv $(VENV); }
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+## Verify the bundled ToolACE sample end to end (rules layer), print the summary, write the report.
+run: install
+	@mkdir -p $(OUT)
+	$(BIN)/toolproof verify examples/toolace_sharegpt_100.json --layers rules \
+	  --out $(OUT)/results.jsonl --report $(OUT)/report.html --junit $(OUT)/junit.xml
+
+## Set up and run every test.
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow and not docker"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(OUT) .mypy_cache .ruff_cache .pytest_cache

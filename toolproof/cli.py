@@ -1,0 +1,24 @@
+"""The ``toolproof`` command line (typer + rich).
+
+Each command group lives in its own module under ``toolproof._cli`` and is mounted here.
+Exit codes (DESIGN.md): 0 pass, 1 gate failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from toolproof._cli.verify import verify
+
+app = typer.Typer(
+    name="toolproof",
+    help="Verify function-calling datasets: rules, executed mocks in sandboxes, a judge.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(name="verify")(verify)
+
+
+def main() -> None:
+    app()

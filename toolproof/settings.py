@@ -1,0 +1,44 @@
+"""The one ``Settings`` of toolproof, read from ``TOOLPROOF_*`` environment variables.
+
+The CLI and the service read the same settings through :func:`get_settings`, which is
+cached; tests call ``get_settings.cache_clear()`` after changing the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Application settings; every field is ``TOOLPROOF_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="TOOLPROOF_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".toolproof",
+        description="state directory: bundle cache, uploads, the SQLite store",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the job store; default: SQLite file in home",
+    )
+    sandbox: str = Field(default="process", description="default sandbox backend")
+    judge: str = Field(default="offline", description="'offline' or an OpenAI-compatible URL")
+    judge_model: str = Field(default="gpt-4o-mini", description="model name for the LLM judge")
+    judge_api_key: str | None = Field(default=None, description="API key for the LLM judge")
+    require_docker: bool = Field(
+        default=False, description="tests fail instead of skipping when Docker is missing"
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'toolproof.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
