@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from toolproof import __version__
 from toolproof._cli.verify import verify
 
 app = typer.Typer(
@@ -17,7 +18,20 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="print the version and exit"),
+) -> None:
+    """toolproof: make function-calling data trustworthy."""
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
 app.command(name="verify")(verify)
+# Command groups: one line each, `app.add_typer(<module>.app, name="<group>")`.
 
 
 def main() -> None:
