@@ -1,0 +1,130 @@
+"""Report writers: JSONL lines, JUnit XML and the HTML report, written in a stream."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import orjson
+import pytest
+
+from synth import ToolSpec
+from synth.errors import ConfigError
+from verifier import Finding, Sample, SampleResult, ToolCall, Turn
+from verifier._reports import open_report
+from verifier._summary import Summary
+
+
+def _pair(index: int, *, failing: bool) -> tuple[Sample, SampleResult]:
+    tool = ToolSpec(name="get_weather", description="Weather for a city.")
+    sample = Sample(
+        index=index,
+        id=f"s{index}",
+        format="openai",
+        tools=[tool],
+        turns=[
+            Turn(role="user", content="Weather in <Paris>?"),
+            Turn(role="assistant", calls=[ToolCall("get_weather", {"city": "Paris"})]),
+            Turn(role="tool", content='{"t": 21}', name="get_weather"),
+        ],
+    )
+    findings = (
+        [
+            Finding.of(
+                "call.unknown_param", "`town` is not a parameter", turn=1, call=0, path="/town"
+            )
+        ]
+        if failing
+        else []
+    )
+    result = SampleResult(
+        id=sample.id,
+        index=index,
+        verdict="fail" if failing else "pass",
+        score=0.5 if failing else 1.0,
+        findings=findings,
+        provenance={"format": "openai"},
+    )
+    return sample, result
+
+
+def _write(kind: str, path: Path, pairs: list[tuple[Sample, SampleResult]]) -> Summary:
+    summary = Summary(format="openai")
+    writer = open_report(kind, path)
+    for sample, result in pairs:
+        summary.add(result)
+        writer.add(sample, result)
+    writer.close(summary)
+    return summary
+
+
+def test_jsonl_has_one_line_per_result_in_order(tmp_path: Path) -> None:
+    pairs = [_pair(i, failing=i % 2 == 1) for i in range(5)]
+    _write("jsonl", tmp_path / "r.jsonl", pairs)
+    lines = [orjson.loads(x) for x in (tmp_path / "r.jsonl").read_bytes().splitlines()]
+    assert [x["index"] for x in lines] == [0, 1, 2, 3, 4]
+    assert list(lines[1]) == ["id", "index", "verdict", "score", "findings", "provenance"]
+    assert lines[1]["findings"][0] == {
+        "code": "call.unknown_param",
+        "layer": "rules",
+        "severity": "error",
+        "turn": 1,
+        "call": 0,
+        "path": "/town",
+        "message": "`town` is not a parameter",
+    }
+
+
+def test_junit_counts_and_failures(tmp_path: Path) -> None:
+    pairs = [_pair(i, failing=i == 2) for i in range(3)]
+    _write("junit", tmp_path / "j.xml", pairs)
+    root = ET.parse(tmp_path / "j.xml").getroot()
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert suite.get("tests") == "3" and suite.get("failures") == "1"
+    failures = root.findall(".//failure")
+    assert len(failures) == 1
+    assert failures[0].get("type") == "call.unknown_param"
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_html_is_self_contained_and_escapes(tmp_path: Path) -> None:
+    pairs = [_pair(i, failing=i == 1) for i in range(3)]
+    _write("html", tmp_path / "r.html", pairs)
+    html = (tmp_path / "r.html").read_text()
+    assert html.startswith("<!doctype html>")
+    assert "call.unknown_param" in html and 'class="turn hit"' in html
+    assert "&lt;Paris&gt;" in html and "<Paris>" not in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert 'id="s1"' in html and 'id="s0"' not in html  # only failing samples in detail
+
+
+def test_html_caps_details(tmp_path: Path) -> None:
+    from verifier._reports._html import HtmlReport
+
+    writer = HtmlReport(tmp_path / "r.html", max_samples=2)
+    summary = Summary()
+    for i in range(5):
+        sample, result = _pair(i, failing=True)
+        summary.add(result)
+        writer.add(sample, result)
+    writer.close(summary)
+    html = (tmp_path / "r.html").read_text()
+    assert html.count('class="sample"') == 2
+    assert "3 more failing samples" in html
+
+
+def test_unknown_report_format_lists_known(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="html, jsonl, junit"):
+        open_report("pdf", tmp_path / "x")
+
+
+def test_summary_counts() -> None:
+    summary = Summary()
+    for i in range(4):
+        summary.add(_pair(i, failing=i < 3)[1])
+    assert (summary.total, summary.passed, summary.failed) == (4, 1, 3)
+    assert summary.pass_rate == 0.25
+    assert summary.to_dict()["findings_by_code"] == {"call.unknown_param": 3}
+    assert summary.examples["call.unknown_param"].index == 0
+    assert Summary().pass_rate == 1.0

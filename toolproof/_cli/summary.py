@@ -1,0 +1,40 @@
+"""The rich summary printed after a verification run."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from verifier import CODES
+from verifier._summary import Summary
+
+
+def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
+    rate = summary.total / elapsed_s if elapsed_s > 0 else 0.0
+    colour = "green" if summary.failed == 0 else "yellow" if summary.pass_rate >= 0.5 else "red"
+    console.print(
+        f"[bold]{summary.total}[/] samples ({summary.format}) · "
+        f"[green]{summary.passed} passed[/] · [red]{summary.failed} failed[/] · "
+        f"pass rate [{colour}]{summary.pass_rate:.1%}[/] · {elapsed_s:.2f}s "
+        f"({rate:,.0f} samples/s)"
+    )
+    if not summary.by_code:
+        return
+    table = Table(title="findings by code", title_justify="left", expand=False)
+    table.add_column("code", style="bold")
+    table.add_column("sev")
+    table.add_column("findings", justify="right")
+    table.add_column("samples", justify="right")
+    table.add_column("example", overflow="fold", max_width=70)
+    for code, n in summary.codes_by_frequency():
+        ex = summary.examples.get(code)
+        info = CODES.get(code)
+        example = f"#{ex.index} {ex.message}" if ex else ""
+        table.add_row(
+            code,
+            info.severity if info else "",
+            str(n),
+            str(summary.samples_by_code[code]),
+            example,
+        )
+    console.print(table)

@@ -1,0 +1,82 @@
+"""Running statistics over a stream of results: pass rate, counts per code, examples.
+
+The summary is what the CLI prints, what the reports open with and what the gate reads;
+it is built incrementally so verifying a dataset of any size keeps memory flat (one
+example per code, counters only).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier._model import Finding, SampleResult
+
+
+@dataclass(slots=True)
+class CodeExample:
+    sample_id: str
+    index: int
+    message: str
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts over every result seen so far."""
+
+    total: int = 0
+    passed: int = 0
+    by_code: Counter[str] = field(default_factory=Counter)
+    samples_by_code: Counter[str] = field(default_factory=Counter)
+    by_layer: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, CodeExample] = field(default_factory=dict)
+    format: str | None = None
+
+    def add(self, result: SampleResult) -> None:
+        self.total += 1
+        if result.verdict == "pass":
+            self.passed += 1
+        seen: set[str] = set()
+        for f in result.findings:
+            self._count(f, result, seen)
+
+    def _count(self, f: Finding, result: SampleResult, seen: set[str]) -> None:
+        self.by_code[f.code] += 1
+        self.by_layer[f.layer] += 1
+        self.by_severity[f.severity] += 1
+        if f.code not in seen:
+            seen.add(f.code)
+            self.samples_by_code[f.code] += 1
+        if f.code not in self.examples:
+            self.examples[f.code] = CodeExample(result.id, result.index, f.message)
+
+    @property
+    def failed(self) -> int:
+        return self.total - self.passed
+
+    @property
+    def pass_rate(self) -> float:
+        """Share of samples that passed; 1.0 for an empty dataset (nothing failed)."""
+        return self.passed / self.total if self.total else 1.0
+
+    def codes_by_frequency(self) -> list[tuple[str, int]]:
+        return sorted(self.by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "total": self.total,
+            "passed": self.passed,
+            "failed": self.failed,
+            "pass_rate": round(self.pass_rate, 6),
+            "findings_by_code": dict(self.codes_by_frequency()),
+            "samples_by_code": dict(self.samples_by_code),
+            "findings_by_layer": dict(self.by_layer),
+            "findings_by_severity": dict(self.by_severity),
+            "examples": {
+                code: {"id": ex.sample_id, "index": ex.index, "message": ex.message}
+                for code, ex in sorted(self.examples.items())
+            },
+        }
