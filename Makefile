@@ -44,7 +44,7 @@ typecheck: install
 check: lint typecheck test
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(OUT) .mypy_cache .ruff_cache .pytest_cache
