@@ -1,0 +1,178 @@
+"""Per-tool work done once per ``ToolSpec.spec_hash``: schema checks and compiled validators.
+
+A dataset repeats the same few hundred tools across many thousand samples, so everything
+that depends only on the spec lives here behind a bounded LRU keyed by the spec hash.
+
+Two validators per tool, chosen by measurement (bench/bench_rules.py): a compiled
+``jsonschema_rs`` validator answers "valid?" in a few microseconds, and only for a call
+that fails does a cached ``jsonschema.Draft202012Validator`` walk ``iter_errors`` to say
+what is wrong. Both run on the same *strict* copy of the schema, with the same format
+checkers, so they agree; should the fast one ever reject what the slow one accepts, the
+slow one wins (no finding).
+
+The strict copy (see ``strict_schema``):
+- closes every plain object schema that has ``properties`` but says nothing about extra
+  ones (``additionalProperties: false``): the rule reports parameters the schema does not
+  define, although JSON Schema's default would allow them. An explicit
+  ``additionalProperties`` / ``patternProperties`` / ``unevaluatedProperties`` is kept, and
+  schemas that combine subschemas (``allOf``, ``$ref`` …) are left open, since closing
+  them would reject properties declared in a branch;
+- carries the format hints of ``ToolSpec.hints`` as ``format`` values.
+
+Integers: a float with an integral value (``3.0``) *is* an integer, as JSON Schema says
+and both validators implement; booleans are never numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+from jsonschema.exceptions import SchemaError
+
+from synth import ToolSpec
+from verifier._model import Finding
+from verifier._rules._formats import HINT_FORMATS, HINT_PREFIX, format_checkers
+from verifier._rules._spec_checks import unclear_findings
+
+_COMBINATORS = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef")
+_OPEN_KEYS = ("additionalProperties", "patternProperties", "unevaluatedProperties")
+
+_FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
+for _name, _check in format_checkers().items():
+    _FORMAT_CHECKER.checks(_name)(_check)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTool:
+    """What the rule layer needs about one tool; ``validate`` is None for an invalid schema."""
+
+    name: str
+    spec_findings: tuple[Finding, ...]
+    is_valid: Any  # Callable[[Any], bool] | None; Any keeps the Rust binding untyped
+    slow: jsonschema.Draft202012Validator | None
+
+
+def _pointer_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    node: Any = schema
+    for raw in pointer.split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return None
+    return node if isinstance(node, dict) else None
+
+
+def _close(node: Any) -> None:
+    if not isinstance(node, dict):
+        return
+    props = node.get("properties")
+    if isinstance(props, dict):
+        if not any(k in node for k in _OPEN_KEYS + _COMBINATORS):
+            node["additionalProperties"] = False
+        for sub in props.values():
+            _close(sub)
+    items = node.get("items")
+    if isinstance(items, dict):
+        _close(items)
+
+
+def strict_schema(spec: ToolSpec) -> dict[str, Any]:
+    """The schema the rule layer validates calls against (see the module docstring)."""
+    schema = copy.deepcopy(spec.parameters)
+    for pointer, fmt in spec.hints.items():
+        node = _pointer_node(schema, pointer)
+        if node is not None and fmt in HINT_FORMATS and "format" not in node:
+            node["format"] = HINT_PREFIX + fmt
+    _close(schema)
+    return schema
+
+
+def _schema_problem(spec: ToolSpec) -> str | None:
+    params = spec.parameters
+    if params.get("type") != "object":
+        return (
+            f"the parameters of `{spec.name}` must be a JSON Schema of type object; "
+            f"got type {params.get('type')!r}"
+        )
+    try:
+        jsonschema.Draft202012Validator.check_schema(params)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+        return (
+            f"the parameters of `{spec.name}` are not a valid JSON Schema at {where}: {exc.message}"
+        )
+    return None
+
+
+def compile_tool(spec: ToolSpec) -> CompiledTool:
+    """Check and compile one tool (uncached; use ``compiled``)."""
+    problem = _schema_problem(spec)
+    if problem is not None:
+        findings = (Finding.of("spec.invalid_schema", problem), *unclear_findings(spec))
+        return CompiledTool(spec.name, findings, None, None)
+    schema = strict_schema(spec)
+    slow = jsonschema.Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+    try:
+        fast = jsonschema_rs.Draft202012Validator(
+            schema, validate_formats=True, formats=format_checkers()
+        ).is_valid
+    except (ValueError, jsonschema_rs.ValidationError):
+        # A schema the Rust engine cannot compile (e.g. a regex dialect it lacks):
+        # the reference validator alone still gives the right answer, only slower.
+        fast = slow.is_valid
+    return CompiledTool(spec.name, tuple(unclear_findings(spec)), fast, slow)
+
+
+class _LRU:
+    """A bounded, thread-safe map spec hash → CompiledTool."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, CompiledTool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, spec: ToolSpec) -> CompiledTool:
+        key = spec.spec_hash
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+        tool = compile_tool(spec)
+        with self._lock:
+            self._data[key] = tool
+            if len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return tool
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+CACHE_SIZE = 4096
+"""Compiled tools kept; a dataset with more distinct tools recompiles the least recent."""
+
+_CACHE = _LRU(CACHE_SIZE)
+
+
+def compiled(spec: ToolSpec) -> CompiledTool:
+    """The compiled tool for ``spec``, from the cache when its spec hash was seen."""
+    return _CACHE.get(spec)
+
+
+def clear_cache() -> None:
+    """Forget compiled tools (tests and long-lived services changing many specs)."""
+    _CACHE.clear()

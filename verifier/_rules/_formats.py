@@ -1,0 +1,172 @@
+"""Format checkers shared by the fast validator, the error classifier and description hints.
+
+JSON Schema treats ``format`` as an annotation; the rule layer asserts it, but only for the
+vocabulary below, with checkers written to be *lenient where real data is lenient*
+(``datetime.fromisoformat`` accepts ``2024-05-01 10:00`` without an offset, a language tag
+may carry a region, codes are matched case-insensitively) so clean data does not light up.
+Every checker returns True for non-strings: ``format`` constrains strings only, and a
+wrong type is reported once, as ``call.type_mismatch``.
+
+Formats the importer found in a parameter's *description* (``ToolSpec.hints``) are injected
+into the compiled schema under ``HINT_PREFIX + name`` so a finding can say where the rule
+came from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import re
+import uuid
+from collections.abc import Callable
+from functools import cache
+from urllib.parse import urlsplit
+
+import pycountry
+
+HINT_PREFIX = "toolproof-hint:"
+"""Prefix of a ``format`` value the compiler injected from ``ToolSpec.hints``."""
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+_LANG_TAG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
+#: ISO 3166 "exceptionally reserved" codes that real APIs use as countries.
+_RESERVED_ALPHA2 = frozenset({"UK", "EU", "AC", "CP", "DG", "EA", "IC", "TA", "UN"})
+
+
+def _date(v: str) -> bool:
+    try:
+        datetime.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _date_time(v: str) -> bool:
+    # A bare date is not a date-time; fromisoformat would accept it.
+    if len(v) <= 10:
+        return False
+    try:
+        datetime.datetime.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _time(v: str) -> bool:
+    try:
+        datetime.time.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _email(v: str) -> bool:
+    return _EMAIL.fullmatch(v) is not None
+
+
+def _uri(v: str) -> bool:
+    if not v or any(c.isspace() for c in v):
+        return False
+    try:
+        parts = urlsplit(v)
+    except ValueError:
+        return False
+    return bool(parts.scheme and _URI_SCHEME.fullmatch(parts.scheme)) and bool(
+        parts.netloc or parts.path
+    )
+
+
+def _uuid(v: str) -> bool:
+    try:
+        uuid.UUID(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _ipv4(v: str) -> bool:
+    try:
+        ipaddress.IPv4Address(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _ipv6(v: str) -> bool:
+    try:
+        ipaddress.IPv6Address(v)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | _RESERVED_ALPHA2
+
+
+@cache
+def _languages() -> frozenset[str]:
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+def _iso4217(v: str) -> bool:
+    return v.upper() in _currencies()
+
+
+def _iso3166(v: str) -> bool:
+    return v.upper() in _countries()
+
+
+def _iso639(v: str) -> bool:
+    m = _LANG_TAG.fullmatch(v)
+    return m is not None and m.group(1).lower() in _languages()
+
+
+_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "date": (_date, "a date in YYYY-MM-DD form"),
+    "date-time": (_date_time, "a date and time in ISO 8601 form (YYYY-MM-DDTHH:MM:SS)"),
+    "time": (_time, "a time in HH:MM[:SS] form"),
+    "email": (_email, "an email address"),
+    "uri": (_uri, "an absolute URI with a scheme (e.g. https://…)"),
+    "uuid": (_uuid, "a UUID"),
+    "ipv4": (_ipv4, "an IPv4 address"),
+    "ipv6": (_ipv6, "an IPv6 address"),
+    "iso4217": (_iso4217, "an ISO 4217 currency code such as USD"),
+    "iso3166-alpha2": (_iso3166, "an ISO 3166 two-letter country code such as US"),
+    "iso639-1": (_iso639, "an ISO 639-1 language code such as en or en-US"),
+}
+
+SCHEMA_FORMATS = ("date", "date-time", "time", "email", "uri", "uuid", "ipv4", "ipv6")
+"""``format`` values of a schema that the rule layer asserts; others stay annotations."""
+
+HINT_FORMATS = tuple(_CHECKS)
+"""Format names an importer may put in ``ToolSpec.hints``."""
+
+
+def _string_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
+    def wrapped(value: object) -> bool:
+        return not isinstance(value, str) or check(value)
+
+    return wrapped
+
+
+def format_checkers() -> dict[str, Callable[[object], bool]]:
+    """Format name (as it appears in a compiled schema) → checker of any JSON value."""
+    out = {name: _string_only(_CHECKS[name][0]) for name in SCHEMA_FORMATS}
+    out.update({HINT_PREFIX + name: _string_only(c) for name, (c, _) in _CHECKS.items()})
+    return out
+
+
+def describe_format(name: str) -> tuple[str, bool]:
+    """A compiled format name → (what a valid value is, in words; whether it came from a hint)."""
+    hinted = name.startswith(HINT_PREFIX)
+    base = name.removeprefix(HINT_PREFIX)
+    entry = _CHECKS.get(base)
+    return (entry[1] if entry else f"in {base!r} format"), hinted
