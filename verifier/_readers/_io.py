@@ -1,0 +1,201 @@
+"""Stream the records of a dataset file: JSON array, JSONL, or gzip of either.
+
+A dataset may be far larger than memory, so nothing here reads a whole file: JSONL is read
+line by line and decoded with ``orjson``; a JSON array (or a stream of pretty-printed JSON
+values, as ``jq`` writes them) is decoded element by element with ``ijson``'s C backend.
+A record that cannot be decoded is yielded as a :class:`RawRecord` carrying the reason, so
+that it still becomes a sample (with a ``sample.unreadable`` finding) and the rest of the
+file is still read. Only a file that cannot be opened, or is not JSON at all, raises
+:class:`synth.errors.DatasetError`.
+
+Limits: a JSONL line longer than :data:`MAX_LINE_BYTES` is skipped (without being held)
+as unreadable. After a syntax error inside a JSON array the position of the next element
+cannot be known, so the rest of the array becomes one unreadable record; JSONL has no
+such problem (the next line is the next record).
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from io import BufferedIOBase
+from pathlib import Path
+from typing import Any, Literal
+
+import ijson  # type: ignore[import-untyped]
+import orjson
+
+from synth.errors import DatasetError
+
+#: A JSONL line (one record) longer than this is not decoded: 256 MiB.
+MAX_LINE_BYTES = 256 * 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n"
+#: Errors a damaged gzip stream raises part-way through (a truncated upload, bit rot).
+_STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
+
+Layout = Literal["array", "jsonl", "values"]
+
+
+@dataclass(slots=True, frozen=True)
+class RawRecord:
+    """One record of a file: its 0-based ``index`` and either ``value`` or ``error``.
+
+    ``error`` is None when the record was decoded; else it says why not (and ``value`` is
+    None), e.g. ``"line 7: invalid JSON: unexpected end of data at byte 12"``.
+    """
+
+    index: int
+    value: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def iter_records(path: str | Path) -> Generator[RawRecord, None, None]:
+    """Yield every record of ``path`` in order; record-level problems never stop the stream.
+
+    Raises ``DatasetError`` if the file cannot be opened, or if its first non-space byte
+    shows it is neither a JSON array (``[``) nor JSON objects (``{``, JSONL or a stream of
+    pretty-printed values).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as probe:
+            gzipped = probe.read(2) == _GZIP_MAGIC
+    except OSError as exc:
+        raise DatasetError(f"cannot open dataset {str(path)!r}: {exc.strerror or exc}") from exc
+    stream: BufferedIOBase = gzip.GzipFile(path, "rb") if gzipped else path.open("rb")
+    with stream:
+        yield from _iter_stream(stream, str(path))
+
+
+def _iter_stream(stream: BufferedIOBase, name: str) -> Iterator[RawRecord]:
+    try:
+        layout = _sniff(stream, name)
+    except _STREAM_ERRORS as exc:
+        raise DatasetError(f"cannot read dataset {name!r}: {exc}") from exc
+    if layout is None:
+        return
+    if layout == "jsonl":
+        yield from _iter_jsonl(stream)
+    else:
+        yield from _iter_json(stream, layout)
+
+
+def _sniff(stream: BufferedIOBase, name: str) -> Layout | None:
+    """Tell the layout from the first non-space byte (and, for ``{``, the first line).
+
+    Leaves ``stream`` at the first byte after a UTF-8 byte-order mark, if any. None for a
+    file with no content.
+    """
+    start = 3 if stream.read(3) == _BOM else 0
+    stream.seek(start)
+    first = b""
+    while not first:
+        chunk = stream.read(64 * 1024)
+        if not chunk:
+            return None
+        first = chunk.lstrip(_WHITESPACE)[:1]
+    stream.seek(start)
+    layout = _layout_of(first, stream, name)
+    stream.seek(start)
+    return layout
+
+
+def _layout_of(first: bytes, stream: BufferedIOBase, name: str) -> Layout:
+    if first == b"[":
+        return "array"
+    if first != b"{":
+        raise DatasetError(
+            f"dataset {name!r} is neither a JSON array nor JSON Lines: it starts with "
+            f"{first!r}, not '[' or '{{'"
+        )
+    first_line = b""
+    while not first_line.strip(_WHITESPACE):
+        first_line = stream.readline(MAX_LINE_BYTES)
+    try:
+        orjson.loads(first_line)
+    except orjson.JSONDecodeError as exc:
+        if exc.pos >= len(first_line.rstrip(_WHITESPACE)):
+            # The first object does not end on its line: pretty-printed JSON values.
+            return "values"
+    return "jsonl"
+
+
+def _iter_jsonl(stream: BufferedIOBase) -> Iterator[RawRecord]:
+    index = 0
+    lineno = 0
+    while True:
+        try:
+            line = stream.readline(MAX_LINE_BYTES)
+        except _STREAM_ERRORS as exc:
+            yield RawRecord(index, error=f"line {lineno + 1}: the file is damaged: {exc}")
+            return
+        if not line:
+            return
+        lineno += 1
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            skipped = _skip_rest_of_line(stream)
+            yield RawRecord(
+                index,
+                error=f"line {lineno}: longer than {MAX_LINE_BYTES} bytes "
+                f"({MAX_LINE_BYTES + skipped} bytes or more); not decoded",
+            )
+            index += 1
+            continue
+        if not line.strip(_WHITESPACE):
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield RawRecord(index, error=f"line {lineno}: invalid JSON: {_reason(exc)}")
+        else:
+            yield RawRecord(index, value)
+        index += 1
+
+
+def _skip_rest_of_line(stream: BufferedIOBase) -> int:
+    skipped = 0
+    while True:
+        chunk = stream.readline(1024 * 1024)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
+
+
+def _reason(exc: orjson.JSONDecodeError) -> str:
+    return f"{exc.msg} at byte {exc.pos}"
+
+
+def _iter_json(stream: BufferedIOBase, layout: Layout) -> Iterator[RawRecord]:
+    if layout == "array":
+        items = ijson.items(stream, "item", use_float=True)
+        what = "array element"
+    else:
+        items = ijson.items(stream, "", use_float=True, multiple_values=True)
+        what = "JSON value"
+    index = 0
+    try:
+        for value in items:
+            yield RawRecord(index, value)
+            index += 1
+    except ijson.JSONError as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        yield RawRecord(
+            index,
+            error=f"{what} {index} and everything after it cannot be read: {detail}",
+        )
+    except _STREAM_ERRORS as exc:
+        yield RawRecord(index, error=f"{what} {index}: the file is damaged: {exc}")
+    except UnicodeDecodeError as exc:
+        yield RawRecord(
+            index,
+            error=f"{what} {index} and everything after it cannot be read: invalid UTF-8 "
+            f"({exc.reason})",
+        )
