@@ -1,0 +1,46 @@
+"""Code bundles: what a session loads once and then calls many times."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Python modules by name (sources), and the ``main`` module entries are looked up in.
+
+    An entry is ``"name"`` (a function of ``main``) or ``"module:name"``. Modules import one
+    another by name; under RestrictedPython the only other imports are the runner's
+    allow-list. Module-level variables are the session's state: they survive calls and
+    are rebuilt by ``Session.reset()``.
+    """
+
+    modules: Mapping[str, str]
+    main: str = ""
+    sha256: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.modules:
+            raise ValueError("a bundle needs at least one module")
+        for name, source in self.modules.items():
+            if not (isinstance(name, str) and name.isidentifier()):
+                raise ValueError(f"bundle module name {name!r} is not an identifier")
+            if not isinstance(source, str):
+                raise ValueError(f"bundle module {name!r} source is not text")
+        main = self.main or next(iter(self.modules))
+        if main not in self.modules:
+            raise ValueError(f"main module {main!r} is not in the bundle ({sorted(self.modules)})")
+        object.__setattr__(self, "main", main)
+        object.__setattr__(self, "modules", MappingProxyType(dict(self.modules)))
+        digest = hashlib.sha256(main.encode())
+        for name in sorted(self.modules):
+            digest.update(b"\0" + name.encode() + b"\0" + self.modules[name].encode())
+        object.__setattr__(self, "sha256", digest.hexdigest())
+
+    @classmethod
+    def from_source(cls, source: str, name: str = "main") -> Bundle:
+        """A one-module bundle, as ``toolproof sandbox run --code FILE.py`` builds it."""
+        return cls({name: source}, name)

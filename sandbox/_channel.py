@@ -1,0 +1,73 @@
+"""Host side of the runner's wire format: length-prefixed JSON frames on a stream socket."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from typing import Any
+
+from sandbox._runner import HEADER
+
+
+class ChannelClosed(Exception):
+    """The worker closed the connection, or sent something that is not a frame."""
+
+
+class ChannelTimeout(Exception):
+    """No complete frame arrived before the deadline."""
+
+
+class Channel:
+    """One connected socket to one runner. Not thread-safe: a session owns it."""
+
+    def __init__(self, sock: socket.socket, max_frame: int) -> None:
+        self.sock, self.max_frame = sock, max_frame
+        self.buf = bytearray()
+        sock.settimeout(None)
+
+    def send(self, obj: dict[str, Any]) -> None:
+        body = json.dumps(obj, separators=(",", ":")).encode()
+        try:
+            self.sock.sendall(HEADER.pack(len(body)) + body)
+        except OSError as exc:
+            raise ChannelClosed(f"send failed: {exc}") from None
+
+    def recv(self, deadline: float | None) -> dict[str, Any]:
+        """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value)."""
+        buf = self.buf
+        while True:
+            if len(buf) >= 4:
+                (size,) = HEADER.unpack_from(buf)
+                if size > self.max_frame:
+                    raise ChannelClosed(f"frame of {size} bytes exceeds {self.max_frame}")
+                if len(buf) >= 4 + size:
+                    body = bytes(buf[4 : 4 + size])
+                    del buf[: 4 + size]
+                    try:
+                        obj = json.loads(body.decode())
+                    except ValueError:  # UnicodeDecodeError included
+                        raise ChannelClosed("the worker sent a frame that is not JSON") from None
+                    if not isinstance(obj, dict):
+                        raise ChannelClosed("the worker sent a frame that is not an object")
+                    return obj
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ChannelTimeout()
+                self.sock.settimeout(remaining)
+            try:
+                chunk = self.sock.recv(65536)
+            except TimeoutError:
+                raise ChannelTimeout() from None
+            except OSError as exc:
+                raise ChannelClosed(f"receive failed: {exc}") from None
+            finally:
+                if deadline is not None:
+                    self.sock.settimeout(None)
+            if not chunk:
+                raise ChannelClosed("the worker closed the connection")
+            buf += chunk
+
+    def close(self) -> None:
+        self.sock.close()

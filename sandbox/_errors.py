@@ -1,0 +1,33 @@
+"""Errors of the sandbox subsystem, all under ``synth.errors.SandboxError``.
+
+Untrusted code failing (not compiling, raising, timing out, crashing its sandbox) is never
+an exception: it is an :class:`~sandbox.Outcome` with ``ok=False``. These are raised only
+when the machinery itself cannot serve:
+
+    SandboxError (synth.errors)
+    ├── UnknownBackendError     no backend registered under that name (also LookupError)
+    ├── BackendUnavailableError the backend cannot run here (no engine, no image); says why
+    └── SessionClosedError      a call on a session that was closed
+"""
+
+from __future__ import annotations
+
+from synth.errors import SandboxError
+
+
+class UnknownBackendError(SandboxError, LookupError):
+    """Raised by :func:`sandbox.create_sandbox` for a name no backend registered."""
+
+    code = "sandbox.unknown_backend"
+
+
+class BackendUnavailableError(SandboxError):
+    """Raised when a backend cannot start here; the message says what to do about it."""
+
+    code = "sandbox.unavailable"
+
+
+class SessionClosedError(SandboxError):
+    """Raised when a closed session is used again."""
+
+    code = "sandbox.session_closed"

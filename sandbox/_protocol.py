@@ -1,0 +1,90 @@
+"""The seam: a ``Sandbox`` backend hands out ``Session`` objects bound to one bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from sandbox._bundle import Bundle
+from sandbox._limits import Limits
+from sandbox._outcome import Outcome
+
+Call = tuple[str, Any]
+"""One call of a batch: ``(entry, args)``; ``args`` should be a JSON object (a dict)."""
+
+
+@runtime_checkable
+class Session(Protocol):
+    """One bundle loaded in one isolated worker; module state lives until ``reset()``.
+
+    ``call`` never raises for anything the code does: failures are ``Outcome`` errors.
+    A call that times out, crashes or breaks a limit loses the worker (and the state); the
+    session continues on a fresh one, and the outcome says ``resources["replaced"]``.
+    """
+
+    bundle: Bundle
+    limits: Limits
+
+    def call(
+        self, entry: str, args: Mapping[str, Any] | Any, timeout: float | None = None
+    ) -> Outcome:
+        """Run ``entry(**args)``; ``timeout`` (seconds) defaults to ``limits.wall_s``."""
+        ...
+
+    def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
+        """Pipelined ``call`` (one round trip for the batch); ``timeout`` applies per call."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the state: module bodies run again from scratch."""
+        ...
+
+    def close(self) -> None:
+        """Give the worker back (it is killed, never reused by another session)."""
+        ...
+
+    def __enter__(self) -> Session: ...
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None: ...  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What a backend can do on this machine (``toolproof sandbox doctor`` prints it)."""
+
+    backend: str
+    available: bool
+    detail: str
+    protections: Mapping[str, bool] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class Sandbox(Protocol):
+    """A backend: a pool of isolated workers, each running the sandbox runner.
+
+    ``restrict`` (a constructor option of every backend, default True) compiles bundle code
+    with RestrictedPython inside the worker; ``False`` leaves the isolation to the backend.
+    """
+
+    name: str
+
+    def session(self, bundle: Bundle, limits: Limits | None = None) -> Session:
+        """Load ``bundle`` into a fresh worker (cheap: the pool keeps workers warm)."""
+        ...
+
+    def isolation(self) -> Isolation:
+        """Report which protections are in force here, and warnings about missing ones."""
+        ...
+
+    def close(self) -> None:
+        """Stop every worker of this sandbox."""
+        ...
+
+    def __enter__(self) -> Sandbox: ...
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None: ...  # fmt: skip

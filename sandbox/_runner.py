@@ -1,0 +1,398 @@
+"""The sandbox runner: the one program that runs untrusted code, in every backend.
+
+Standard library only (RestrictedPython is imported from a directory given on the command
+line), because it runs inside a bare Python in the sandbox image, and the process
+backend's workers run this very file. It serves one host over one stream socket:
+
+    frame   = 4-byte big-endian length + UTF-8 JSON object
+    request = {"op": "ping"} | {"op": "load", "modules": {name: source}, "main": name,
+               "restrict": bool, "limits": {...}} | {"op": "reset"}
+              | {"op": "calls", "calls": [[entry, args], ...]}
+    reply   = one frame per request, except "calls": one frame per call, in order,
+              so the host can enforce a deadline on each call of a pipelined batch.
+
+Each call reply is {"ok": true, "value", "stdout", "ms", "cpu_ms"} or {"ok": false,
+"error": {"kind", "type", "message"}, "stdout", "ms", "cpu_ms"}. Kinds produced here:
+compile, entry, args, raised, result, output, memory. Timeouts and crashes are decided
+by the host, which kills the runner; a runner that reports "memory" is replaced too.
+
+Under RestrictedPython (the default) code gets safe builtins, guarded attribute/item/
+iteration/write access, no names starting with "_", and imports limited to ALLOWED_MODULES,
+each seen through a read-only view without sub-modules (``statistics.sys`` or ``uuid.os``
+would otherwise reach ``os``). The allowed modules are pure computation a mock needs to
+shape realistic answers (json, math, re, dates, seeded randomness, hashes, ids, text,
+iteration helpers, containers, exact numbers, statistics); none of them reads files,
+opens sockets or starts processes through the names the view exposes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import socket
+import struct
+import sys
+import time
+import types
+from typing import Any
+
+HEADER = struct.Struct(">I")
+MAX_REQUEST = 64 * 1024 * 1024
+ALLOWED_MODULES = (
+    "json", "math", "re", "datetime", "random", "hashlib", "uuid", "string", "itertools",
+    "functools", "collections", "decimal", "fractions", "statistics",
+)  # fmt: skip
+# Public names that reach the operating system (uuid shells out to find a MAC address).
+DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}}
+_HIDE_FLAGS = 0x1 | 0x2 | 0x4 | 0x8  # MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+
+
+class RunnerError(Exception):
+    """A contained failure of the untrusted code, reported as an Outcome error kind."""
+
+    def __init__(self, kind: str, message: str, type_: str = "") -> None:
+        super().__init__(message)
+        self.kind, self.type = kind, type_ or kind
+
+
+class TailBuffer(io.TextIOBase):
+    """stdout replacement keeping only the last ``cap`` characters (huge output is cheap)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.parts, self.size = cap, [""], 0
+
+    def write(self, s: str) -> int:
+        self.parts.append(str(s))
+        self.size += len(s)
+        if self.size > 4 * self.cap:
+            self.parts = ["".join(self.parts)[-self.cap :]]
+            self.size = len(self.parts[0])
+        return len(s)
+
+    def take(self) -> str:
+        text = "".join(self.parts)[-self.cap :]
+        self.parts, self.size = [""], 0
+        return text
+
+
+def _module_view(mod: types.ModuleType) -> types.SimpleNamespace:
+    """A read-only view of an allowed module: public, non-module attributes only."""
+    deny = DENIED_NAMES.get(mod.__name__, set())
+    names = {
+        k: v
+        for k, v in vars(mod).items()
+        if not k.startswith("_") and k not in deny and not isinstance(v, types.ModuleType)
+    }
+    return types.SimpleNamespace(**names)
+
+
+class Program:
+    """A loaded bundle: compiled modules, re-executed on reset so state starts clean."""
+
+    def __init__(self, req: dict[str, Any], stdout: TailBuffer) -> None:
+        self.restrict = bool(req.get("restrict", True))
+        self.sources: dict[str, str] = dict(req["modules"])
+        self.main = str(req.get("main") or next(iter(self.sources)))
+        self.stdout = stdout
+        self.codes = {name: self._compile(name, src) for name, src in self.sources.items()}
+        self.reset()
+
+    def _compile(self, name: str, source: str) -> types.CodeType:
+        try:
+            if not self.restrict:
+                return compile(source, f"<bundle:{name}>", "exec")
+            from RestrictedPython.compile import compile_restricted_exec
+
+            result = compile_restricted_exec(source, filename=f"<bundle:{name}>")
+        except (SyntaxError, ValueError, TypeError) as exc:
+            raise RunnerError("compile", f"{name}: {exc}", type(exc).__name__) from None
+        if result.errors or result.code is None:
+            raise RunnerError("compile", f"{name}: " + "; ".join(result.errors), "SyntaxError")
+        code: types.CodeType = result.code
+        return code
+
+    def reset(self) -> None:
+        self.modules: dict[str, types.ModuleType] = {}
+        self.loading: set[str] = set()
+        self.load(self.main)
+        for name in self.codes:
+            self.load(name)
+
+    def load(self, name: str) -> types.ModuleType:
+        if name in self.modules:
+            return self.modules[name]
+        if name in self.loading:
+            raise ImportError(f"circular import of bundle module {name!r}")
+        self.loading.add(name)
+        mod = types.ModuleType(name)
+        mod.__dict__.update(self._globals(name))
+        try:
+            exec(self.codes[name], mod.__dict__)
+        except RunnerError:
+            raise
+        except MemoryError:
+            raise RunnerError(
+                "memory", "memory limit reached while loading", "MemoryError"
+            ) from None
+        except BaseException as exc:  # the module body is untrusted; report, never die
+            raise RunnerError("compile", f"{name}: {exc!r}", type(exc).__name__) from None
+        finally:
+            self.loading.discard(name)
+        self.modules[name] = mod
+        return mod
+
+    def _import(self, name: str, globals: Any = None, locals: Any = None,
+                fromlist: Any = (), level: int = 0) -> Any:  # fmt: skip
+        if level:
+            raise ImportError("relative imports are not allowed in a bundle")
+        if name in self.codes:
+            return self.load(name)
+        if name in ALLOWED_MODULES:
+            mod = __import__(name)
+            return _module_view(mod) if self.restrict else mod
+        if not self.restrict:
+            return __import__(name, globals, locals, fromlist, level)
+        raise ImportError(
+            f"import of {name!r} is not allowed (allowed: {', '.join(ALLOWED_MODULES)})"
+        )
+
+    def _globals(self, name: str) -> dict[str, Any]:
+        if not self.restrict:
+            builtins = dict(vars(__builtins__) if isinstance(__builtins__, types.ModuleType)
+                            else __builtins__)  # fmt: skip
+            builtins["__import__"] = self._import
+            return {"__name__": name, "__builtins__": builtins}
+        from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+        from RestrictedPython.Guards import (
+            full_write_guard,
+            guarded_iter_unpack_sequence,
+            guarded_unpack_sequence,
+            safe_builtins,
+            safer_getattr,
+        )  # fmt: skip
+        from RestrictedPython.Limits import limited_builtins
+        from RestrictedPython.Utilities import utility_builtins
+
+        builtins = {**safe_builtins, **limited_builtins, **utility_builtins}
+        for mod_name in ("string", "math", "random", "whrandom", "set"):
+            builtins.pop(mod_name, None)  # modules must come through the import guard
+        builtins.update(
+            __import__=self._import, getattr=safer_getattr, dict=dict, list=list,
+            enumerate=enumerate, sum=sum, min=min, max=max, any=any, all=all, map=map,
+            filter=filter, reversed=reversed, iter=iter, next=next,
+        )  # fmt: skip
+        stdout = self.stdout
+
+        class Printer:
+            """RestrictedPython's print hook, writing to the captured stdout tail."""
+
+            def __init__(self, _getattr_: Any = None) -> None:
+                pass
+
+            def _call_print(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.pop("file", None)
+                print(*args, file=stdout, **kwargs)
+
+        return {
+            "__name__": name, "__builtins__": builtins, "__metaclass__": type,
+            "_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
+            "_getiter_": default_guarded_getiter, "_write_": full_write_guard,
+            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_unpack_sequence_": guarded_unpack_sequence, "_inplacevar_": _inplacevar,
+            "_print_": Printer, "_apply_": _apply,
+        }  # fmt: skip
+
+    def call(self, entry: str, args: Any) -> Any:
+        mod_name, _, func_name = entry.rpartition(":")
+        mod = self.modules.get(mod_name or self.main)
+        func = getattr(mod, func_name, None) if mod and not func_name.startswith("_") else None
+        if not callable(func):
+            known = sorted(k for k, v in vars(self.modules[self.main]).items()
+                           if callable(v) and not k.startswith("_"))  # fmt: skip
+            raise RunnerError("entry", f"no entry {entry!r} in the bundle (known: {known})")
+        if not isinstance(args, dict):
+            raise RunnerError("args", f"arguments must be a JSON object, not {type(args).__name__}")
+        return func(**args)
+
+
+def _inplacevar(op: str, x: Any, y: Any) -> Any:
+    """RestrictedPython's hook for ``x op= y``: plain in-place operators, nothing more."""
+    import operator
+
+    ops: dict[str, Any] = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
+           "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
+           "**=": operator.ipow, "|=": operator.ior, "&=": operator.iand, "^=": operator.ixor,
+           "<<=": operator.ilshift, ">>=": operator.irshift, "@=": operator.imatmul}  # fmt: skip
+    return ops[op](x, y)
+
+
+def _apply(func: Any, *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
+class Runner:
+    """Serves frames on one connected socket until the host closes it."""
+
+    def __init__(self, sock: socket.socket, limits: dict[str, Any]) -> None:
+        self.sock, self.buf = sock, bytearray()
+        self.stdout = TailBuffer(int(limits.get("stdout_tail", 4096)))
+        self.output_cap = int(limits.get("output_bytes", 1 << 20))
+        self.cpu_s = float(limits.get("cpu_s", 0))
+        self.cpu_limit = 0
+        self.program: Program | None = None
+        self.load_error: RunnerError | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        while True:
+            if len(self.buf) >= 4:
+                (size,) = HEADER.unpack_from(self.buf)
+                if size > MAX_REQUEST:
+                    return None
+                if len(self.buf) >= 4 + size:
+                    body = bytes(self.buf[4 : 4 + size])
+                    del self.buf[: 4 + size]
+                    return json.loads(body.decode())  # type: ignore[no-any-return]
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+
+    def send(self, obj: dict[str, Any]) -> None:
+        try:
+            body = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
+            body = self._error_body(obj, "result", type(exc).__name__,
+                                    f"result is not JSON-serialisable: {exc}")  # fmt: skip
+        if len(body) > self.output_cap + 8192 and obj.get("ok"):
+            body = self._error_body(obj, "output", "OutputLimit",
+                                    f"result of {len(body)} bytes exceeds the "
+                                    f"{self.output_cap}-byte limit")  # fmt: skip
+        self.sock.sendall(HEADER.pack(len(body)) + body)
+
+    @staticmethod
+    def _error_body(obj: dict[str, Any], kind: str, type_: str, message: str) -> bytes:
+        keep = {k: obj[k] for k in ("stdout", "ms", "cpu_ms") if k in obj}
+        error = {"kind": kind, "type": type_, "message": message}
+        return json.dumps({"ok": False, "error": error, **keep}).encode()
+
+    def serve(self) -> None:
+        while (req := self.read()) is not None:
+            op = req.get("op")
+            if op == "calls":
+                for entry, args in req["calls"]:
+                    self.send(self.run_call(str(entry), args))
+                continue
+            reply: dict[str, Any] = {"ok": True}
+            try:
+                if op == "load":
+                    self.program, self.load_error = None, None
+                    self.program = Program(req, self.stdout)
+                elif op == "reset" and self.program is not None:
+                    self.program.reset()
+                elif op == "ping":
+                    reply["pid"] = os.getpid()
+            except RunnerError as exc:
+                self.load_error = exc
+                reply = {"ok": False, "error": {"kind": exc.kind, "type": exc.type,
+                         "message": str(exc)}}  # fmt: skip
+            self.send(reply)
+
+    def run_call(self, entry: str, args: Any) -> dict[str, Any]:
+        start, cpu0 = time.perf_counter(), time.process_time()
+        cpu_limit = int(cpu0 + self.cpu_s) + 1
+        if self.cpu_s and cpu_limit != self.cpu_limit:  # changes once per CPU second at most
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, resource.RLIM_INFINITY))
+            self.cpu_limit = cpu_limit
+        reply: dict[str, Any]
+        try:
+            if self.program is None:
+                raise self.load_error or RunnerError("entry", "no bundle is loaded")
+            saved, sys.stdout = sys.stdout, self.stdout
+            try:
+                reply = {"ok": True, "value": self.program.call(entry, args)}
+            finally:
+                sys.stdout = saved
+        except RunnerError as exc:
+            reply = {
+                "ok": False,
+                "error": {"kind": exc.kind, "type": exc.type, "message": str(exc)},
+            }
+        except MemoryError:
+            reply = {"ok": False, "error": {"kind": "memory", "type": "MemoryError",
+                     "message": "memory limit reached"}}  # fmt: skip
+        except BaseException as exc:  # untrusted code may raise anything, SystemExit included
+            reply = {"ok": False, "error": {"kind": "raised", "type": type(exc).__name__,
+                     "message": str(exc)[:2000]}}  # fmt: skip
+        reply["stdout"] = self.stdout.take()
+        reply["ms"] = (time.perf_counter() - start) * 1000
+        reply["cpu_ms"] = (time.process_time() - cpu0) * 1000
+        return reply
+
+
+def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, Any]) -> None:
+    """Process backend: hide host paths and private tmp dirs (in a mount namespace), drop to
+    ``uid``, then apply rlimits. Pre-imports the allowed modules first: they may live under
+    a hidden path. Each step that is not permitted here is skipped; the host reports it."""
+    import ctypes
+
+    for name in ALLOWED_MODULES:
+        __import__(name)
+    libc = ctypes.CDLL(None, use_errno=True)
+    for path in hide + tmp:
+        flags = _HIDE_FLAGS if path in hide else 0x2 | 0x4  # tmp dirs stay writable
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=64m,mode=1777")
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    mem = int(limits.get("memory_bytes", 0))
+    if mem:
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.chdir("/tmp" if os.path.isdir("/tmp") else "/")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--fd", type=int, help="serve this inherited, connected socket")
+    p.add_argument("--listen", help="create a Unix socket here and serve its first client")
+    p.add_argument("--site", default="", help="directory holding RestrictedPython")
+    p.add_argument("--limits", default="{}", help="JSON: memory_bytes, cpu_s, output_bytes, ...")
+    p.add_argument("--hide", action="append", default=[], help="mount an empty tmpfs here")
+    p.add_argument("--tmp", action="append", default=[], help="mount a private tmpfs here")
+    p.add_argument("--uid", type=int, default=None, help="drop to this uid/gid")
+    a = p.parse_args(argv)
+    if a.site:
+        sys.path.insert(0, a.site)
+    # Fail at start, not at the first call; and import it all before paths are hidden.
+    import RestrictedPython.Eval
+    import RestrictedPython.Guards
+    import RestrictedPython.Limits  # noqa: F401
+
+    limits = json.loads(a.limits)
+    if a.hide or a.tmp or a.uid is not None:
+        harden(a.hide, a.tmp, a.uid, limits)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
+        os.dup2(devnull, fd)
+    if a.fd is not None:
+        sock = socket.socket(fileno=a.fd)
+    else:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        tmp_path = a.listen + ".tmp"
+        server.bind(tmp_path)
+        os.chmod(tmp_path, 0o600)
+        server.listen(1)
+        os.rename(tmp_path, a.listen)  # appears only once it accepts connections
+        sock, _ = server.accept()
+        server.close()
+    Runner(sock, limits).serve()
+
+
+if __name__ == "__main__":
+    main()

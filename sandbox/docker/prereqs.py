@@ -1,0 +1,43 @@
+"""Is Docker usable here? An engine that answers, and the sandbox image. Actionable errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox._errors import BackendUnavailableError
+
+MIN_API_VERSION = (1, 41)
+"""Docker Engine 20.10 or newer (API 1.41): the version Debian 12 ships."""
+
+
+def docker_client(timeout: float = 30.0) -> Any:
+    """A connected Docker SDK client, or BackendUnavailableError saying how to get one."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=timeout)
+        client.ping()
+        version = client.version()
+    except Exception as exc:  # the SDK raises many types for "no engine here"
+        raise BackendUnavailableError(
+            f"no Docker engine answers ({exc}); start one with images/docker-bootstrap.sh "
+            "(as root on Debian: installs docker.io and runs dockerd --bridge=none)"
+        ) from None
+    api = tuple(int(x) for x in str(version.get("ApiVersion", "0.0")).split(".")[:2])
+    if api < MIN_API_VERSION:
+        raise BackendUnavailableError(
+            f"Docker API {'.'.join(map(str, api))} is too old; toolproof needs "
+            f"{'.'.join(map(str, MIN_API_VERSION))} (Docker Engine 20.10) or newer"
+        )
+    return client
+
+
+def check_image(client: Any, image: str) -> None:
+    import docker.errors
+
+    try:
+        client.images.get(image)
+    except docker.errors.ImageNotFound:
+        raise BackendUnavailableError(
+            f"the sandbox image {image!r} is missing; build it offline with `make sandbox-image`"
+        ) from None

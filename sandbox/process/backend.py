@@ -1,0 +1,108 @@
+"""The ``process`` backend: the runner in local worker processes, no Docker needed.
+
+Each worker is ``python -I -S sandbox/_runner.py`` started with an empty environment,
+behind the strongest ``unshare`` prefix the machine allows (see ``isolation.probe``), talking
+over a socketpair. The runner hides host paths, drops to uid 65534 when started as root,
+and sets rlimits (address space, no child processes, file size, no core dumps); the host
+kills it at the deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import RestrictedPython
+
+from sandbox import _runner
+from sandbox._channel import Channel
+from sandbox._errors import BackendUnavailableError
+from sandbox._limits import Limits
+from sandbox._pool import WorkerStarter
+from sandbox._protocol import Isolation
+from sandbox._registry import sandbox_backend
+from sandbox._session import PooledSandbox
+from sandbox.process.isolation import ProcessIsolation, probe
+
+RUNNER = Path(_runner.__file__).resolve()
+SITE = Path(RestrictedPython.__file__).resolve().parents[1]
+START_TIMEOUT_S = 10.0
+"""A worker must answer its first ping within 10 s of being started."""
+
+
+class ProcessWorker:
+    """One runner process, connected over a socketpair."""
+
+    def __init__(self, limits: Limits, iso: ProcessIsolation, python: str) -> None:
+        host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        cmd = [*iso.prefix, python, "-I", "-S", str(RUNNER), "--fd", str(child.fileno()),
+               "--site", str(SITE), "--limits", json.dumps(limits.runner_json())]  # fmt: skip
+        for path in iso.hide:
+            cmd += ["--hide", path]
+        for path in iso.tmp:
+            cmd += ["--tmp", path]
+        if iso.drop_uid is not None:
+            cmd += ["--uid", str(iso.drop_uid)]
+        try:
+            self.proc = subprocess.Popen(
+                cmd, pass_fds=[child.fileno()], env={}, cwd="/", stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            )  # fmt: skip
+        finally:
+            child.close()
+        self.ident = f"process:{self.proc.pid}"
+        self.channel = Channel(host, max_frame=limits.output_bytes + (1 << 20))
+        try:
+            self.channel.send({"op": "ping"})
+            self.channel.recv(time.monotonic() + START_TIMEOUT_S)
+        except Exception as exc:
+            self.kill()
+            stderr = (
+                self.proc.stderr.read().decode(errors="replace")[-2000:] if self.proc.stderr else ""
+            )
+            raise BackendUnavailableError(
+                f"a process worker failed to start: {exc}; {stderr}"
+            ) from None
+        if self.proc.stderr:
+            self.proc.stderr.close()  # the runner sends its stdio to /dev/null once serving
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.channel.close()
+
+
+@sandbox_backend("process")
+class ProcessSandbox(PooledSandbox):
+    """The embedded default backend. Options: ``restrict``, ``pool_size``, ``limits``, ``warm``."""
+
+    name = "process"
+
+    def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
+                 warm: bool = False, python: str | None = None) -> None:  # fmt: skip
+        self.iso = probe()
+        self.python = python or os.path.realpath(sys.executable)
+        super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm)
+
+    def starter(self) -> WorkerStarter:
+        return lambda limits: ProcessWorker(limits, self.iso, self.python)
+
+    def isolation(self) -> Isolation:
+        iso = self.iso
+        if iso.namespaces:
+            kind = "user+" if iso.user_namespace else ""
+            detail = f"worker processes in new {kind}net/pid/mount/ipc/uts namespaces"
+        else:
+            detail = "worker processes with rlimits only (no namespaces)"
+        if iso.drop_uid is not None:
+            detail += f", uid {iso.drop_uid}"
+        return Isolation("process", True, detail, iso.protections, iso.warnings)

@@ -1,0 +1,107 @@
+"""What the process backend can isolate on this machine, probed once per host process.
+
+Namespaces come from util-linux ``unshare`` (new net/pid/mount/ipc/uts namespaces; a new
+user namespace too when not root), the uid drop and hidden paths from the runner itself.
+Each protection that is missing becomes a warning that ``toolproof sandbox doctor`` prints.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NOBODY = 65534
+_NS_FLAGS = [
+    "--net",
+    "--pid",
+    "--fork",
+    "--mount",
+    "--mount-proc",
+    "--ipc",
+    "--uts",
+    "--kill-child",
+]
+
+
+@dataclass(frozen=True)
+class ProcessIsolation:
+    """The launch prefix for workers and what it gives."""
+
+    prefix: tuple[str, ...]
+    namespaces: bool
+    user_namespace: bool
+    drop_uid: int | None
+    hide: tuple[str, ...]
+    tmp: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def protections(self) -> dict[str, bool]:
+        return {
+            "restricted_python": True,
+            "rlimits": True,
+            "empty_environment": True,
+            "no_network": self.namespaces,
+            "pid_namespace": self.namespaces,
+            "hidden_host_paths": self.namespaces and bool(self.hide),
+            "private_tmp": self.namespaces,
+            "unprivileged_user": self.drop_uid is not None or self.user_namespace,
+            "no_child_processes": self.drop_uid is not None or os.geteuid() != 0,
+            "seccomp": False,
+        }
+
+
+def _hidden_paths() -> list[str]:
+    """Host paths a worker must not read: the project/install tree, the venv, homes."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    candidates = [Path(__file__).resolve().parents[2], Path(sys.prefix), Path.home(), Path("/root")]
+    if os.environ.get("TOOLPROOF_HOME"):
+        candidates.append(Path(os.environ["TOOLPROOF_HOME"]))
+    out: list[str] = []
+    for path in candidates:
+        path = path.resolve()
+        if path == Path("/") or not path.is_dir() or stdlib.is_relative_to(path):
+            continue
+        if str(path) not in out:
+            out.append(str(path))
+    return out
+
+
+NO_SECCOMP = "no seccomp filter: the kernel's whole syscall surface is reachable"
+NO_NAMESPACES = (
+    "unshare is not permitted here: workers share the host's network, pids, mounts and /tmp; "
+    "host files the user can read are readable by --no-restrict code"
+)
+
+
+def _unshare_works(cmd: list[str]) -> bool:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=10, env={}).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.cache
+def probe() -> ProcessIsolation:
+    """Find the strongest launch prefix that works here (runs ``unshare`` once)."""
+    root = os.geteuid() == 0
+    drop = NOBODY if root else None
+    setpriv = shutil.which("setpriv")
+    prefix = (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()
+    unshare = shutil.which("unshare")
+    flags = _NS_FLAGS if root else ["--user", "--map-root-user", *_NS_FLAGS]
+    if unshare and _unshare_works([unshare, *flags, "true"]):
+        return ProcessIsolation(
+            (*prefix, unshare, *flags), True, not root, drop, tuple(_hidden_paths()),
+            ("/tmp", "/var/tmp", "/dev/shm"), (NO_SECCOMP,),
+        )  # fmt: skip
+    warnings = [NO_NAMESPACES, NO_SECCOMP]
+    if root:
+        warnings.append("running as root without namespaces: workers still drop to uid 65534")
+    return ProcessIsolation(prefix, False, False, drop, (), (), tuple(warnings))
