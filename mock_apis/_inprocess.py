@@ -1,0 +1,114 @@
+"""The ``inprocess`` backend: a bundle's modules executed in this process, no isolation.
+
+It implements the ``sandbox.Sandbox`` protocol so that every caller has one code path, and
+it exists for speed where the code is our own: compiled-from-spec mocks (tests, the
+in-process baseline of the benchmarks). It refuses bundles that carry a supplied
+implementation — code written by a person or an LLM runs only in a real sandbox.
+"""
+
+from __future__ import annotations
+
+import builtins
+import time
+import types
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from sandbox import Bundle, Isolation, Limits, Outcome
+from sandbox._protocol import Call
+from synth.errors import ConfigError
+
+IMPL_PREFIX = "tpmock_impl_"
+
+
+class InProcessSession:
+    """One bundle loaded as fresh module objects; their globals are the session state."""
+
+    def __init__(self, bundle: Bundle, limits: Limits, codes: dict[str, types.CodeType]) -> None:
+        self.bundle, self.limits, self.codes = bundle, limits, codes
+        self.modules: dict[str, types.ModuleType] = {}
+        self.reset()
+
+    def load(self, name: str) -> types.ModuleType:
+        if name in self.modules:
+            return self.modules[name]
+        mod = types.ModuleType(name)
+        table = dict(vars(builtins))
+        table["__import__"] = self.importer
+        mod.__dict__["__builtins__"] = table
+        self.modules[name] = mod
+        exec(self.codes[name], mod.__dict__)
+        return mod
+
+    def importer(self, name: str, globals: Any = None, locals: Any = None,
+                 fromlist: Any = (), level: int = 0) -> Any:  # fmt: skip
+        if name in self.codes:
+            return self.load(name)
+        return __import__(name, globals, locals, fromlist, level)
+
+    def call(
+        self, entry: str, args: Mapping[str, Any] | Any, timeout: float | None = None
+    ) -> Outcome:
+        start = time.perf_counter()
+        func = getattr(self.modules[self.bundle.main], entry, None)
+        if not callable(func) or entry.startswith("_"):
+            return Outcome.failure("entry", f"no entry {entry!r} in the bundle")
+        if not isinstance(args, dict):
+            return Outcome.failure("args", "arguments must be a JSON object")
+        try:
+            value = func(**args)
+        except Exception as exc:  # the bundle's fault is the call's outcome
+            return Outcome.failure("raised", str(exc), type=type(exc).__name__)
+        return Outcome(True, value, duration_ms=(time.perf_counter() - start) * 1000)
+
+    def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
+        return [self.call(entry, args, timeout) for entry, args in calls]
+
+    def reset(self) -> None:
+        self.modules = {}
+        self.load(self.bundle.main)
+
+    def close(self) -> None:
+        self.modules = {}
+
+    def __enter__(self) -> InProcessSession:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self.close()
+
+
+class InProcessSandbox:
+    """``sandbox.Sandbox`` without isolation, for compiled-from-spec bundles only."""
+
+    name = "inprocess"
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict[str, types.CodeType]] = {}
+
+    def session(self, bundle: Bundle, limits: Limits | None = None) -> InProcessSession:
+        if any(name.startswith(IMPL_PREFIX) for name in bundle.modules):
+            raise ConfigError(
+                "this bundle carries a supplied implementation, which runs only in a sandbox "
+                "(use the process or docker backend)"
+            )
+        codes = self.codes.get(bundle.sha256)
+        if codes is None:
+            codes = {n: compile(s, f"<bundle:{n}>", "exec") for n, s in bundle.modules.items()}
+            self.codes[bundle.sha256] = codes
+        return InProcessSession(bundle, limits or Limits(), codes)
+
+    def isolation(self) -> Isolation:
+        return Isolation("inprocess", True, "no isolation: for compiled-from-spec mocks only")
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> InProcessSandbox:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self.close()

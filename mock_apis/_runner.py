@@ -1,0 +1,136 @@
+"""``MockRunner``: compiled toolsets executed in a sandbox, one mock session at a time.
+
+The seam is ``sandbox.Sandbox`` itself (DESIGN.md: the sandbox runs a named entry of a
+bundle with a JSON payload). A runner turns a ``MockBundle`` into a sandbox ``Bundle`` (the
+generated module as ``main``, the ``tpmock_*`` runtime beside it), opens sessions on it and
+turns outcomes into :class:`MockOutcome`. Backends by name: ``process`` (default) and
+``docker`` from the sandbox package, ``inprocess`` for compiled-from-spec bundles only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+from mock_apis._inprocess import InProcessSandbox
+from mock_apis._outcome import MockOutcome
+from mock_apis._runtime import RUNTIME_ABI, runtime_modules
+from sandbox import Bundle, Limits, Sandbox, Session, backend_names, create_sandbox
+from synth import MockBundle
+from synth.errors import CompileError, ConfigError, SandboxError
+
+#: Mock calls are small; a call that takes longer is a broken mock.
+DEFAULT_LIMITS = Limits(wall_s=5.0)
+
+
+def runner_names() -> list[str]:
+    return sorted({"inprocess", *backend_names()} - {"fake"})
+
+
+def open_sandbox(name: str, **options: Any) -> Sandbox:
+    """A backend by name: ``inprocess`` here, every other from the sandbox registry."""
+    if name == "inprocess":
+        return InProcessSandbox()
+    try:
+        return create_sandbox(name, **options)
+    except LookupError:
+        raise ConfigError(
+            f"unknown sandbox backend {name!r}; known: {', '.join(runner_names())}"
+        ) from None
+
+
+def sandbox_bundle(bundle: MockBundle) -> Bundle:
+    """The sandbox's view of a compiled toolset: runtime modules plus the bundle's own."""
+    if bundle.manifest.runtime_abi != RUNTIME_ABI:
+        raise CompileError(
+            f"bundle {bundle.sha256[:12]} needs runtime ABI {bundle.manifest.runtime_abi}, "
+            f"this runtime is {RUNTIME_ABI}: recompile it"
+        )
+    return Bundle({**runtime_modules(), **bundle.modules}, main=bundle.module)
+
+
+class MockSession:
+    """A mock session: calls by tool name, state kept until :meth:`reset`."""
+
+    def __init__(self, bundle: MockBundle, session: Session) -> None:
+        self.bundle, self.session = bundle, session
+        self.entries = bundle.entries
+
+    def call(self, tool: str, args: Any, timeout: float | None = None) -> MockOutcome:
+        return self.call_many([(tool, args)], timeout)[0]
+
+    def call_many(
+        self, calls: Iterable[tuple[str, Any]], timeout: float | None = None
+    ) -> list[MockOutcome]:
+        """Pipelined calls (one sandbox round trip), answered in order."""
+        batch = list(calls)
+        results: list[MockOutcome | None] = [None] * len(batch)
+        todo: list[tuple[int, str, Any]] = []
+        for i, (tool, args) in enumerate(batch):
+            entry = self.entries.get(tool)
+            if entry is None:
+                results[i] = MockOutcome.failure(
+                    404, "call.unknown_tool", f"no tool named {tool!r}"
+                )
+            elif not isinstance(args, dict):
+                results[i] = MockOutcome.failure(422, "call.type_mismatch",
+                                                 "arguments must be a JSON object")  # fmt: skip
+            else:
+                todo.append((i, entry, args))
+        if todo:
+            outcomes = self.session.call_many([(e, a) for _, e, a in todo], timeout)
+            for (i, _, _), outcome in zip(todo, outcomes, strict=True):
+                results[i] = MockOutcome.from_sandbox(outcome)
+        return [r for r in results if r is not None]
+
+    def reset(self) -> None:
+        self.session.reset()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> MockSession:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self.close()
+
+
+class MockRunner:
+    """Opens mock sessions for compiled toolsets on one sandbox backend."""
+
+    def __init__(self, sandbox: Sandbox | str = "process", limits: Limits | None = None,
+                 **options: Any) -> None:  # fmt: skip
+        self.sandbox = open_sandbox(sandbox, **options) if isinstance(sandbox, str) else sandbox
+        self.limits = limits or DEFAULT_LIMITS
+        self.bundles: dict[str, Bundle] = {}
+
+    @property
+    def backend(self) -> str:
+        return self.sandbox.name
+
+    def session(self, bundle: MockBundle) -> MockSession:
+        """A fresh session (empty state) of ``bundle``; raises ``SandboxError`` if none can start."""
+        sb = self.bundles.get(bundle.sha256)
+        if sb is None:
+            sb = self.bundles[bundle.sha256] = sandbox_bundle(bundle)
+        try:
+            return MockSession(bundle, self.sandbox.session(sb, self.limits))
+        except SandboxError:
+            raise
+        except OSError as exc:
+            raise SandboxError(
+                f"the {self.backend} sandbox could not start a session: {exc}"
+            ) from exc
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+    def __enter__(self) -> MockRunner:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self.close()

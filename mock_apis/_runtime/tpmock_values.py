@@ -1,0 +1,410 @@
+"""Seeded, realistic value generation for compiled mocks (stdlib only, shipped to sandboxes).
+
+Every value comes from a ``random.Random`` seeded by a hash of (bundle seed, tool, canonical
+arguments), so the same call always gets the same answer. The compiler annotates schema
+nodes with ``x-gen`` (what kind of value a field holds, inferred from its name, format or
+description) and ``x-pattern`` (a pattern pre-parsed into a small expansion program), so
+this module only interprets; it never guesses from text at call time. Like every
+``tpmock_*`` module it is compiled with RestrictedPython in the sandbox (see ``tpmock_check``).
+"""
+
+import datetime
+import hashlib
+import json
+import random
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+#: Dates are drawn around a fixed day, never "today", so answers do not change over time.
+EPOCH_ORDINAL = 739052  # 2024-06-15
+MAX_DEPTH = 6
+
+FIRST = (
+    "Alice",
+    "Bruno",
+    "Chen",
+    "Diana",
+    "Emeka",
+    "Fatima",
+    "Giulia",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Keira",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Yara",
+)
+LAST = (
+    "Anderson",
+    "Berger",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Martin",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Smith",
+)
+CITIES = (
+    ("Paris", "France", "FR", 48.8566, 2.3522),
+    ("Berlin", "Germany", "DE", 52.52, 13.405),
+    ("Tokyo", "Japan", "JP", 35.6762, 139.6503),
+    ("New York", "United States", "US", 40.7128, -74.006),
+    ("London", "United Kingdom", "GB", 51.5072, -0.1276),
+    ("Toronto", "Canada", "CA", 43.6532, -79.3832),
+    ("Sydney", "Australia", "AU", -33.8688, 151.2093),
+    ("Madrid", "Spain", "ES", 40.4168, -3.7038),
+    ("Mumbai", "India", "IN", 19.076, 72.8777),
+    ("São Paulo", "Brazil", "BR", -23.5505, -46.6333),
+)
+STREETS = ("Maple Avenue", "High Street", "Oak Lane", "Station Road", "Elm Street", "Park Way")
+COMPANIES = ("Acme Corp", "Globex", "Initech", "Umbrella Labs", "Stark Industries", "Hooli")
+WORDS = (
+    "alpha",
+    "harbor",
+    "summit",
+    "meadow",
+    "quartz",
+    "nimbus",
+    "falcon",
+    "cedar",
+    "orbit",
+    "lumen",
+    "atlas",
+    "ember",
+    "willow",
+    "cobalt",
+    "vertex",
+    "prairie",
+)
+PRODUCTS = (
+    "Wireless Headphones",
+    "Espresso Machine",
+    "Running Shoes",
+    "Desk Lamp",
+    "Backpack",
+    "Smart Watch",
+    "Yoga Mat",
+    "Water Bottle",
+)
+CONDITIONS = ("sunny", "partly cloudy", "cloudy", "light rain", "thunderstorms", "snow", "fog")
+STATUSES = ("active", "pending", "confirmed", "completed")
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "INR")
+LANGUAGES = ("en", "fr", "de", "es", "ja", "pt", "it")
+COLORS = ("red", "blue", "green", "black", "white", "yellow", "purple")
+CATEGORIES = ("electronics", "books", "travel", "food", "sports", "music", "health")
+SYMBOLS = ("AAPL", "MSFT", "GOOGL", "AMZN", "TSLA", "NVDA", "META")
+TIMEZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+SENTENCES = (
+    "A reliable choice with consistently good reviews.",
+    "Updated recently with the latest information available.",
+    "Popular with visitors and well rated for value.",
+    "Includes the key details requested in the query.",
+)
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+HEX = "0123456789abcdef"
+
+
+def canonical(value: "Any") -> "str":
+    """Canonical JSON of call arguments, so key order never changes an answer."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def rng_for(*parts: "Any") -> "random.Random":
+    digest = hashlib.sha256(canonical(list(parts)).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def date(rng: "random.Random") -> "str":
+    return datetime.date.fromordinal(EPOCH_ORDINAL + rng.randint(-400, 400)).isoformat()
+
+
+def clock(rng: "random.Random") -> "str":
+    return f"{rng.randint(7, 21):02d}:{rng.choice((0, 15, 30, 45)):02d}:00"
+
+
+def person(rng: "random.Random") -> "str":
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def email(rng: "random.Random") -> "str":
+    return f"{rng.choice(FIRST).lower()}.{rng.choice(LAST).lower()}@example.com"
+
+
+def uuid(rng: "random.Random") -> "str":
+    h = "".join(rng.choice(HEX) for _ in range(32))
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+def ident(rng: "random.Random") -> "str":
+    return f"{rng.choice(LETTERS)}{rng.choice(LETTERS)}-{rng.randint(100000, 999999)}"
+
+
+def city(rng: "random.Random") -> "tuple[str, str, str, float, float]":
+    return rng.choice(CITIES)
+
+
+def money(rng: "random.Random") -> "float":
+    return round(rng.uniform(5, 500), 2)
+
+
+STRINGS = {  # type: dict[str, Callable[[random.Random], str]]
+    "first_name": lambda r: r.choice(FIRST),
+    "last_name": lambda r: r.choice(LAST),
+    "full_name": person,
+    "username": lambda r: f"{r.choice(FIRST).lower()}{r.randint(10, 99)}",
+    "email": email,
+    "phone": lambda r: f"+1-555-{r.randint(100, 999)}-{r.randint(1000, 9999)}",
+    "city": lambda r: city(r)[0],
+    "country": lambda r: city(r)[1],
+    "country_code": lambda r: city(r)[2],
+    "address": lambda r: f"{r.randint(1, 250)} {r.choice(STREETS)}, {city(r)[0]}",
+    "zip": lambda r: f"{r.randint(10000, 99999)}",
+    "company": lambda r: r.choice(COMPANIES),
+    "product": lambda r: r.choice(PRODUCTS),
+    "url": lambda r: f"https://www.example.com/{r.choice(WORDS)}/{r.randint(1, 999)}",
+    "image_url": lambda r: f"https://img.example.com/{r.choice(WORDS)}-{r.randint(1, 99)}.jpg",
+    "ip": lambda r: f"192.0.2.{r.randint(1, 254)}",
+    "ipv6": lambda r: f"2001:db8::{r.randint(1, 65535):x}",
+    "hostname": lambda r: f"{r.choice(WORDS)}.example.com",
+    "uuid": uuid,
+    "id": ident,
+    "currency": lambda r: r.choice(CURRENCIES),
+    "language": lambda r: r.choice(LANGUAGES),
+    "title": lambda r: f"{r.choice(WORDS).title()} {r.choice(WORDS).title()}",
+    "name": lambda r: f"{r.choice(WORDS).title()} {r.choice(WORDS).title()}",
+    "description": lambda r: r.choice(SENTENCES),
+    "word": lambda r: r.choice(WORDS),
+    "status": lambda r: r.choice(STATUSES),
+    "date": date,
+    "date-time": lambda r: f"{date(r)}T{clock(r)}Z",
+    "time": clock,
+    "color": lambda r: r.choice(COLORS),
+    "category": lambda r: r.choice(CATEGORIES),
+    "symbol": lambda r: r.choice(SYMBOLS),
+    "timezone": lambda r: r.choice(TIMEZONES),
+    "weather_condition": lambda r: r.choice(CONDITIONS),
+    "password": lambda r: "".join(r.choice(LETTERS + HEX) for _ in range(14)),
+    "file_name": lambda r: f"{r.choice(WORDS)}_{r.randint(1, 99)}.txt",
+    "unit": lambda r: r.choice(("celsius", "fahrenheit")),
+}
+
+NUMBERS = {  # type: dict[str, Callable[[random.Random], float]]
+    "money": money,
+    "latitude": lambda r: round(city(r)[3] + r.uniform(-0.05, 0.05), 4),
+    "longitude": lambda r: round(city(r)[4] + r.uniform(-0.05, 0.05), 4),
+    "temperature": lambda r: round(r.uniform(-5, 35), 1),
+    "percent": lambda r: round(r.uniform(0, 100), 1),
+    "rating": lambda r: round(r.uniform(3, 5), 1),
+    "age": lambda r: r.randint(18, 80),
+    "year": lambda r: r.randint(1990, 2025),
+    "count": lambda r: r.randint(1, 20),
+    "distance": lambda r: round(r.uniform(1, 900), 1),
+    "duration": lambda r: r.randint(5, 240),
+    "humidity": lambda r: r.randint(20, 95),
+    "speed": lambda r: round(r.uniform(0, 40), 1),
+    "score": lambda r: round(r.uniform(0, 100), 1),
+    "population": lambda r: r.randint(10_000, 9_000_000),
+    "id": lambda r: r.randint(1000, 999_999),
+}
+
+
+def expand(program: "list[Any]", rng: "random.Random") -> "str":
+    """Expand a pre-parsed pattern program (see ``synth._compiler._patterns``)."""
+    parts = []  # type: list[str]
+    for node in program:
+        kind = node[0]
+        if kind == "lit":
+            parts.append(node[1])
+        elif kind == "set":
+            parts.append(rng.choice(node[1]))
+        elif kind == "rep":
+            for _ in range(rng.randint(node[1], node[2])):
+                parts.append(expand(node[3], rng))
+        elif kind == "alt":
+            parts.append(expand(rng.choice(node[1]), rng))
+    return "".join(parts)
+
+
+def fits(value: "Any", schema: "dict[str, Any]") -> "bool":
+    """Cheap type and enum check: the default test before echoing a value into an answer.
+
+    Callers that have the validator pass it as ``accept`` instead (``tpmock_core`` does).
+    """
+    wanted = schema.get("type")
+    enum = schema.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        return False
+    if wanted is None:
+        return True
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    table = {  # type: dict[str, Any]
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "array": list,
+        "object": dict,
+    }
+    for kind in kinds:
+        if kind == "null" and value is None:
+            return True
+        py = table.get(kind)
+        if (
+            py is not None
+            and isinstance(value, py)
+            and (kind == "boolean" or not isinstance(value, bool))
+        ):
+            return True
+    return False
+
+
+def generate(
+    schema: "Any",
+    rng: "random.Random",
+    name: "str" = "",
+    ctx: "dict[str, Any] | None" = None,
+    depth: "int" = 0,
+    accept: "Callable[[Any, dict[str, Any]], bool] | None" = None,
+) -> "Any":
+    """A value that conforms to ``schema``; a field named like a context key echoes it.
+
+    ``accept(value, schema)`` decides whether a context value may be echoed (default:
+    :func:`fits`); the value must conform, or the answer would break its own schema.
+    """
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if ctx and name and name in ctx and (accept or fits)(ctx[name], schema):
+        return ctx[name]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return enum[rng.randrange(len(enum))]
+    for key in ("oneOf", "anyOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and branches:
+            return generate(branches[0], rng, name, ctx, depth, accept)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "string"
+    if kind == "object":
+        return generate_object(schema, rng, ctx, depth, accept)
+    if kind == "array":
+        return generate_array(schema, rng, ctx, depth, accept)
+    if kind == "string":
+        return generate_string(schema, rng)
+    if kind in ("integer", "number"):
+        return generate_number(schema, rng, kind == "integer")
+    if kind == "boolean":
+        return rng.random() < 0.5
+    return None
+
+
+def generate_object(
+    schema: "dict[str, Any]",
+    rng: "random.Random",
+    ctx: "dict[str, Any] | None",
+    depth: "int",
+    accept: "Any",
+) -> "dict[str, Any]":
+    out = {}  # type: dict[str, Any]
+    if depth >= MAX_DEPTH:
+        return out
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for key, sub in props.items():
+            out[key] = generate(sub, rng, key, ctx, depth + 1, accept)
+    for sub in schema.get("allOf") or ():
+        if isinstance(sub, dict):
+            for key, value in generate_object(sub, rng, ctx, depth + 1, accept).items():
+                out.setdefault(key, value)
+    return out
+
+
+def generate_array(
+    schema: "dict[str, Any]",
+    rng: "random.Random",
+    ctx: "dict[str, Any] | None",
+    depth: "int",
+    accept: "Any",
+) -> "list[Any]":
+    if depth >= MAX_DEPTH:
+        return []
+    low = schema.get("minItems", 1)
+    high = max(low, min(schema.get("maxItems", 3), low + 3))
+    items = schema.get("items")
+    prefix = schema.get("prefixItems")
+    if isinstance(prefix, list):
+        return [generate(s, rng, "", ctx, depth + 1, accept) for s in prefix]
+    out = []  # type: list[Any]
+    for _ in range(rng.randint(low, high) if items is not None else low):
+        value = generate(items, rng, "", ctx, depth + 1, accept)
+        if schema.get("uniqueItems") and value in out:
+            continue
+        out.append(value)
+    return out
+
+
+def generate_string(schema: "dict[str, Any]", rng: "random.Random") -> "str":
+    program = schema.get("x-pattern")
+    if isinstance(program, list):
+        return expand(program, rng)
+    hint = schema.get("x-gen") or schema.get("format") or "word"
+    make = STRINGS.get(hint) or STRINGS["word"]
+    text = str(make(rng))
+    low = schema.get("minLength", 0)
+    high = schema.get("maxLength")
+    while len(text) < low:
+        text = text + rng.choice(LETTERS).lower()
+    if isinstance(high, int) and len(text) > high:
+        text = text[:high]
+    return text
+
+
+def generate_number(schema: "dict[str, Any]", rng: "random.Random", integer: "bool") -> "float":
+    make = NUMBERS.get(schema.get("x-gen") or "")
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    value = make(rng) if make else rng.uniform(1, 100)
+    if low is not None and high is not None and low <= high:
+        value = value if low <= value <= high else rng.uniform(low, high)
+    elif low is not None and value < low:
+        value = low + rng.uniform(0, 100)
+    elif high is not None and value > high:
+        value = high - rng.uniform(0, 100)
+    step = schema.get("multipleOf")
+    if isinstance(step, (int, float)) and step > 0:
+        value = round(value / step) * step
+        value = value if low is None or value >= low else value + step
+    if integer:
+        whole = round(value)
+        if "exclusiveMinimum" in schema and whole <= schema["exclusiveMinimum"]:
+            whole = int(schema["exclusiveMinimum"]) + 1
+        if "exclusiveMaximum" in schema and whole >= schema["exclusiveMaximum"]:
+            whole = int(schema["exclusiveMaximum"]) - 1
+        return whole
+    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+        value = schema["exclusiveMinimum"] + 0.5
+    return round(value, 2) if not step else value

@@ -1,0 +1,150 @@
+"""Plans: what each compiled tool does at run time, and the entities tools share.
+
+Tools whose names put the same entity under different operations (``create_order``,
+``get_order``, ``cancel_order``) form a stateful group: they share a per-session table of
+records. The group's id field and id schema come from the id parameters its tools demand
+(a ``pattern`` or ``format`` there shapes every id the group's creates return), and a
+record's fields are the union of what its tools take as input.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from synth._compiler._hints import annotate
+from synth._compiler._names import classify, words
+from synth._compiler._shapes import echo_fields, infer, is_control, listing, obj
+from synth._spec import ToolSpec
+
+STATEFUL = frozenset(("create", "get", "list", "search", "update", "cancel", "delete"))
+ID_SCHEMA: dict[str, Any] = {"type": "string", "x-gen": "id"}
+
+
+@dataclass
+class Planned:
+    """One tool on its way through the compiler."""
+
+    spec: ToolSpec
+    params: dict[str, Any]
+    kind: str = "action"
+    entity: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def id_param(params: dict[str, Any], entity: str) -> str | None:
+    """The parameter that carries the entity's id (``order_id``, ``orderId``, ``id`` …)."""
+    props: dict[str, Any] = params.get("properties") or {}
+    last = entity.split("_")[-1]
+    candidates = [k for k in props if words(k) and words(k)[-1] in ("id", "number", "code", "ref")]
+    for key in candidates:
+        toks = words(key)
+        if toks == ["id"] or (len(toks) >= 2 and toks[-2] in (last, *entity.split("_"))):
+            return key
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def group(tools: list[Planned]) -> dict[str, list[Planned]]:
+    """Entities shared by at least two tools with different operations."""
+    for tool in tools:
+        tool.kind, tool.entity = classify(tool.spec.name)
+    by_entity: dict[str, list[Planned]] = defaultdict(list)
+    for tool in tools:
+        if tool.entity and tool.kind in STATEFUL:
+            by_entity[tool.entity].append(tool)
+    groups = {e: ts for e, ts in by_entity.items() if len({t.kind for t in ts}) >= 2}
+    for tool in tools:
+        if tool.entity not in groups:
+            tool.entity = None
+    return groups
+
+
+def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
+    names: Counter[str] = Counter()
+    id_schema: dict[str, Any] | None = None
+    for tool in members:
+        key = id_param(tool.params, entity)
+        if key is None or tool.kind == "create":
+            continue
+        names[key] += 1
+        sub = tool.params["properties"][key]
+        if id_schema is None or ("x-pattern" in sub or "format" in sub or "enum" in sub):
+            id_schema = {
+                k: v for k, v in sub.items() if k not in ("description", "default", "title")
+            }
+    id_field = names.most_common(1)[0][0] if names else f"{entity}_id"
+    if id_field == "id":
+        id_field = f"{entity}_id" if not names else "id"
+    fields: dict[str, Any] = {id_field: id_schema or ID_SCHEMA}
+    for tool in members:
+        if tool.kind in ("create", "update", "list", "search"):
+            for key, sub in echo_fields(tool.params).items():
+                if key not in names and not is_control(key):
+                    fields.setdefault(key, sub)
+    fields.setdefault("status", {"type": "string", "x-gen": "status"})
+    fields.setdefault("created_at", {"type": "string", "format": "date-time", "x-gen": "date-time"})
+    record = {"type": "object", "properties": fields, "required": list(fields)}
+    return {
+        "id_field": id_field,
+        "id": id_schema or ID_SCHEMA,
+        "record": record,
+        "fields": sorted(fields),
+        "tools": sorted(t.spec.name for t in members),
+    }
+
+
+def response(tool: Planned, entities: dict[str, Any]) -> dict[str, Any]:
+    """The declared output schema (annotated), else the inferred one."""
+    spec = tool.spec
+    if spec.output_schema is not None:
+        return annotate(spec.output_schema, {}, "", "", tool.notes)  # type: ignore[no-any-return]
+    if tool.entity is not None:
+        ent = entities[tool.entity]
+        if tool.kind in ("list", "search"):
+            return listing(ent["record"])
+        if tool.kind == "delete":
+            id_schema = ent["id"]
+            return obj(
+                **{
+                    ent["id_field"]: id_schema,
+                    "status": {"type": "string", "enum": ["deleted"]},
+                    "deleted": {"type": "boolean"},
+                }
+            )
+        return ent["record"]  # type: ignore[no-any-return]
+    shape = infer(spec.name, spec.description, tool.kind, tool.params)
+    return annotate(shape, {}, "", "", tool.notes)  # type: ignore[no-any-return]
+
+
+def plan_toolset(tools: list[Planned]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(tool plans by name, entity plans by entity) for tools already normalised."""
+    groups = group(tools)
+    entities = {e: entity_plan(e, members) for e, members in sorted(groups.items())}
+    plans: dict[str, Any] = {}
+    for tool in tools:
+        plan: dict[str, Any] = {
+            "params": tool.params,
+            "kind": tool.kind,
+            "entity": tool.entity,
+            "response": response(tool, entities),
+        }
+        if tool.entity is not None:
+            plan["id_param"] = id_param(tool.params, tool.entity)
+            props = tool.params.get("properties") or {}
+            plan["limit_param"] = next(
+                (k for k in props if k.lower() in ("limit", "max_results", "page_size")), None
+            )
+            plan["items_field"] = items_field(plan["response"])
+        plans[tool.spec.name] = plan
+    return plans, entities
+
+
+def items_field(schema: dict[str, Any]) -> str | None:
+    """The top-level array field a search answer lists its records in."""
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return None
+    return next(
+        (k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "array"), None
+    )

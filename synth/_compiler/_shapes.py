@@ -1,0 +1,109 @@
+"""Response shapes for tools that declare no output schema, inferred from what they are.
+
+A weather tool answers temperature, condition and units; a search answers a list of items
+that carry the query's fields; a create answers an id and a status. Domain rules match the
+words of the tool's name first and of its description second; otherwise the operation kind
+decides. Every shape is a JSON Schema, so the manifest can publish it and the execution
+layer can check a dataset's recorded responses against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synth._compiler._names import words
+
+CONTROL = frozenset(
+    ("limit", "page", "offset", "sort", "sort_by", "order_by", "max_results", "page_size",
+     "per_page", "count", "cursor", "fields", "format", "verbose", "api_key", "token")
+)  # fmt: skip
+STRING: dict[str, Any] = {"type": "string"}
+NUMBER: dict[str, Any] = {"type": "number"}
+INTEGER: dict[str, Any] = {"type": "integer"}
+BOOLEAN: dict[str, Any] = {"type": "boolean"}
+
+
+def obj(**props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+def listing(item: dict[str, Any], key: str = "results") -> dict[str, Any]:
+    return obj(**{key: {"type": "array", "items": item}, "count": INTEGER})
+
+
+def echo_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a response naturally repeats (the query's own fields)."""
+    props = params.get("properties")
+    if not isinstance(props, dict):
+        return {}
+    return {
+        k: v for k, v in props.items()
+        if k.lower() not in CONTROL and isinstance(v, dict) and len(str(v)) < 2_000
+    }  # fmt: skip
+
+
+DOMAINS: tuple[tuple[frozenset[str], Any], ...] = (
+    (frozenset({"weather", "forecast"}), lambda: obj(
+        temperature=NUMBER, condition=STRING, units=STRING, humidity=INTEGER,
+        wind_speed=NUMBER)),
+    (frozenset({"stock", "quote", "share", "ticker"}), lambda: obj(
+        symbol=STRING, price=NUMBER, currency=STRING, change_percent=NUMBER)),
+    (frozenset({"exchange", "currency", "convert"}), lambda: obj(
+        converted_amount=NUMBER, exchange_rate=NUMBER)),
+    (frozenset({"translate", "translation"}), lambda: obj(translated_text=STRING)),
+    (frozenset({"distance", "route", "directions"}), lambda: obj(
+        distance=NUMBER, unit=STRING, duration_minutes=INTEGER)),
+    (frozenset({"timezone", "clock"}), lambda: obj(time=STRING, timezone=STRING, date=STRING)),
+    (frozenset({"news", "headlines", "articles"}), lambda: listing(
+        obj(title=STRING, source=STRING, url=STRING, published_at=STRING), "articles")),
+    (frozenset({"email", "message", "sms", "notify", "notification", "send"}), lambda: obj(
+        status={"type": "string", "enum": ["sent"]}, message_id=STRING)),
+    (frozenset({"password"}), lambda: obj(password=STRING)),
+    (frozenset({"recommend", "recommendation", "suggest", "suggestions"}), lambda: listing(
+        obj(name=STRING, rating=NUMBER, description=STRING), "recommendations")),
+    (frozenset({"calculate", "compute", "calc", "sum", "average", "area", "factorial",
+                "bmi", "tip", "interest", "mortgage", "loan", "probability", "solve",
+                "derivative", "integral", "math", "multiply", "divide", "add", "subtract",
+                "gcd", "lcm", "prime", "fibonacci", "percentage"}), lambda: obj(result=NUMBER)),
+    (frozenset({"check", "verify", "validate", "is", "availability", "available"}), lambda: obj(
+        valid=BOOLEAN, available=BOOLEAN, message=STRING)),
+)  # fmt: skip
+
+KINDS: dict[str, Any] = {
+    "create": lambda: obj(
+        id=STRING, status={"type": "string", "enum": ["created"]}, created_at=STRING
+    ),
+    "update": lambda: obj(status={"type": "string", "enum": ["updated"]}, updated_at=STRING),
+    "cancel": lambda: obj(status={"type": "string", "enum": ["cancelled"]}, success=BOOLEAN),
+    "delete": lambda: obj(status={"type": "string", "enum": ["deleted"]}, success=BOOLEAN),
+    "get": lambda: obj(name=STRING, description=STRING),
+    "list": lambda: listing(obj(id=STRING, name=STRING, description=STRING)),
+    "search": lambda: listing(obj(id=STRING, name=STRING, description=STRING)),
+    "action": lambda: obj(status={"type": "string", "enum": ["success"]}, result=STRING),
+}
+
+
+def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The inferred response schema of a stateless tool (one without a shared entity)."""
+    shape: dict[str, Any] | None = None
+    name_words = set(words(name))
+    for sources in (name_words, set(words(description[:300]))):
+        for keys, make in DOMAINS:
+            if keys & sources:
+                shape = make()
+                break
+        if shape is not None:
+            break
+    if shape is None:
+        shape = KINDS[kind]()
+    echo = echo_fields(params)
+    if kind in ("list", "search") and "results" in shape["properties"]:
+        item = shape["properties"]["results"]["items"]
+        item["properties"] = {**echo, **item["properties"]}
+        return shape
+    props = {**echo, **shape["properties"]}
+    return {"type": "object", "properties": props, "required": list(shape["properties"])}
+
+
+def is_control(name: str) -> bool:
+    return name.lower() in CONTROL
