@@ -33,9 +33,10 @@ def check_calls(sample: Sample, tools: dict[str, CompiledTool]) -> list[Finding]
             tool = tools.get(call.name)
             if tool is None:
                 out.append(_unknown_tool(call.name, tools, t, c))
-            elif tool.is_valid is not None and not tool.is_valid(call.arguments):
-                assert tool.slow is not None  # set together with is_valid
-                out.extend(classify(tool.slow.iter_errors(call.arguments), call.name, t, c))
+                continue
+            v = tool.validators
+            if v is not None and not v.is_valid(call.arguments):
+                out.extend(classify(v.slow.iter_errors(call.arguments), call.name, t, c))
     return out
 
 

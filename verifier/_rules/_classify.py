@@ -154,12 +154,18 @@ def _findings(error: ValidationError, tool: str) -> Iterator[tuple[str, str, str
 
 
 def classify(errors: Iterable[ValidationError], tool: str, turn: int, call: int) -> list[Finding]:
-    """Findings for the errors of one call, one per (code, path)."""
-    out: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
+    """Findings for the errors of one call, one per (code, path).
+
+    A value of the wrong type also fails its ``enum``, ``pattern`` or bounds; only the
+    type mismatch is reported for that path.
+    """
+    found: dict[tuple[str, str], str] = {}
     for error in errors:
         for code, ptr, msg in _findings(error, tool):
-            if (code, ptr) not in seen:
-                seen.add((code, ptr))
-                out.append(Finding.of(code, msg, turn=turn, call=call, path=ptr))
-    return out
+            found.setdefault((code, ptr), msg)
+    mistyped = {ptr for code, ptr in found if code == "call.type_mismatch"}
+    return [
+        Finding.of(code, msg, turn=turn, call=call, path=ptr)
+        for (code, ptr), msg in found.items()
+        if code == "call.type_mismatch" or ptr not in mistyped
+    ]

@@ -45,7 +45,7 @@ def _response_names(sample: Sample, tool_names: set[str]) -> list[Finding]:
             last_calls = [c.name for c in turn.calls]
             continue
         content = turn.content
-        if turn.role != "tool" or not content or content.lstrip()[:1] not in ("[", "{"):
+        if turn.role != "tool" or not content or '"name"' not in content:
             continue
         try:
             named = _names(orjson.loads(content))
@@ -99,7 +99,7 @@ def check_consistency(sample: Sample) -> list[Finding]:
 def content_digest(sample: Sample) -> bytes:
     """16-byte digest of what makes two samples the same training example."""
     body = (
-        [t.spec_hash for t in sample.tools],
+        [(t.name, t.description, t.parameters) for t in sample.tools],
         [
             (t.role, t.content, [(c.name, c.arguments) for c in t.calls], t.name)
             for t in sample.turns

@@ -5,8 +5,9 @@ a call needs no response, but a response still needs a call.
 
 Pairing: a response with a ``call_id`` answers the pending call with that id; without an
 id, the first pending call of the same ``name``; without either, the first pending call.
-Calls still pending when the next user or assistant turn (or the end) comes got no
-response.
+Calls still pending when the next user or assistant turn comes got no response. Calls in
+the dialog's *last* turn need none: a dialog that ends on the call is a training sample
+whose target is that call (ToolACE and OpenAI fine-tuning data end this way).
 """
 
 from __future__ import annotations
@@ -124,8 +125,6 @@ def check_dialog(sample: Sample) -> list[Finding]:
                 pending.append(_Pending(t, c, call.name, call.id))
                 if call.id is not None:
                     made_ids.add(call.id)
-    if need_responses and pending:
-        out.extend(_unanswered(pending))
     if not has_user:
         out.append(_structure("the dialog has no user turn"))
     return out

@@ -77,6 +77,17 @@ def _uri(v: str) -> bool:
     )
 
 
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?::\d+)?")
+
+
+def _url_hint(v: str) -> bool:
+    """A URL as descriptions mean it: an absolute URI, or a bare host[/path] (www.x.com)."""
+    if _uri(v):
+        return True
+    host, _, _ = v.partition("/")
+    return not any(c.isspace() for c in v) and _HOST.fullmatch(host) is not None
+
+
 def _uuid(v: str) -> bool:
     try:
         uuid.UUID(v)
@@ -161,6 +172,8 @@ def format_checkers() -> dict[str, Callable[[object], bool]]:
     """Format name (as it appears in a compiled schema) → checker of any JSON value."""
     out = {name: _string_only(_CHECKS[name][0]) for name in SCHEMA_FORMATS}
     out.update({HINT_PREFIX + name: _string_only(c) for name, (c, _) in _CHECKS.items()})
+    # A description saying "URL" rarely insists on the scheme; a schema's format does.
+    out[HINT_PREFIX + "uri"] = _string_only(_url_hint)
     return out
 
 
@@ -168,5 +181,7 @@ def describe_format(name: str) -> tuple[str, bool]:
     """A compiled format name → (what a valid value is, in words; whether it came from a hint)."""
     hinted = name.startswith(HINT_PREFIX)
     base = name.removeprefix(HINT_PREFIX)
+    if hinted and base == "uri":
+        return "a URL (https://host/path or host/path)", hinted
     entry = _CHECKS.get(base)
     return (entry[1] if entry else f"in {base!r} format"), hinted
