@@ -1,36 +1,33 @@
 """Importers: every tool dialect found in real data → ``ToolSpec``.
 
-PLACEHOLDER during bootstrap: handles OpenAI tools and bare function objects only; the
-importers issue replaces this with one module per dialect and a registry.
+One module per dialect (``openai``/``function``, ``hermes``/``glaive``, ``toolace``,
+``bfcl``, ``xlam``), each registering a :class:`ToolImporter` by name; ``openapi3``
+documents are read whole by :func:`import_openapi`. Whatever the dialect, parameters go
+through one normalisation (type names → JSON Schema, stated formats → ``hints``), so the
+same tool imports the same way however it was detected.
 """
 
-from __future__ import annotations
+from synth._importers import _bfcl, _hermes, _openai, _toolace, _xlam  # noqa: F401 (register)
+from synth._importers._api import import_tool, import_tools
+from synth._importers._files import load_tools_file
+from synth._importers._formats import FORMAT_NAMES, detect_format
+from synth._importers._openapi import import_openapi
+from synth._importers._registry import ToolImporter, detect_dialect, get_importer, known_dialects
+from synth._importers._schema import ORIGINAL_TYPE_KEY, normalise_schema
+from synth._importers._typeexpr import parse_type
 
-from collections.abc import Iterable
-from typing import Any
-
-from synth._spec import ToolSpec
-from synth.errors import SpecError
-
-
-def import_tool(obj: Any, dialect: str = "auto") -> ToolSpec:
-    """One tool object in any known dialect → ``ToolSpec``; raises ``SpecError``."""
-    if not isinstance(obj, dict):
-        raise SpecError(f"a tool must be a JSON object, got {type(obj).__name__}")
-    fn = obj.get("function") if obj.get("type") == "function" else obj
-    if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
-        raise SpecError("a tool needs a string 'name'")
-    params = fn.get("parameters") or {"type": "object", "properties": {}}
-    if not isinstance(params, dict):
-        raise SpecError(f"tool {fn['name']!r}: 'parameters' must be an object")
-    return ToolSpec(
-        name=fn["name"],
-        description=str(fn.get("description") or ""),
-        parameters=params,
-        dialect=dialect if dialect != "auto" else "openai",
-    )
-
-
-def import_tools(objs: Iterable[Any], dialect: str = "auto") -> list[ToolSpec]:
-    """Import a list of tools; raises ``SpecError`` on the first that cannot be read."""
-    return [import_tool(o, dialect) for o in objs]
+__all__ = [
+    "FORMAT_NAMES",
+    "ORIGINAL_TYPE_KEY",
+    "ToolImporter",
+    "detect_dialect",
+    "detect_format",
+    "get_importer",
+    "import_openapi",
+    "import_tool",
+    "import_tools",
+    "known_dialects",
+    "load_tools_file",
+    "normalise_schema",
+    "parse_type",
+]
