@@ -43,7 +43,7 @@ def import_openapi(doc: Any) -> list[ToolSpec]:
     for path, item in paths.items():
         if not isinstance(item, Mapping):
             raise SpecError(f"path {path!r}: a path item must be an object")
-        item = resolver.resolve(item, f"paths/{path}")
+        item = resolver.resolve(item, f"path {path!r}")
         shared = item.get("parameters") or []
         for method in METHODS:
             operation = item.get(method)
