@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from toolproof import __version__
+from toolproof._cli import bfcl as bfcl_cli
 from toolproof._cli import sandbox as sandbox_cli
 from toolproof._cli.verify import verify
 
@@ -33,6 +34,7 @@ def _root(
 
 app.command(name="verify")(verify)
 # Command groups: one line each, `app.add_typer(<module>.app, name="<group>")`.
+app.add_typer(bfcl_cli.app, name="bfcl")
 app.add_typer(sandbox_cli.app, name="sandbox")
 
 

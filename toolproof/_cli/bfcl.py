@@ -1,0 +1,107 @@
+"""``toolproof bfcl``: score BFCL result files as BFCL does, and run a model to get them.
+
+``check`` writes one verdict per id (``{"id", "valid", "error_type", "error"}``) and prints
+the accuracy per category and BFCL's group scores; ``run`` queries an OpenAI-compatible
+endpoint, appends to a resumable BFCL result file, then checks it. Exit codes: 0 done,
+2 usage or input error (unknown category, unreadable data or results).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from synth.errors import ToolproofError
+from verifier.bfcl import Report, score_results
+
+app = typer.Typer(
+    help="BFCL-compatible evaluation: score result files, run a model.",
+    no_args_is_help=True,
+)
+_err = Console(stderr=True)
+_out = Console()
+
+_CATEGORY_HELP = "a BFCL v4 single-turn category (simple_python, live_multiple, ...) or 'all'"
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def _json(value: Any) -> bytes:
+    return orjson.dumps(
+        value, default=repr, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def _write_report(report: Report, out: Path, summary: Path | None) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as handle:
+        for verdict in report.verdicts:
+            handle.write(_json(verdict.to_json()))
+    target = summary or out.with_name(out.stem + ".summary.json")
+    target.write_bytes(
+        orjson.dumps(report.summary, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    )
+    return target
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title="BFCL accuracy")
+    table.add_column("category")
+    table.add_column("correct", justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("accuracy", justify="right")
+    for name, score in summary["categories"].items():
+        table.add_row(
+            name, str(score["correct_count"]), str(score["total_count"]), f"{score['accuracy']:.2%}"
+        )
+    _out.print(table)
+    groups = Table(title="BFCL summary (single-turn groups)")
+    groups.add_column("group")
+    groups.add_column("accuracy", justify="right")
+    for name, score in summary["groups"].items():
+        shown = f"{score['accuracy']:.2%}" if score["complete"] else "N/A"
+        groups.add_row(name, shown)
+    _out.print(groups)
+    if summary["not_counted"]:
+        _out.print(f"{summary['not_counted']} result line(s) not counted (see the verdicts)")
+
+
+def _check(
+    category: str, results: Path, data: Path | None, out: Path, summary: Path | None, fc: bool
+) -> None:
+    try:
+        report = score_results(category, results, data, underscore_to_dot=fc)
+    except ToolproofError as exc:
+        raise _fail(exc.message) from None
+    written = _write_report(report, out, summary)
+    _print_summary(report.summary)
+    _out.print(f"verdicts: {out}  summary: {written}", highlight=False)
+
+
+@app.command()
+def check(
+    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP),
+    results: Path = typer.Option(..., "--results", help="BFCL result file (JSONL) or directory"),
+    data: Path | None = typer.Option(
+        None, "--data", help="BFCL data directory (default: the copy toolproof ships)"
+    ),
+    out: Path = typer.Option(..., "--out", help="verdicts JSONL to write"),
+    summary: Path | None = typer.Option(
+        None, "--summary", help="summary JSON to write (default: OUT's name + .summary.json)"
+    ),
+    underscore_to_dot: bool = typer.Option(
+        False,
+        "--underscore-to-dot",
+        help="accept a_b for function a.b (models whose API forbids dots in names)",
+    ),
+) -> None:
+    """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does."""
+    _check(category, results, data, out, summary, underscore_to_dot)

@@ -1,0 +1,36 @@
+"""BFCL-compatible evaluation: score model results exactly as BFCL's AST checker does.
+
+``score_results`` checks a BFCL result file against BFCL's possible answers (shipped in
+``data/``, Apache-2.0) for any single-turn category; ``check_entry`` scores one result;
+``decode_output`` reads model output as BFCL's decoders do (without evaluating it);
+``run_model`` queries an OpenAI-compatible endpoint and writes a resumable result file.
+"""
+
+from verifier.bfcl._categories import CATEGORIES, Category, category_of_id, resolve_categories
+from verifier.bfcl._check import ResultsError, Verdict, check_entry, check_results, read_results
+from verifier.bfcl._data import DEFAULT_DATA_DIR, BfclDataError, Entry, load_entries
+from verifier.bfcl._decode import decode_output, has_call, is_call_list
+from verifier.bfcl._score import Report, score_results
+from verifier.bfcl._summary import summarize
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_DATA_DIR",
+    "BfclDataError",
+    "Category",
+    "Entry",
+    "Report",
+    "ResultsError",
+    "Verdict",
+    "category_of_id",
+    "check_entry",
+    "check_results",
+    "decode_output",
+    "has_call",
+    "is_call_list",
+    "load_entries",
+    "read_results",
+    "resolve_categories",
+    "score_results",
+    "summarize",
+]

@@ -1,0 +1,217 @@
+"""Score a BFCL result set: one verdict per id, in BFCL's terms, never a traceback.
+
+Each entry's result is decoded and checked as BFCL does (:func:`check_entry`). Problems
+with the result set itself are verdicts too, with ``error_type`` strings of toolproof's
+own (prefixed ``toolproof:``), so a broken file is still scored and explained: an id with
+no result is invalid (and counts against accuracy), a duplicated id keeps its first result,
+an id no requested category has, a result that is neither a string nor a list, or a line
+that is not a JSON object with an ``id`` is reported without counting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from synth.errors import DatasetError, ParseError
+from verifier.bfcl._categories import Category
+from verifier.bfcl._checker import check_calls
+from verifier.bfcl._data import Entry
+from verifier.bfcl._decode import decode_output, has_call, is_call_list
+
+RESULT_GLOB = "BFCL_v4_*_result.json"
+"""Names of BFCL's result files inside a result directory."""
+
+
+class ResultsError(DatasetError):
+    """Raised when the results file or directory cannot be read at all (the CLI exits 2)."""
+
+    code = "bfcl.results_unreadable"
+
+
+@dataclass(slots=True)
+class Verdict:
+    """One line of VERDICTS.jsonl: ``{"id", "valid", "error_type", "error"}``."""
+
+    id: str | None
+    valid: bool
+    error_type: str | None = None
+    error: list[Any] = field(default_factory=list)
+    category: str | None = None
+    counted: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "valid": self.valid,
+            "error_type": self.error_type,
+            "error": self.error,
+        }
+
+
+def check_entry(
+    category: Category, entry: Entry, result: Any, *, underscore_to_dot: bool = False
+) -> Verdict:
+    """BFCL's verdict on one model result for one entry."""
+    if not isinstance(result, str | list):
+        return _verdict(
+            entry,
+            category,
+            "toolproof:invalid_result",
+            f"result must be a string (prompting) or a list of calls (function calling), "
+            f"not {_kind(result)}",
+        )
+    if category.kind in ("relevance", "irrelevance"):
+        return _relevance(category, entry, result)
+    try:
+        decoded = decode_output(result, category.language)
+    except ParseError as exc:
+        return _verdict(
+            entry,
+            category,
+            "ast_decoder:decoder_failed",
+            f"Invalid syntax. Failed to decode AST. {exc.message}",
+        )
+    if not is_call_list(decoded):
+        return _verdict(
+            entry,
+            category,
+            "ast_decoder:decoder_wrong_output_format",
+            "Did not output in the specified format. Note: the model_result is wrapped in a "
+            "string to ensure json serializability.",
+        )
+    outcome = check_calls(
+        category, entry.functions, decoded, entry.answers or [], underscore_to_dot=underscore_to_dot
+    )
+    if outcome.valid:
+        return Verdict(entry.id, True, category=category.name)
+    return Verdict(entry.id, False, outcome.error_type, outcome.error, category.name)
+
+
+def _relevance(category: Category, entry: Entry, result: str | list[Any]) -> Verdict:
+    called, decode_error = has_call(result)
+    if category.kind == "irrelevance":
+        if not called:
+            return Verdict(entry.id, True, category=category.name)
+        return _verdict(
+            entry,
+            category,
+            "irrelevance_error:decoder_success",
+            "Valid syntax. Successfully decode AST when it should not.",
+        )
+    if called:
+        return Verdict(entry.id, True, category=category.name)
+    return _verdict(
+        entry,
+        category,
+        "relevance_error:decoder_failed",
+        f"Invalid syntax. Failed to decode AST when it should have. {decode_error or ''}".rstrip(),
+    )
+
+
+def _verdict(entry: Entry, category: Category, error_type: str, message: str) -> Verdict:
+    return Verdict(entry.id, False, error_type, [message], category.name)
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def read_results(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed line)`` of a result file, or of every result file in a directory.
+
+    A line that is not JSON yields a :class:`ParseError` in place of its value.
+    """
+    if path.is_dir():
+        files = sorted(path.rglob(RESULT_GLOB))
+        if not files:
+            raise ResultsError(f"no BFCL result files ({RESULT_GLOB}) under {path}")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise ResultsError(f"results file {path} does not exist")
+    for file in files:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise ResultsError(f"cannot read results file {file}: {exc.strerror}") from None
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield number, ParseError(f"{file.name} line {number} is not JSON: {exc}")
+
+
+def check_results(
+    categories: Iterable[tuple[Category, list[Entry]]],
+    lines: Iterable[tuple[int, Any]],
+    *,
+    underscore_to_dot: bool = False,
+) -> list[Verdict]:
+    """Verdicts for every entry of the categories (in file order), then for stray lines."""
+    results: dict[str, Any] = {}
+    stray: list[Verdict] = []
+    for number, record in lines:
+        if isinstance(record, ParseError):
+            stray.append(_stray(None, "toolproof:unreadable_line", record.message))
+            continue
+        entry_id = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(entry_id, str):
+            stray.append(
+                _stray(
+                    None,
+                    "toolproof:unreadable_line",
+                    f"line {number} is not an object with a string 'id'",
+                )
+            )
+        elif entry_id in results:
+            stray.append(
+                _stray(
+                    entry_id,
+                    "toolproof:duplicate_id",
+                    f"id {entry_id!r} appears again on line {number}; its first result is scored",
+                )
+            )
+        elif "result" not in record:
+            results[entry_id] = _MISSING_FIELD
+        else:
+            results[entry_id] = record["result"]
+    verdicts: list[Verdict] = []
+    for category, entries in categories:
+        for entry in entries:
+            result = results.pop(entry.id, _ABSENT)
+            if result is _ABSENT:
+                verdicts.append(
+                    _verdict(entry, category, "toolproof:missing_result", "no result for this id")
+                )
+            elif result is _MISSING_FIELD:
+                verdicts.append(
+                    _verdict(entry, category, "toolproof:invalid_result", "line has no 'result'")
+                )
+            else:
+                verdicts.append(
+                    check_entry(category, entry, result, underscore_to_dot=underscore_to_dot)
+                )
+    for entry_id in results:
+        verdicts.append(
+            _stray(
+                entry_id,
+                "toolproof:unknown_id",
+                f"id {entry_id!r} is not in the categories checked",
+            )
+        )
+    return verdicts + stray
+
+
+_ABSENT = object()
+_MISSING_FIELD = object()
+
+
+def _stray(entry_id: str | None, error_type: str, message: str) -> Verdict:
+    return Verdict(entry_id, False, error_type, [message], counted=False)
