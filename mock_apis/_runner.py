@@ -112,7 +112,7 @@ class MockRunner:
         return self.sandbox.name
 
     def session(self, bundle: MockBundle) -> MockSession:
-        """A fresh session (empty state) of ``bundle``; raises ``SandboxError`` if none can start."""
+        """A fresh session (empty state); raises ``SandboxError`` if none can start."""
         sb = self.bundles.get(bundle.sha256)
         if sb is None:
             sb = self.bundles[bundle.sha256] = sandbox_bundle(bundle)

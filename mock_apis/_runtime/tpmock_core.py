@@ -153,6 +153,8 @@ def stateful(
         ident = new_id(ts, entity, rng)
         record = materialise(ts, entity, ident, args)
         record.update({k: v for k, v in args.items() if k in spec["fields"]})
+        if spec.get("status_free"):
+            record["status"] = "created"
         return {"ok": True, "result": respond(ts, plan, name, args, record, nth)}
     if kind in ("list", "search"):
         return {"ok": True, "result": search(ts, plan, name, args, entity, nth)}

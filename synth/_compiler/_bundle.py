@@ -32,7 +32,10 @@ class ToolEntry(BaseModel):
 
     name: str
     entry: str
+    description: str = ""
     spec_hash: str
+    #: The parameter schema as the mock validates it: local refs inlined, annotated.
+    parameters: dict[str, Any]
     kind: str
     entity: str | None = None
     #: ``generated`` (from the spec) or ``impl`` (supplied by a person or an LLM).

@@ -170,7 +170,9 @@ def build(
         ToolEntry(
             name=t.spec.name,
             entry=entries[t.spec.name],
+            description=t.spec.description,
             spec_hash=t.spec.spec_hash,
+            parameters=t.params,
             kind=t.kind,
             entity=t.entity,
             source="impl" if t.spec.name in impls else "generated",

@@ -82,6 +82,7 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
             for key, sub in echo_fields(tool.params).items():
                 if key not in names and not is_control(key):
                     fields.setdefault(key, sub)
+    status_free = "status" not in fields  # our own field: a create may say "created"
     fields.setdefault("status", {"type": "string", "x-gen": "status"})
     fields.setdefault("created_at", {"type": "string", "format": "date-time", "x-gen": "date-time"})
     record = {"type": "object", "properties": fields, "required": list(fields)}
@@ -91,6 +92,7 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
         "record": record,
         "fields": sorted(fields),
         "tools": sorted(t.spec.name for t in members),
+        "status_free": status_free,
     }
 
 

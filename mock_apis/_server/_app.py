@@ -1,0 +1,140 @@
+"""The mock server: ``POST /tools/{name}`` for every compiled tool, and MCP at ``/mcp``.
+
+Thin routes over a :class:`SessionPool`; library code never raises HTTP errors, so the
+mapping to problem+json (RFC 9457) with finding codes lives here, in one function.
+
+    POST /tools/{name}       body: the arguments → 200 {"result": ...} | problem+json
+    GET  /tools              the tools, their kinds, entities and paths
+    GET  /manifest           the bundle manifest
+    DELETE /sessions/{key}   forget a session's state (between samples)
+    GET  /healthz            liveness and the sandbox backend in use
+    /mcp                     the same tools over MCP (streamable HTTP)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar
+
+import orjson
+from fastapi import FastAPI, Request, Response
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from starlette.routing import Route
+
+from mock_apis._outcome import MockOutcome
+from mock_apis._runner import MockRunner
+from mock_apis._server._mcp import build_mcp
+from mock_apis._server._openapi import SESSION_HEADER, openapi, tool_path
+from mock_apis._server._sessions import SessionPool
+from synth import MockBundle
+
+DEFAULT_SESSION = "default"
+TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    422: "Invalid arguments",
+    500: "Mock error",
+    502: "Sandbox crashed",
+    503: "Sandbox unavailable",
+    504: "Mock timed out",
+}
+
+
+class MockApp(FastAPI):
+    """FastAPI whose OpenAPI document is generated from the specs, not from the routes."""
+
+    document: ClassVar[dict[str, Any]] = {}
+
+    def openapi(self) -> dict[str, Any]:
+        return self.document
+
+
+def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), 200, headers, media_type="application/json")
+
+
+def problem(outcome: MockOutcome, tool: str) -> Response:
+    """RFC 9457 problem+json carrying the outcome's finding codes."""
+    first = outcome.findings[0] if outcome.findings else {}
+    body = {
+        "type": f"urn:toolproof:finding:{first.get('code', 'exec.error')}",
+        "title": TITLES.get(outcome.status, "Error"),
+        "status": outcome.status,
+        "detail": first.get("message", ""),
+        "tool": tool,
+        "findings": outcome.findings,
+    }
+    return Response(orjson.dumps(body), outcome.status, media_type="application/problem+json")
+
+
+def create_app(
+    bundle: MockBundle,
+    runner: MockRunner,
+    *,
+    max_sessions: int = 64,
+    title: str | None = None,
+    host: str | None = None,
+) -> MockApp:
+    """The mock server of one compiled toolset; the caller owns (and closes) ``runner``.
+
+    ``host`` is where it will listen: on a loopback address the MCP endpoint turns on the
+    SDK's DNS-rebinding protection (only loopback Host and Origin headers are accepted).
+    """
+    name = title or f"toolproof mock tools ({len(bundle.manifest.tools)})"
+    pool = SessionPool(runner, bundle, max_sessions)
+    mcp = build_mcp(bundle, pool, name, host)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with mcp.run():
+            yield
+        pool.close()
+
+    app = MockApp(title=name, lifespan=lifespan)
+    app.document = openapi(bundle, name)  # type: ignore[misc]
+    listing = [
+        {"name": t.name, "description": t.description, "kind": t.kind, "entity": t.entity,
+         "path": tool_path(t.name), "source": t.source}
+        for t in bundle.manifest.tools
+    ]  # fmt: skip
+    manifest = orjson.loads(bundle.manifest.model_dump_json())
+
+    @app.post("/tools/{name:path}", include_in_schema=False)
+    async def call_tool(name: str, request: Request) -> Response:
+        key = request.headers.get(SESSION_HEADER) or DEFAULT_SESSION
+        raw = await request.body()
+        try:
+            args = orjson.loads(raw) if raw.strip() else {}
+        except orjson.JSONDecodeError as exc:
+            outcome = MockOutcome.failure(400, "call.unparsable", f"the body is not JSON: {exc}")
+            return problem(outcome, name)
+        outcome = await pool.call(key, name, args)
+        if not outcome.ok:
+            return problem(outcome, name)
+        return json_response({"result": outcome.result}, {SESSION_HEADER: key})
+
+    @app.get("/tools", include_in_schema=False)
+    async def tools() -> Response:
+        return json_response(listing)
+
+    @app.get("/manifest", include_in_schema=False)
+    async def get_manifest() -> Response:
+        return json_response(manifest)
+
+    @app.delete("/sessions/{key}", include_in_schema=False)
+    async def drop_session(key: str) -> Response:
+        if await pool.drop(key):
+            return Response(status_code=204)
+        missing = MockOutcome.failure(404, "exec.error", f"no session {key!r}")
+        return problem(missing, "")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return json_response({"ok": True, "backend": runner.backend, "bundle": bundle.sha256})
+
+    # An ASGI app as a route (not a Mount) so that ``/mcp`` itself answers, no redirect.
+    app.router.routes.append(
+        Route("/mcp", StreamableHTTPASGIApp(mcp), methods=["GET", "POST", "DELETE"])
+    )
+    return app

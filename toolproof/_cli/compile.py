@@ -1,0 +1,80 @@
+"""``toolproof compile TOOLS.json --out DIR``: write a toolset's mock bundle for inspection.
+
+TOOLS.json is in any dialect the importers read. The bundle directory holds the generated
+module and ``manifest.json`` (tools, inferred operations and entities, response schemas,
+errors). Exit 0 when the bundle was written (tools that could not compile are listed, and
+with ``--strict`` they make it exit 1); 2 when the input cannot be read or nothing compiles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mock_apis import compile_toolset, read_tools
+from synth import MockBundle
+from synth._compiler import ToolError
+from synth.errors import ToolproofError
+
+err = Console(stderr=True)
+out = Console()
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def load_impl(impl: Path | None) -> str | None:
+    if impl is None:
+        return None
+    try:
+        return impl.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {impl}: {exc}") from None
+
+
+def build(tools: Path, impl: Path | None, seed: int, cache_dir: Path | None) -> MockBundle:
+    """Read, compile and report; raises ``typer.Exit(2)`` on unusable input."""
+    source = load_impl(impl)
+    try:
+        specs, import_errors = read_tools(tools)
+        bundle = compile_toolset(specs, impl_source=source, seed=seed, cache_dir=cache_dir)
+    except ToolproofError as exc:
+        raise fail(exc.message) from None
+    report_errors([*import_errors, *bundle.errors])
+    if not bundle.manifest.tools:
+        raise fail(f"{tools}: no tool compiled")
+    return bundle
+
+
+def report_errors(errors: list[ToolError]) -> None:
+    if not errors:
+        return
+    table = Table(title=f"{len(errors)} tool(s) not compiled as written", title_justify="left")
+    for column in ("tool", "code", "reason"):
+        table.add_column(column)
+    for e in errors:
+        table.add_row(e.tool, e.code, e.message)
+    err.print(table)
+
+
+def compile_command(
+    tools: Path = typer.Argument(..., help="tools file: OpenAI tools, functions, BFCL docs …"),
+    out_dir: Path = typer.Option(..., "--out", help="directory to write the bundle into"),
+    impl: Path | None = typer.Option(None, "--impl", help="Python file of implementations"),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated values"),
+    strict: bool = typer.Option(False, "--strict", help="exit 1 if any tool did not compile"),
+) -> None:
+    """Compile TOOLS.json into a mock bundle in DIR (generated module + manifest.json)."""
+    bundle = build(tools, impl, seed, None)
+    bundle.write(out_dir)
+    m = bundle.manifest
+    stateful = ", ".join(f"{e} ({len(x.tools)} tools)" for e, x in m.entities.items()) or "none"
+    out.print(f"bundle {m.sha256[:12]}: {len(m.tools)} tool(s) → {out_dir}", highlight=False)
+    out.print(f"stateful entities: {stateful}", highlight=False)
+    if strict and bundle.errors:
+        raise typer.Exit(1)

@@ -1,0 +1,52 @@
+"""``toolproof mock serve TOOLS.json``: the compiled tools over HTTP and MCP.
+
+``POST /tools/{name}`` with the arguments as the JSON body answers ``{"result": ...}`` or
+problem+json carrying finding codes; ``X-Toolproof-Session`` chooses the mock state;
+``/openapi.json`` documents every tool; ``/mcp`` serves them to agents over MCP.
+Bundles are cached under ``$TOOLPROOF_HOME/bundles`` by content.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mock_apis import MockRunner
+from synth.errors import ToolproofError
+from toolproof._cli.compile import build, err, fail
+from toolproof.settings import get_settings
+
+app = typer.Typer(help="Mock tools compiled from specs, served over HTTP and MCP.",
+                  no_args_is_help=True)  # fmt: skip
+
+
+@app.command()
+def serve(
+    tools: Path = typer.Argument(..., help="tools file: OpenAI tools, functions, BFCL docs …"),
+    impl: Path | None = typer.Option(None, "--impl", help="Python file of implementations"),
+    sandbox: str = typer.Option("process", "--sandbox", help="process, docker (or inprocess)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated values"),
+    max_sessions: int = typer.Option(64, "--max-sessions", help="sessions kept (LRU)"),
+) -> None:
+    """Serve TOOLS.json's tools as mocks: POST /tools/{name}, /openapi.json, MCP at /mcp."""
+    import uvicorn  # the server stack loads only for this command (CLI start-up time)
+
+    from mock_apis import create_app
+
+    bundle = build(tools, impl, seed, get_settings().home / "bundles")
+    try:
+        runner = MockRunner(sandbox)
+    except ToolproofError as exc:
+        raise fail(exc.message) from None
+    with runner:
+        application = create_app(bundle, runner, max_sessions=max_sessions, host=host)
+        url = f"http://{host}:{port}"
+        err.print(
+            f"{len(bundle.manifest.tools)} mock tool(s) on {url}/tools/{{name}} "
+            f"({runner.backend} sandbox); OpenAPI {url}/openapi.json; MCP {url}/mcp",
+            highlight=False,
+        )
+        uvicorn.run(application, host=host, port=port, log_level="warning")
