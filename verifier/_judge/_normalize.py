@@ -18,142 +18,56 @@ _SYMBOLS = {"$": " usd ", "€": " eur ", "£": " gbp ", "¥": " jpy ", "%": " p
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
+# fmt: off
 #: Words that carry no value of their own; a value's other words must be grounded.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "with",
-        "by",
-        "from",
-        "is",
-        "are",
-        "be",
-        "it",
-        "this",
-        "that",
-        "my",
-        "me",
-        "i",
-        "you",
-        "your",
-        "please",
-        "as",
-        "into",
-        "about",
-    ]
-)
+STOPWORDS = frozenset((
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from",
+    "is", "are", "be", "it", "this", "that", "my", "me", "i", "you", "your", "please", "as",
+    "into", "about",
+))
 
 #: Unit and currency spellings folded to one token (both sides are folded alike).
 _ALIASES = {
-    "kilometers": "km",
-    "kilometer": "km",
-    "kilometres": "km",
-    "kilometre": "km",
-    "kms": "km",
-    "meters": "m",
-    "meter": "m",
-    "metres": "m",
-    "metre": "m",
-    "miles": "mi",
-    "mile": "mi",
-    "kilograms": "kg",
-    "kilogram": "kg",
-    "kgs": "kg",
-    "pounds": "lb",
-    "pound": "lb",
-    "lbs": "lb",
-    "grams": "g",
-    "gram": "g",
-    "centimeters": "cm",
-    "centimeter": "cm",
-    "inches": "in",
-    "inch": "in",
-    "feet": "ft",
-    "foot": "ft",
-    "celsius": "c",
-    "fahrenheit": "f",
-    "kelvin": "k",
-    "dollars": "usd",
-    "dollar": "usd",
-    "euros": "eur",
-    "euro": "eur",
-    "percentage": "percent",
-    "pct": "percent",
-    "hours": "h",
-    "hour": "h",
-    "hrs": "h",
-    "minutes": "min",
-    "minute": "min",
-    "mins": "min",
-    "seconds": "s",
-    "second": "s",
-    "secs": "s",
-    "years": "year",
-    "yrs": "year",
-    "months": "month",
-    "days": "day",
+    "kilometers": "km", "kilometer": "km", "kilometres": "km", "kilometre": "km",
+    "kms": "km", "meters": "m", "meter": "m", "metres": "m", "metre": "m",
+    "miles": "mi", "mile": "mi", "kilograms": "kg", "kilogram": "kg", "kgs": "kg",
+    "pounds": "lb", "pound": "lb", "lbs": "lb", "grams": "g", "gram": "g",
+    "centimeters": "cm", "centimeter": "cm", "inches": "in", "inch": "in",
+    "feet": "ft", "foot": "ft", "celsius": "c", "fahrenheit": "f", "kelvin": "k",
+    "dollars": "usd", "dollar": "usd", "euros": "eur", "euro": "eur",
+    "percentage": "percent", "pct": "percent", "hours": "h", "hour": "h", "hrs": "h",
+    "minutes": "min", "minute": "min", "mins": "min", "seconds": "s", "second": "s",
+    "secs": "s", "years": "year", "yrs": "year", "months": "month", "days": "day",
 }
 
 _SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "a dozen": 12,
-    "dozen": 12,
-    "a couple": 2,
-    "couple": 2,
-    "single": 1,
-    "once": 1,
-    "twice": 2,
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "half": 0.5,
-    "a hundred": 100,
-    "hundred": 100,
-    "a thousand": 1000,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a dozen": 12, "dozen": 12, "a couple": 2, "couple": 2, "single": 1,
+    "once": 1, "twice": 2, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "half": 0.5, "a hundred": 100, "hundred": 100, "a thousand": 1000,
 }
 _TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
 }
+# fmt: on
 _UNITS = {k: v for k, v in _SMALL.items() if isinstance(v, int) and 1 <= v <= 9 and " " not in k}
 _WORD_NUMBER = re.compile(
+    r"\b(?:("
+    + "|".join(_TENS)
+    + r")(?:[\s-]("
+    + "|".join(_UNITS)
+    + r"))?|("
+    + "|".join(sorted(_SMALL, key=len, reverse=True))
+    + r"))\b"
+)
+# fmt: off
+_MAGNITUDE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9,
+              "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+# fmt: on
+_NUMBER = re.compile(
     r"\b(?:("
     + "|".join(_TENS)
     + r")(?:[\s-]("
@@ -222,20 +136,12 @@ def numbers(text: str) -> set[float]:
     return out
 
 
+# fmt: off
 _MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+# fmt: on
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"

@@ -1,0 +1,214 @@
+"""An async client for OpenAI-compatible ``/v1/chat/completions`` endpoints.
+
+vLLM, Ollama, llama.cpp's server and hosted APIs all speak this API, so one client
+serves them all. It bounds the requests in flight (a semaphore), retries 429, 5xx,
+timeouts and dropped connections with exponential backoff and jitter (honouring
+``Retry-After``), asks for structured output (``response_format: json_schema``) and stops
+asking when the server rejects that, and counts tokens from ``usage``. The HTTP
+transport is the test seam: pass an ``httpx.MockTransport`` or any async transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import ssl
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+
+from synth.errors import JudgeError
+
+#: Connections per httpx pool; the client opens ceil(concurrency / POOL_SHARD) pools.
+POOL_SHARD = 8
+_RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how long to wait before asking again (seconds)."""
+
+    max_retries: int = 4
+    backoff: float = 0.5
+    max_backoff: float = 20.0
+    max_retry_after: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Wait before retry ``attempt`` (0-based): Retry-After, else backoff with jitter."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        base = min(self.max_backoff, self.backoff * 2.0**attempt)
+        return base / 2 + random.uniform(0, base / 2)
+
+
+@dataclass(slots=True)
+class JudgeStats:
+    """Counters of one judge's life: requests, cache, failures, tokens, concurrency."""
+
+    samples: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    failures: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The message text of one answer and its token usage."""
+
+    content: str
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def completions_url(base_url: str) -> str:
+    """``http://h:8000`` or ``…/v1`` or the full path → the chat-completions URL."""
+    url = base_url.rstrip("/")
+    if url.endswith("/chat/completions"):
+        return url
+    if url.endswith("/v1"):
+        return f"{url}/chat/completions"
+    return f"{url}/v1/chat/completions"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() - time.time()
+
+
+def _usage(body: dict[str, Any]) -> tuple[int, int]:
+    usage = body.get("usage")
+    if not isinstance(usage, dict):
+        return 0, 0
+    p, c = usage.get("prompt_tokens"), usage.get("completion_tokens")
+    return (p if isinstance(p, int) else 0), (c if isinstance(c, int) else 0)
+
+
+class ChatClient:
+    """Sends chat-completion requests; one instance per judge, used from one event loop."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        concurrency: int = 64,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        stats: JudgeStats | None = None,
+    ) -> None:
+        self.url = completions_url(base_url)
+        self.model = model
+        self.retry = retry or RetryPolicy()
+        self.stats = stats or JudgeStats()
+        self.structured = True
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # httpcore's pool costs O(requests x connections) per request; several small pools
+        # keep that flat at 50+ requests in flight.
+        shards = max(1, -(-concurrency // POOL_SHARD))
+        limits = httpx.Limits(max_connections=POOL_SHARD, max_keepalive_connections=POOL_SHARD)
+        # One TLS context for every pool (loading the CA bundle costs ~0.1 s each time).
+        verify: ssl.SSLContext | bool = (
+            httpx.create_ssl_context() if self.url.startswith("https://") else False
+        )
+        self._pools = [
+            httpx.AsyncClient(
+                transport=transport, headers=headers, timeout=timeout, limits=limits, verify=verify
+            )
+            for _ in range(shards)
+        ]
+        self._next = 0
+        self._gate = asyncio.Semaphore(concurrency)
+
+    async def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None
+    ) -> Completion:
+        """The answer to ``messages``; raises ``JudgeError`` once retries are spent."""
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0}
+        attempt = 0
+        while True:
+            if schema is not None and self.structured:
+                body["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "judge_verdict", "strict": True, "schema": schema},
+                }
+            else:
+                body.pop("response_format", None)
+            try:
+                response = await self._send(body)
+            except httpx.TimeoutException as exc:
+                reason, retry_after = f"timed out ({type(exc).__name__})", None
+            except httpx.TransportError as exc:
+                reason, retry_after = f"connection failed: {exc!r}", None
+            else:
+                if response.status_code == 200:
+                    return self._parse(response)
+                if response.status_code == 400 and self._rejects_schema(response, body):
+                    self.structured = False
+                    continue
+                reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
+                if response.status_code not in _RETRY_STATUS:
+                    raise JudgeError(reason)
+                retry_after = _retry_after(response)
+            if attempt >= self.retry.max_retries:
+                raise JudgeError(f"{reason} after {attempt + 1} attempts")
+            await asyncio.sleep(self.retry.delay(attempt, retry_after))
+            attempt += 1
+            self.stats.retries += 1
+
+    async def _send(self, body: dict[str, Any]) -> httpx.Response:
+        async with self._gate:
+            self.stats.calls += 1
+            self.stats.in_flight += 1
+            self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
+            try:
+                self._next = (self._next + 1) % len(self._pools)
+                response = await self._pools[self._next].post(self.url, json=body)
+                await response.aread()
+                return response
+            finally:
+                self.stats.in_flight -= 1
+
+    @staticmethod
+    def _rejects_schema(response: httpx.Response, body: dict[str, Any]) -> bool:
+        text = response.text.lower()
+        return "response_format" in body and ("response_format" in text or "json_schema" in text)
+
+    def _parse(self, response: httpx.Response) -> Completion:
+        try:
+            body = response.json()
+            content = body["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise JudgeError(f"not a chat completion: {response.text[:200]!r}") from exc
+        if not isinstance(content, str):
+            raise JudgeError(f"the answer has no text content: {content!r:.200}")
+        prompt, completion = _usage(body)
+        self.stats.prompt_tokens += prompt
+        self.stats.completion_tokens += completion
+        return Completion(content, prompt, completion)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()

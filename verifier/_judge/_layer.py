@@ -1,0 +1,78 @@
+"""The judge as a pipeline layer, and a judge from the ``--judge`` / settings value.
+
+``Pipeline`` takes a layer check ``Sample -> [Finding]``; :class:`JudgeLayer` is one. It
+also keeps what findings alone cannot carry: the evidence of every value (put into
+``sample.meta["judge"]`` for the HTML report), the provenance every result needs (judge,
+model, prompt version) and the count of samples the judge could not answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from verifier._judge._base import Judge, JudgeVerdict, get_judge
+from verifier._model import Finding, Sample
+
+#: Key of ``Sample.meta`` under which the layer stores the verdict's evidence.
+META_KEY = "judge"
+
+
+def make_judge(
+    spec: str,
+    *,
+    model: str | None = None,
+    api_key: str | None = None,
+    cache_path: str | Path | None = None,
+    **options: Any,
+) -> Judge:
+    """``offline``, an ``http(s)://`` base URL (the LLM judge), or a registered name.
+
+    The application reads ``spec``, ``model`` and ``api_key`` from settings
+    (``TOOLPROOF_JUDGE``, ``TOOLPROOF_JUDGE_MODEL``, ``TOOLPROOF_JUDGE_API_KEY``) and
+    passes a cache path under ``TOOLPROOF_HOME``.
+    """
+    if spec.startswith(("http://", "https://")):
+        options = {"base_url": spec, **options}
+        spec = "llm"
+    if spec == "llm":
+        return get_judge(
+            "llm", model=model or "gpt-4o-mini", api_key=api_key, cache_path=cache_path, **options
+        )
+    return get_judge(spec, **options)
+
+
+class JudgeLayer:
+    """The judge layer of the pipeline: ``layer(sample) -> findings``.
+
+    ``unavailable`` counts samples that got ``judge.unavailable``. ``check_many`` judges
+    a batch at once so an LLM judge can keep many requests in flight.
+    """
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.samples = 0
+        self.unavailable = 0
+
+    @property
+    def provenance(self) -> dict[str, str | None]:
+        return self.judge.provenance
+
+    def __call__(self, sample: Sample) -> list[Finding]:
+        return self._keep(sample, self.judge.judge(sample))
+
+    def check_many(self, samples: Sequence[Sample]) -> list[list[Finding]]:
+        verdicts = self.judge.judge_many(samples)
+        return [self._keep(s, v) for s, v in zip(samples, verdicts, strict=True)]
+
+    def _keep(self, sample: Sample, verdict: JudgeVerdict) -> list[Finding]:
+        self.samples += 1
+        if not verdict.available:
+            self.unavailable += 1
+        sample.meta[META_KEY] = {
+            "provenance": verdict.provenance,
+            "cached": verdict.cached,
+            "evidence": [e.to_dict() for e in verdict.evidence],
+        }
+        return list(verdict.findings)

@@ -1,0 +1,149 @@
+"""The LLM judge: the paper's three model-layer checks asked of a chat-completions model.
+
+All network work runs on the judge's own event loop in a background thread, so the
+synchronous pipeline (``judge``/``judge_many``) and async callers (``ajudge_many``) share
+one connection pool, one concurrency bound and one cache. A sample the model cannot
+answer about (HTTP errors after retries, timeouts, garbage, invalid JSON) gets a
+``judge.unavailable`` warning and is counted in ``stats.failures``; the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from synth.errors import JudgeError
+from verifier._judge._answer import findings_of, parse_answer
+from verifier._judge._base import JudgeVerdict, register_judge, sample_hash, unavailable
+from verifier._judge._cache import CachedAnswer, JudgeCache
+from verifier._judge._client import ChatClient, JudgeStats, RetryPolicy
+from verifier._judge._prompts import DEFAULT_PROMPT_VERSION, load_prompt
+from verifier._model import Sample
+
+T = TypeVar("T")
+
+
+@register_judge("llm")
+class LLMJudge:
+    """Judges samples with a model behind an OpenAI-compatible endpoint.
+
+    ``cache_path`` is the SQLite file of the persistent cache (the application passes one
+    under ``TOOLPROOF_HOME``); ``None`` caches in memory for this judge only.
+    """
+
+    name = "llm"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        cache_path: str | Path | None = None,
+        prompt_version: str = DEFAULT_PROMPT_VERSION,
+        concurrency: int = 64,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.prompt = load_prompt(prompt_version)
+        self.model = model
+        self.stats = JudgeStats()
+        self._cache = JudgeCache(cache_path)
+        self._source = f"LLM judge {model}, prompt {self.prompt.version}"
+        self._provenance: dict[str, str | None] = {
+            "judge": "llm",
+            "judge_model": model,
+            "prompt_version": self.prompt.version,
+        }
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="toolproof-judge", daemon=True
+        )
+        self._thread.start()
+
+        async def make_client() -> ChatClient:
+            return ChatClient(
+                base_url,
+                model,
+                api_key=api_key,
+                timeout=timeout,
+                concurrency=concurrency,
+                retry=retry,
+                transport=transport,
+                stats=self.stats,
+            )
+
+        self._client = self._run(make_client())
+        self._closed = False
+
+    @property
+    def provenance(self) -> dict[str, str | None]:
+        return dict(self._provenance)
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def judge(self, sample: Sample) -> JudgeVerdict:
+        return self._run(self._judge_one(sample))
+
+    def judge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
+        """Verdicts for ``samples``, asked concurrently (up to ``concurrency`` in flight)."""
+        return self._run(self._judge_all(samples))
+
+    async def ajudge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
+        """``judge_many`` for callers on another event loop (the HTTP service)."""
+        future = asyncio.run_coroutine_threadsafe(self._judge_all(samples), self._loop)
+        return await asyncio.wrap_future(future)
+
+    async def _judge_all(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
+        return list(await asyncio.gather(*(self._judge_one(s) for s in samples)))
+
+    async def _judge_one(self, sample: Sample) -> JudgeVerdict:
+        self.stats.samples += 1
+        key = sample_hash(sample)
+        hit = self._cache.get(self.prompt.version, self.model, key)
+        if hit is not None:
+            self.stats.cache_hits += 1
+            verdict = self._verdict(hit.answer, sample)
+            verdict.cached = True
+            return verdict
+        try:
+            done = await self._client.complete(self.prompt.messages(sample), self.prompt.schema)
+            answer = parse_answer(done.content)
+        except JudgeError as exc:
+            self.stats.failures += 1
+            return unavailable(f"{exc.message} [{self._source}]", self._provenance)
+        stored = CachedAnswer(answer.model_dump_json(), done.prompt_tokens, done.completion_tokens)
+        self._cache.put(self.prompt.version, self.model, key, stored)
+        return JudgeVerdict(
+            findings=findings_of(answer, sample, self._source), provenance=self.provenance
+        )
+
+    def _verdict(self, stored: str, sample: Sample) -> JudgeVerdict:
+        answer = parse_answer(stored)
+        return JudgeVerdict(
+            findings=findings_of(answer, sample, self._source), provenance=self.provenance
+        )
+
+    def close(self) -> None:
+        """Close connections, stop the loop thread, close the cache. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._run(self._client.aclose())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+        self._cache.close()
+
+    def __enter__(self) -> LLMJudge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
