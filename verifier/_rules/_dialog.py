@@ -25,6 +25,9 @@ class _Pending:
     id: str | None
 
 
+_ARTICLE = {"assistant": "an", "tool": "a", "user": "a", "system": "a"}
+
+
 def _structure(msg: str, turn: int | None = None, call: int | None = None) -> Finding:
     return Finding.of("dialog.structure", msg, turn=turn, call=call)
 
@@ -97,7 +100,9 @@ def check_dialog(sample: Sample) -> list[Finding]:
     if turns[0].role not in ("user", "system"):
         out.append(
             _structure(
-                f"the dialog starts with a {turns[0].role} turn, not a user or system turn", 0
+                f"the dialog starts with {_ARTICLE[turns[0].role]} {turns[0].role} turn, "
+                "not a user or system turn",
+                0,
             )
         )
     has_user = False
