@@ -9,6 +9,7 @@ from verifier._parsers import (
     parse_python_calls,
     parse_tool_call_blocks,
 )
+from verifier._pipeline import KNOWN_LAYERS, LayerCheck, Pipeline, parse_layers, score
 from verifier._readers import (
     Dataset,
     RawRecord,
@@ -19,19 +20,28 @@ from verifier._readers import (
     read_dataset,
     reader_names,
 )
+from verifier._reports import ReportWriter, open_report, report_writer, result_dict, result_line
 from verifier._rules import DuplicateTracker, check_rules
+from verifier._summary import Summary
+from verifier._version import TOOLPROOF_VERSION
 
 __all__ = [
     "CODES",
+    "KNOWN_LAYERS",
     "MAX_CALL_TEXT_CHARS",
+    "TOOLPROOF_VERSION",
     "CodeInfo",
     "Dataset",
     "DuplicateTracker",
     "Finding",
+    "LayerCheck",
+    "Pipeline",
     "RawRecord",
     "Reader",
+    "ReportWriter",
     "Sample",
     "SampleResult",
+    "Summary",
     "ToolCall",
     "Turn",
     "check_rules",
@@ -39,9 +49,15 @@ __all__ = [
     "format_python_calls",
     "get_reader",
     "iter_records",
+    "open_report",
     "parse_json_calls",
+    "parse_layers",
     "parse_python_calls",
     "parse_tool_call_blocks",
     "read_dataset",
     "reader_names",
+    "report_writer",
+    "result_dict",
+    "result_line",
+    "score",
 ]

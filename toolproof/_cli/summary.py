@@ -5,8 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from verifier import CODES
-from verifier._summary import Summary
+from verifier import CODES, Summary
 
 
 def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:

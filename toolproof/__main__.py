@@ -1,0 +1,5 @@
+"""``python -m toolproof`` runs the CLI."""
+
+from toolproof.cli import main
+
+main()

@@ -1,0 +1,107 @@
+"""The streaming verification pipeline: samples in, one ``SampleResult`` per sample out.
+
+It is a pure function of (samples, layers): no global state beyond caches keyed by
+content, so the same pipeline can later run per shard (DESIGN.md, "Scale"). Output order
+follows input order; memory does not grow with the dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from synth.errors import ConfigError
+from verifier._model import Finding, Sample, SampleResult
+from verifier._rules import DuplicateTracker, check_rules
+from verifier._version import TOOLPROOF_VERSION
+
+#: A layer takes a sample and returns its findings.
+LayerCheck = Callable[[Sample], list[Finding]]
+
+KNOWN_LAYERS = ("rules", "exec", "judge")
+
+
+def parse_layers(text: str | Sequence[str]) -> tuple[str, ...]:
+    """``"rules,exec"`` → ``("rules", "exec")`` in canonical order; unknown names fail."""
+    names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
+    names = [n for n in names if n]
+    unknown = sorted(set(names) - set(KNOWN_LAYERS))
+    if unknown:
+        raise ConfigError(
+            f"unknown layer(s) {', '.join(unknown)}; known layers: {', '.join(KNOWN_LAYERS)}"
+        )
+    if not names:
+        raise ConfigError(f"no layer given; known layers: {', '.join(KNOWN_LAYERS)}")
+    return tuple(layer for layer in KNOWN_LAYERS if layer in names)
+
+
+def score(findings: Sequence[Finding]) -> float:
+    """1.0 for a clean sample; each error weighs 1, each warning 0.2: 1 / (1 + weight)."""
+    weight = 0.0
+    for f in findings:
+        weight += 1.0 if f.severity == "error" else 0.2
+    return round(1.0 / (1.0 + weight), 4)
+
+
+def _tools_hash(sample: Sample) -> str | None:
+    if not sample.tools:
+        return None
+    h = hashlib.sha256()
+    for tool in sample.tools:
+        h.update(tool.spec_hash.encode())
+    return h.hexdigest()
+
+
+class Pipeline:
+    """Runs the chosen layers over a stream of samples.
+
+    ``extra_layers`` maps a layer name (``exec``, ``judge``) to its check; the rule layer
+    is built in. ``provenance`` is merged into every result's provenance.
+    """
+
+    def __init__(
+        self,
+        layers: Sequence[str] = ("rules",),
+        *,
+        extra_layers: dict[str, LayerCheck] | None = None,
+        provenance: dict[str, Any] | None = None,
+    ) -> None:
+        self.layers = parse_layers(layers)
+        extra = extra_layers or {}
+        missing = [name for name in self.layers if name != "rules" and name not in extra]
+        if missing:
+            raise ConfigError(f"layer(s) {', '.join(missing)} are not available in this build")
+        self._checks: list[LayerCheck] = [extra[name] for name in self.layers if name != "rules"]
+        self._duplicates = DuplicateTracker()
+        self._provenance = {
+            "toolproof_version": TOOLPROOF_VERSION,
+            "layers": list(self.layers),
+            **(provenance or {}),
+        }
+
+    def verify(self, sample: Sample) -> SampleResult:
+        findings = list(sample.findings)
+        if "rules" in self.layers:
+            findings.extend(check_rules(sample))
+            dup = self._duplicates.check(sample)
+            if dup is not None:
+                findings.append(dup)
+        for check in self._checks:
+            findings.extend(check(sample))
+        failed = any(f.severity == "error" for f in findings)
+        provenance = dict(self._provenance)
+        provenance["format"] = sample.format
+        provenance["spec_hash"] = _tools_hash(sample)
+        return SampleResult(
+            id=sample.id,
+            index=sample.index,
+            verdict="fail" if failed else "pass",
+            score=score(findings),
+            findings=findings,
+            provenance=provenance,
+        )
+
+    def run(self, samples: Iterable[Sample]) -> Iterator[tuple[Sample, SampleResult]]:
+        for sample in samples:
+            yield sample, self.verify(sample)
