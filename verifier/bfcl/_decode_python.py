@@ -40,14 +40,15 @@ def decode_python(text: str) -> list[Call]:
     body = body.strip().strip("'")
     try:
         tree = ast.parse(body, mode="eval")
-    except SyntaxError as exc:
-        fail(f"invalid Python call syntax: {exc.msg} (line {exc.lineno})", None)
-    except (ValueError, RecursionError, MemoryError) as exc:
-        fail(f"invalid Python call syntax: {exc}", None)
-    index = LineIndex(body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        fail(str(exc), None)  # Python's own words, as BFCL reports them
+    index: list[LineIndex] = []
 
     def locate(node: ast.AST) -> int:
-        return index.from_byte_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        # Only error messages need a position, so the line index is built on first use.
+        if not index:
+            index.append(LineIndex(body))
+        return index[0].from_byte_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
     decoder = _BfclValues(locate)
     top = tree.body

@@ -40,6 +40,13 @@ def _prompt_body(text: str) -> str:
 _PARSERS: dict[str, Parser] = {}
 
 
+_SYNTAX_ERROR = {
+    "Java": "Error parsing java the source code.",
+    "JavaScript": "Error js parsing the source code.",
+}
+"""BFCL's words for a parse error, kept so that verdicts read the same."""
+
+
 def _parse(language: Language, source: bytes, what: str) -> Node:
     parser = _PARSERS.get(what)
     if parser is None:
@@ -47,7 +54,7 @@ def _parse(language: Language, source: bytes, what: str) -> Node:
         parser.set_language(language)
     root = parser.parse(source).root_node
     if root.has_error and _has_error_node(root):
-        fail(f"invalid {what} call syntax", None)
+        fail(_SYNTAX_ERROR[what], None)
     return root
 
 

@@ -5,14 +5,15 @@ varied formatting (Python call syntax with varied spacing, quotes, argument orde
 arguments left out, other acceptable values; function-calling JSON lists; Java and
 JavaScript source) and each kind of wrong answer (wrong function, missing and extra
 parameters, wrong types and values, wrong call counts, unparsable text, and both sides of
-the relevance categories). BFCL's own verdicts on these cases are in ``bfcl_verdicts.jsonl``
-(see SOURCE.md for how they were produced).
+the relevance categories). BFCL's own verdicts on these cases are recorded beside it
+(``bfcl_verdicts.jsonl.gz``; SOURCE.md says how they were produced).
 
-    .venv/bin/python tests/data/bfcl/make_corpus.py   # rewrites corpus.jsonl
+    .venv/bin/python tests/data/bfcl/make_corpus.py   # rewrites corpus.jsonl.gz
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from collections.abc import Callable
@@ -22,7 +23,16 @@ from typing import Any
 from verifier.bfcl import CATEGORIES, DEFAULT_DATA_DIR, Category, Entry, load_entries
 
 HERE = Path(__file__).resolve().parent
-SAMPLE = {"live_multiple": 350, "live_irrelevance": 250, "live_simple": 200}
+SAMPLE = {
+    "simple_python": 200,
+    "multiple": 120,
+    "parallel": 120,
+    "parallel_multiple": 120,
+    "irrelevance": 120,
+    "live_simple": 150,
+    "live_multiple": 250,
+    "live_irrelevance": 150,
+}
 """Entries per category used (all of the others)."""
 
 Call = tuple[str, dict[str, Any]]
@@ -347,7 +357,7 @@ def _fake_call(rng: random.Random, entry: Entry) -> Call:
 
 def main() -> None:
     rng = random.Random(4)
-    with (HERE / "corpus.jsonl").open("w") as handle:
+    with gzip.open(HERE / "corpus.jsonl.gz", "wt", encoding="utf-8") as handle:
         number = 0
         for category in CATEGORIES.values():
             entries = load_entries(DEFAULT_DATA_DIR, category)
