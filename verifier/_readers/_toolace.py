@@ -16,8 +16,9 @@ from verifier._readers._calls import parse_calls
 from verifier._readers._common import TOOLACE_MARKER, str_field, text_of, tool_turns
 from verifier._readers._sharegpt import EXPECTED, conversation, record_tools, speaker_role
 
-#: An assistant message that is a call list: ``[`` then a name (spaces allowed) then ``(``.
-CALL_TEXT = re.compile(r"^\s*\[\s*[A-Za-z_][\w .\-]*\(")
+#: An assistant message that is a call list: ``[``, a name (ToolACE's hold spaces, ``/``,
+#: ``-``…), ``(``, and the message ends with ``]``.
+CALL_TEXT = re.compile(r"\A\s*\[\s*[^\s()\[\]'\"=,][^()\[\]'\"=]*\(.*\]\s*\Z", re.DOTALL)
 _TOOLACE_FROM = frozenset({"user", "assistant", "tool", "system"})
 
 

@@ -12,6 +12,7 @@ import ast
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -112,7 +113,7 @@ def tools_in_text(text: str, marker: str, end: str | None, dialect: str) -> Tool
         stop = text.find(end, start) if end else -1
         body = text[start:stop] if stop >= 0 else text[start:]
         if body.strip():
-            return _cached((dialect, body), lambda: _parse_prompt_tools(body, dialect))
+            return _cached((dialect, body), partial(_parse_prompt_tools, body, dialect))
         start = text.find(marker, start)
     return _EMPTY
 
