@@ -47,6 +47,7 @@ class WorkerPool:
         self.closed = False
         self.last_error: Exception | None = None
         self.futures: list[Future[None]] = []
+        self.leased: set[Worker] = set()  # handed to sessions; killed on close too
         self.executor = ThreadPoolExecutor(max_workers=max(2, min(self.size, 8)),
                                            thread_name_prefix="sandbox-pool")  # fmt: skip
 
@@ -96,6 +97,8 @@ class WorkerPool:
             if worker is None:
                 break
             if self._healthy(worker):
+                with self.lock:
+                    self.leased.add(worker)
                 self._refill()
                 return worker
             self.discard(worker)
@@ -105,6 +108,8 @@ class WorkerPool:
             raise
         except Exception as exc:
             raise BackendUnavailableError(f"cannot start a sandbox worker: {exc}") from exc
+        with self.lock:
+            self.leased.add(worker)
         self._refill()
         return worker
 
@@ -118,6 +123,8 @@ class WorkerPool:
 
     def discard(self, worker: Worker) -> None:
         """Kill a used or broken worker (in the background) and start a replacement."""
+        with self.lock:
+            self.leased.discard(worker)
         if not self.closed:
             self.executor.submit(worker.kill)
         else:
@@ -127,8 +134,9 @@ class WorkerPool:
     def close(self) -> None:
         with self.lock:
             self.closed = True
-            workers = list(self.ready)
+            workers = [*self.ready, *self.leased]
             self.ready.clear()
+            self.leased.clear()
         self.executor.shutdown(wait=True)  # pending kills must run; pending starts skip
         for worker in workers:
             worker.kill()

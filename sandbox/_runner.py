@@ -45,8 +45,9 @@ ALLOWED_MODULES = (
     "json", "math", "re", "datetime", "random", "hashlib", "uuid", "string", "itertools",
     "functools", "collections", "decimal", "fractions", "statistics",
 )  # fmt: skip
-# Public names that reach the operating system (uuid shells out to find a MAC address).
-DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}}
+# Public names that reach the operating system (uuid may shell out to find a MAC address)
+# or read attributes by name, bypassing the guards (string.Formatter, like str.format).
+DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}, "string": {"Formatter"}}
 _HIDE_FLAGS = 0x1 | 0x2 | 0x4 | 0x8  # MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
 
 
@@ -180,10 +181,24 @@ class Program:
         for mod_name in ("string", "math", "random", "whrandom", "set"):
             builtins.pop(mod_name, None)  # modules must come through the import guard
         builtins.update(
-            __import__=self._import, getattr=safer_getattr, dict=dict, list=list,
-            enumerate=enumerate, sum=sum, min=min, max=max, any=any, all=all, map=map,
-            filter=filter, reversed=reversed, iter=iter, next=next,
-        )  # fmt: skip
+            __import__=self._import,
+            getattr=safer_getattr,
+            dict=dict,
+            list=list,
+            enumerate=enumerate,
+            sum=sum,
+            min=min,
+            max=max,
+            any=any,
+            all=all,
+            map=map,
+            filter=filter,
+            reversed=reversed,
+            iter=iter,
+            next=next,
+            range=range,
+            tuple=tuple,
+        )  # fmt: skip  (plain range/list/tuple: size is bounded by the memory and time limits)
         stdout = self.stdout
 
         class Printer:
@@ -238,12 +253,17 @@ class Runner:
 
     def __init__(self, sock: socket.socket, limits: dict[str, Any]) -> None:
         self.sock, self.buf = sock, bytearray()
-        self.stdout = TailBuffer(int(limits.get("stdout_tail", 4096)))
-        self.output_cap = int(limits.get("output_bytes", 1 << 20))
-        self.cpu_s = float(limits.get("cpu_s", 0))
-        self.cpu_limit = 0
+        self.stdout = TailBuffer(4096)
+        self.output_cap, self.cpu_s, self.cpu_limit = 1 << 20, 0.0, 0
+        self.apply(limits)
         self.program: Program | None = None
         self.load_error: RunnerError | None = None
+
+    def apply(self, limits: dict[str, Any]) -> None:
+        """The per-session limits a load request carries (memory is fixed per worker)."""
+        self.stdout.cap = int(limits.get("stdout_tail", self.stdout.cap))
+        self.output_cap = int(limits.get("output_bytes", self.output_cap))
+        self.cpu_s = float(limits.get("cpu_s", self.cpu_s))
 
     def read(self) -> dict[str, Any] | None:
         while True:
@@ -289,6 +309,7 @@ class Runner:
             try:
                 if op == "load":
                     self.program, self.load_error = None, None
+                    self.apply(req.get("limits") or {})
                     self.program = Program(req, self.stdout)
                 elif op == "reset" and self.program is not None:
                     self.program.reset()
@@ -348,9 +369,6 @@ def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, A
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-    mem = int(limits.get("memory_bytes", 0))
-    if mem:
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -377,6 +395,9 @@ def main(argv: list[str] | None = None) -> None:
     limits = json.loads(a.limits)
     if a.hide or a.tmp or a.uid is not None:
         harden(a.hide, a.tmp, a.uid, limits)
+    mem = int(limits.get("memory_bytes", 0))
+    if mem:  # a MemoryError is a clearer outcome than the OOM killer (containers have both)
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
         os.dup2(devnull, fd)

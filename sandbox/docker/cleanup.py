@@ -29,14 +29,15 @@ def _owner_alive(owner: str) -> bool:
 def reap(client: Any) -> list[str]:
     """Remove leftover containers and socket directories; returns the container names."""
     reaped = []
-    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
-        if _owner_alive(container.labels.get(OWNER_LABEL, "")):
+    # sparse: no inspect per container, which would race with containers being removed
+    for container in client.containers.list(all=True, sparse=True, filters={"label": f"{LABEL}=1"}):
+        if _owner_alive((container.attrs.get("Labels") or {}).get(OWNER_LABEL, "")):
             continue
         try:
             container.remove(force=True)
-            reaped.append(container.name)
         except Exception:  # already gone: removed by a concurrent reaper
             continue
+        reaped.append((container.attrs.get("Names") or [container.id])[0].lstrip("/"))
     if SOCKET_ROOT.is_dir():
         for entry in SOCKET_ROOT.iterdir():
             pid_text = entry.name.split("-", 1)[0]

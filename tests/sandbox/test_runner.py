@@ -1,0 +1,168 @@
+"""The runner in this process: restricted compilation, the import guard, the wire format."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sandbox import _runner
+from sandbox._channel import Channel, ChannelClosed, ChannelTimeout
+from sandbox._runner import HEADER, Program, Runner, RunnerError, TailBuffer
+
+
+def program(source: str, restrict: bool = True, **modules: str) -> Program:
+    req = {"modules": {"main": source, **modules}, "main": "main", "restrict": restrict}
+    return Program(req, TailBuffer(100))
+
+
+def test_entries_state_and_reset() -> None:
+    p = program("COUNT = [0]\ndef bump(by):\n    COUNT[0] = COUNT[0] + by\n    return COUNT[0]\n")
+    assert p.call("bump", {"by": 2}) == 2
+    assert p.call("main:bump", {"by": 3}) == 5
+    p.reset()
+    assert p.call("bump", {"by": 1}) == 1
+
+
+def test_bundle_modules_import_each_other() -> None:
+    p = program("import helper\ndef f(x):\n    return helper.double(x)\n",
+                helper="def double(x):\n    return 2 * x\n")  # fmt: skip
+    assert p.call("f", {"x": 21}) == 42
+    assert p.call("helper:double", {"x": 2}) == 4
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "match"),
+    [
+        ("def f(:\n", "compile", "SyntaxError|invalid syntax"),
+        ("_secret = 1\n", "compile", 'starts with "_"'),
+        ("x = ().__class__\n", "compile", 'starts with "_"'),
+        ("g = (i for i in [])\nx = g.gi_frame\n", "compile", "gi_frame"),
+        ("raise ValueError('at load')\n", "compile", "at load"),
+        ("import a\n", "compile", "not allowed"),
+    ],
+)
+def test_bad_bundles_fail_to_load(source: str, kind: str, match: str) -> None:
+    with pytest.raises(RunnerError, match=match) as info:
+        program(source)
+    assert info.value.kind == kind
+
+
+def test_missing_entries_and_bad_args() -> None:
+    p = program("def f():\n    return 1\n")
+    for entry in ("nope", "_private", "other:f"):
+        with pytest.raises(RunnerError, match="no entry") as info:
+            p.call(entry, {})
+        assert info.value.kind == "entry"
+    with pytest.raises(RunnerError, match="JSON object") as info:
+        p.call("f", [1])
+    assert info.value.kind == "args"
+
+
+def test_allowed_modules_are_views_without_submodules_or_os_access() -> None:
+    p = program(
+        "import json, statistics, uuid, string, datetime, random, hashlib, re, math, decimal\n"
+        "def probe(name, attr):\n"
+        "    mods = {'json': json, 'statistics': statistics, 'uuid': uuid, 'string': string}\n"
+        "    return getattr(mods[name], attr, 'absent')\n"
+        "def use():\n"
+        "    r = random.Random(7)\n"
+        "    return [json.dumps({'a': 1}), round(statistics.mean([1, 2]), 1), len(str(uuid.uuid4())),\n"
+        "            hashlib.sha256(b'x').hexdigest()[:4], re.sub('a', 'b', 'aa'), math.floor(1.5),\n"
+        "            str(decimal.Decimal('1.10')), r.randint(1, 1), datetime.date(2024, 1, 2).isoformat()]\n"
+    )
+    assert p.call("use", {}) == ['{"a": 1}', 1.5, 36, "2d71", "bb", 1, "1.10", 1, "2024-01-02"]
+    for name, attr in [("statistics", "sys"), ("uuid", "os"), ("uuid", "getnode"),
+                       ("string", "Formatter"), ("json", "decoder")]:  # fmt: skip
+        assert p.call("probe", {"name": name, "attr": attr}) == "absent"
+
+
+def test_print_goes_to_the_tail_buffer() -> None:
+    out = TailBuffer(10)
+    p = Program({"modules": {"m": "def f():\n    print('hello', 'world', sep='-')\n"},
+                 "restrict": True}, out)  # fmt: skip
+    p.call("f", {})
+    assert out.take() == "llo-world\n"
+    assert out.take() == ""
+
+
+def test_unrestricted_mode_runs_plain_python() -> None:
+    p = program("import os\ndef f():\n    return os.sep + type(1).__name__\n", restrict=False)
+    assert p.call("f", {}) == "/int"
+
+
+@pytest.fixture
+def served() -> Iterator[Channel]:
+    host, child = socket.socketpair()
+    runner = Runner(child, {"output_bytes": 1000, "stdout_tail": 50})
+    thread = threading.Thread(target=runner.serve, daemon=True)
+    thread.start()
+    channel = Channel(host, max_frame=1 << 20)
+    yield channel
+    channel.close()
+    thread.join(5)
+    child.close()
+
+
+def ask(channel: Channel, req: dict[str, Any]) -> dict[str, Any]:
+    channel.send(req)
+    return channel.recv(None)
+
+
+def test_wire_protocol_load_calls_and_errors(served: Channel) -> None:
+    source = ("def ok(x):\n    print('p' * 100)\n    return x\n"
+              "def nan():\n    return float('nan')\n"
+              "def big():\n    return 'x' * 20000\n"
+              "def obj():\n    return {1, 2}\n"
+              "def oops():\n    raise KeyError('k')\n")  # fmt: skip
+    assert ask(served, {"op": "ping"})["ok"]
+    assert ask(served, {"op": "load", "modules": {"m": source}, "restrict": True}) == {"ok": True}
+    served.send({"op": "calls", "calls": [["ok", {"x": [1]}], ["nan", {}], ["big", {}],
+                                          ["obj", {}], ["oops", {}], ["ok", 3]]})  # fmt: skip
+    replies = [served.recv(None) for _ in range(6)]
+    assert replies[0]["value"] == [1] and replies[0]["stdout"] == "p" * 49 + "\n"
+    kinds = [r["error"]["kind"] for r in replies[1:]]
+    assert kinds == ["result", "output", "result", "raised", "args"]
+    assert replies[4]["error"]["type"] == "KeyError"
+    bad = ask(served, {"op": "load", "modules": {"m": "def f(:"}, "restrict": True})
+    assert bad["error"]["kind"] == "compile"
+    served.send({"op": "calls", "calls": [["f", {}]]})
+    assert served.recv(None)["error"]["kind"] == "compile"
+
+
+def test_channel_rejects_oversized_and_garbage_frames() -> None:
+    a, b = socket.socketpair()
+    channel = Channel(a, max_frame=10)
+    b.sendall(HEADER.pack(11) + b"x" * 11)
+    with pytest.raises(ChannelClosed, match="exceeds"):
+        channel.recv(None)
+    channel = Channel(a, max_frame=100)
+    b.sendall(HEADER.pack(3) + b"[1]")
+    with pytest.raises(ChannelClosed, match="not an object"):
+        channel.recv(None)
+    b.sendall(HEADER.pack(2) + b"\xff{")
+    with pytest.raises(ChannelClosed, match="not JSON"):
+        channel.recv(None)
+    import time
+
+    with pytest.raises(ChannelTimeout):
+        channel.recv(time.monotonic() + 0.05)
+    b.close()
+    with pytest.raises(ChannelClosed, match="closed"):
+        channel.recv(None)
+    a.close()
+
+
+def test_runner_file_is_stdlib_only() -> None:
+    source = Path(_runner.__file__).read_text(encoding="utf-8")
+    imports = {line.split()[1].split(".")[0] for line in source.splitlines()
+               if line.startswith(("import ", "from ")) and "__future__" not in line}  # fmt: skip
+    import sys
+
+    assert imports <= set(sys.stdlib_module_names), imports
+    assert json.loads(_runner.json.dumps({"a": 1})) == {"a": 1}

@@ -1,0 +1,133 @@
+"""Conformance: every backend keeps state, contains bad input, and replaces broken workers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+
+from sandbox import Bundle, Limits, Sandbox, SessionClosedError
+
+Opener = Callable[..., Sandbox]
+
+STORE = Bundle.from_source(
+    "ORDERS = {}\n"
+    "def create(item):\n"
+    "    oid = 'o' + str(len(ORDERS) + 1)\n"
+    "    ORDERS[oid] = {'id': oid, 'item': item}\n"
+    "    return ORDERS[oid]\n"
+    "def get(id):\n"
+    "    return ORDERS.get(id)\n"
+    "def spin():\n"
+    "    while True:\n"
+    "        pass\n"
+    "def hog():\n"
+    "    return len('x' * (1024 * 1024 * 1024))\n"
+    "def obj():\n"
+    "    return {1, 2}\n"
+    "def shout(n):\n"
+    "    for i in range(n):\n"
+    "        print('line', i)\n"
+    "    return n\n",
+    name="store",
+)
+
+
+def test_state_lives_until_reset(backend: Sandbox) -> None:
+    with backend.session(STORE) as s:
+        assert s.call("create", {"item": "tea"}).value == {"id": "o1", "item": "tea"}
+        got = s.call("get", {"id": "o1"})
+        assert got.ok and got.value["item"] == "tea" and got.error is None
+        assert got.duration_ms > 0 and "cpu_ms" in got.resources
+        s.reset()
+        assert s.call("get", {"id": "o1"}).value is None
+        batch = s.call_many([("create", {"item": str(i)}) for i in range(50)])
+        assert [o.value["id"] for o in batch] == [f"o{i}" for i in range(1, 51)]
+        assert s.call("store:get", {"id": "o50"}).value == {"id": "o50", "item": "49"}
+
+
+def test_sessions_never_share_a_worker(backend: Sandbox) -> None:
+    with backend.session(STORE) as a:
+        a.call("create", {"item": "tea"})
+        with backend.session(STORE) as b:
+            assert b.call("get", {"id": "o1"}).value is None
+            assert a.worker is not b.worker  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
+def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
+    with backend.session(STORE) as s:
+        outcomes = s.call_many([("nope", {}), ("get", [1]), ("get", "x"), ("obj", {})])
+        kinds = [o.error.kind for o in outcomes if o.error]
+        assert kinds == ["entry", "args", "args", "result"]
+        assert "known: ['create', 'get'" in outcomes[0].error.message  # type: ignore[union-attr]
+        bad = s.call("get", {"id": "o1"}, timeout=timeout)
+        assert bad.error is not None and bad.error.kind == "args" and "timeout" in bad.error.message
+        assert s.call("create", {"item": "ok"}).ok
+
+
+@pytest.mark.parametrize(
+    ("source", "match"),
+    [
+        ("def f(:\n", "SyntaxError|invalid syntax"),
+        ("import os\n", "not allowed"),
+        ("x = 1 / 0\n", "ZeroDivisionError"),
+    ],  # fmt: skip
+)
+def test_a_bundle_that_does_not_load_fails_every_call(
+    backend: Sandbox, source: str, match: str
+) -> None:
+    with backend.session(Bundle.from_source(source)) as s:
+        for outcome in s.call_many([("f", {}), ("g", {})]):
+            assert outcome.error is not None and outcome.error.kind == "compile"
+            assert outcome.error.message
+        s.reset()
+        assert s.call("f", {}).error.kind == "compile"  # type: ignore[union-attr]
+    with backend.session(STORE) as s:
+        assert s.call("create", {"item": "after"}).ok
+
+
+def test_timeout_replaces_the_worker_and_the_session_goes_on(backend: Sandbox) -> None:
+    with backend.session(STORE) as s:
+        s.call("create", {"item": "tea"})
+        before = s.worker  # type: ignore[attr-defined]
+        out = s.call_many([("spin", {}), ("create", {"item": "x"})], timeout=0.3)
+        assert out[0].error is not None and out[0].error.kind == "timeout"
+        assert out[0].resources["replaced"] and 250 < out[0].duration_ms < 5000
+        assert out[1].ok and out[1].value["id"] == "o1"  # fresh worker: state starts over
+        assert s.worker is not before  # type: ignore[attr-defined]
+
+
+def test_memory_limit_is_contained(backend: Sandbox) -> None:
+    with backend.session(STORE) as s:
+        out = s.call("hog", {})
+        assert out.error is not None and out.error.kind in ("memory", "crash"), out
+        assert out.replaced_worker
+        assert s.call("create", {"item": "ok"}).ok
+
+
+def test_printed_output_keeps_only_the_tail(backend: Sandbox) -> None:
+    with backend.session(STORE, Limits(wall_s=5, stdout_tail=100)) as s:
+        out = s.call("shout", {"n": 20000})
+        assert out.ok and out.value == 20000
+        assert out.stdout_tail.endswith("line 19999\n") and len(out.stdout_tail) == 100
+
+
+def test_module_body_that_never_finishes(backend: Sandbox) -> None:
+    with backend.session(Bundle.from_source("while True:\n    pass\n"), Limits(wall_s=0.5)) as s:
+        out = s.call("f", {})
+        assert out.error is not None and out.error.kind == "timeout"
+    with backend.session(STORE) as s:
+        assert s.call("create", {"item": "after"}).ok
+
+
+def test_closed_sandbox_refuses_calls(backend: Sandbox, opener: Opener) -> None:
+    sandbox = opener(backend.name, pool_size=0)
+    session = sandbox.session(STORE)
+    assert session.call("create", {"item": "tea"}).ok
+    sandbox.close()
+    with pytest.raises(SessionClosedError):
+        session.call("get", {"id": "o1"})
+    with pytest.raises(SessionClosedError):
+        session.reset()
