@@ -8,16 +8,26 @@ endpoint, appends to a resumable BFCL result file, then checks it. Exit codes: 0
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import orjson
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from synth.errors import ToolproofError
-from verifier.bfcl import Report, score_results
+from verifier.bfcl import (
+    DEFAULT_DATA_DIR,
+    Report,
+    RunSettings,
+    load_entries,
+    resolve_categories,
+    run_model,
+    score_results,
+)
 
 app = typer.Typer(
     help="BFCL-compatible evaluation: score result files, run a model.",
@@ -105,3 +115,72 @@ def check(
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does."""
     _check(category, results, data, out, summary, underscore_to_dot)
+
+
+@app.command()
+def run(
+    base_url: str = typer.Option(
+        ..., "--base-url", help="OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1"
+    ),
+    model: str = typer.Option(..., "--model", help="model name sent with each request"),
+    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP),
+    mode: str = typer.Option(
+        "fc", "--mode", help="fc: function calling with tools; prompt: BFCL's system prompt"
+    ),
+    out: Path = typer.Option(..., "--out", help="BFCL result file (JSONL) to append to"),
+    data: Path | None = typer.Option(None, "--data", help="BFCL data directory"),
+    verdicts: Path | None = typer.Option(
+        None, "--verdicts", help="verdicts JSONL (default: OUT's name + .verdicts.jsonl)"
+    ),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="requests in flight"),
+    retries: int = typer.Option(4, "--retries", min=0, help="retries on 429/5xx/timeouts"),
+    timeout: float = typer.Option(120.0, "--timeout", help="seconds per request"),
+    backoff: float = typer.Option(
+        1.0, "--backoff", min=0.0, help="seconds before the first retry (doubles each time)"
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="only the first N entries of each category"
+    ),
+    api_key: str | None = typer.Option(
+        None, "--api-key", envvar="TOOLPROOF_BFCL_API_KEY", help="bearer token, if any"
+    ),
+) -> None:
+    """Run a model on BFCL entries (resumable), then score its results as BFCL does.
+
+    Exit 0 when every entry was answered, 1 when some could not be (they are retried by
+    the next run on the same OUT), 2 on usage or input errors.
+    """
+    if mode not in ("fc", "prompt"):
+        raise _fail(f"unknown mode {mode!r}; known: fc, prompt")
+    try:
+        chosen = resolve_categories(category)
+        work = [
+            (c, e)
+            for c in chosen
+            for e in load_entries(data or DEFAULT_DATA_DIR, c)[: limit or None]
+        ]
+    except ToolproofError as exc:
+        raise _fail(exc.message) from None
+    settings = RunSettings(
+        base_url=base_url,
+        model=model,
+        mode="fc" if mode == "fc" else "prompt",
+        api_key=api_key,
+        concurrency=concurrency,
+        retries=retries,
+        backoff_s=backoff,
+        timeout_s=timeout,
+    )
+    with Progress(console=_err, transient=True) as progress:
+        task = progress.add_task("querying the model", total=len(work))
+        stats = asyncio.run(run_model(settings, work, out, on_done=lambda: progress.advance(task)))
+    _out.print(
+        f"answered {stats.answered}, already done {stats.skipped}, failed {len(stats.failed)}",
+        highlight=False,
+    )
+    for entry_id, problem in list(stats.failed.items())[:10]:
+        _err.print(f"  {entry_id}: {problem}", highlight=False)
+    target = verdicts or out.with_name(out.stem + ".verdicts.jsonl")
+    _check(category, out, data, target, None, mode == "fc")
+    if stats.failed:
+        raise typer.Exit(1)

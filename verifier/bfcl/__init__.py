@@ -10,6 +10,7 @@ from verifier.bfcl._categories import CATEGORIES, Category, category_of_id, reso
 from verifier.bfcl._check import ResultsError, Verdict, check_entry, check_results, read_results
 from verifier.bfcl._data import DEFAULT_DATA_DIR, BfclDataError, Entry, load_entries
 from verifier.bfcl._decode import decode_output, has_call, is_call_list
+from verifier.bfcl._runner import RunSettings, RunStats, done_ids, request_body, run_model
 from verifier.bfcl._score import Report, score_results
 from verifier.bfcl._summary import summarize
 
@@ -21,16 +22,21 @@ __all__ = [
     "Entry",
     "Report",
     "ResultsError",
+    "RunSettings",
+    "RunStats",
     "Verdict",
     "category_of_id",
     "check_entry",
     "check_results",
     "decode_output",
+    "done_ids",
     "has_call",
     "is_call_list",
     "load_entries",
     "read_results",
+    "request_body",
     "resolve_categories",
+    "run_model",
     "score_results",
     "summarize",
 ]

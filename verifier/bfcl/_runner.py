@@ -1,0 +1,226 @@
+"""Query an OpenAI-compatible chat-completions endpoint for BFCL entries; write BFCL results.
+
+Requests run concurrently up to a bound; a 429, a 5xx, a timeout or a broken connection is
+retried with exponential backoff (a server's ``Retry-After`` is honoured up to the cap).
+Each answer is appended to the results file as soon as it arrives, in BFCL's result format
+(``{"id", "result", "latency", "input_token_count", "output_token_count"}``), so a run that
+stops can be started again: ids already in the file are skipped. An id that still fails
+after the retries is not written (the next run retries it) and is reported.
+
+In function-calling mode the result is BFCL's list ``[{name: "<JSON arguments>"}]`` of the
+returned tool calls (the message text when there are none); in prompting mode it is the
+message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+import orjson
+
+from synth.errors import SpecError
+from verifier.bfcl._categories import Category
+from verifier.bfcl._data import Entry
+from verifier.bfcl._prompt import messages, model_functions, openai_tools
+
+Mode = Literal["fc", "prompt"]
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """How to reach the model and how hard to try."""
+
+    base_url: str
+    model: str
+    mode: Mode = "fc"
+    api_key: str | None = None
+    concurrency: int = 8
+    retries: int = 4
+    backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    timeout_s: float = 120.0
+    temperature: float = 0.0
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What a run did: ids answered now, ids skipped as already done, ids that failed."""
+
+    answered: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def done_ids(path: Path) -> set[str]:
+    """Ids already in a results file (lines that cannot be read are ignored)."""
+    if not path.is_file():
+        return set()
+    ids: set[str] = set()
+    for line in path.read_bytes().splitlines():
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            ids.add(record["id"])
+    return ids
+
+
+async def run_model(
+    settings: RunSettings,
+    work: Iterable[tuple[Category, Entry]],
+    out: Path,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> RunStats:
+    """Ask the model every entry not yet in ``out`` and append its answers there."""
+    stats = RunStats()
+    already = done_ids(out)
+    todo = []
+    for category, entry in work:
+        if entry.id in already:
+            stats.skipped += 1
+        else:
+            todo.append((category, entry))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    limit = asyncio.Semaphore(max(1, settings.concurrency))
+    async with httpx.AsyncClient(
+        base_url=settings.base_url.rstrip("/") + "/",
+        headers=headers,
+        timeout=settings.timeout_s,
+        transport=transport,
+    ) as client:
+        with out.open("ab") as handle:
+
+            async def one(category: Category, entry: Entry) -> None:
+                async with limit:
+                    try:
+                        record = await _ask(client, settings, category, entry)
+                    except _Failed as exc:
+                        stats.failed[entry.id] = str(exc)
+                    else:
+                        handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                        handle.flush()
+                        stats.answered += 1
+                    if on_done is not None:
+                        on_done()
+
+            await asyncio.gather(*(one(c, e) for c, e in todo))
+    return stats
+
+
+class _Failed(Exception):
+    """An entry could not be answered (after retries, or the answer was unusable)."""
+
+
+def request_body(settings: RunSettings, category: Category, entry: Entry) -> dict[str, Any]:
+    """The chat-completions request for one entry, in the run's mode."""
+    docs = model_functions(category, entry.functions)
+    body: dict[str, Any] = {
+        "model": settings.model,
+        "temperature": settings.temperature,
+        "messages": messages(entry.question, docs, prompt=settings.mode == "prompt"),
+    }
+    if settings.mode == "fc" and docs:
+        body["tools"] = openai_tools(docs)
+    return body
+
+
+async def _ask(
+    client: httpx.AsyncClient, settings: RunSettings, category: Category, entry: Entry
+) -> dict[str, Any]:
+    try:
+        body = request_body(settings, category, entry)
+    except SpecError as exc:
+        raise _Failed(f"function docs cannot be sent as tools: {exc.message}") from None
+    started = time.perf_counter()
+    reply = await _post(client, settings, body)
+    latency = time.perf_counter() - started
+    usage: dict[str, Any] = reply["usage"] if isinstance(reply.get("usage"), dict) else {}
+    return {
+        "id": entry.id,
+        "result": _result(reply, settings.mode),
+        "latency": round(latency, 3),
+        "input_token_count": usage.get("prompt_tokens", 0),
+        "output_token_count": usage.get("completion_tokens", 0),
+    }
+
+
+async def _post(
+    client: httpx.AsyncClient, settings: RunSettings, body: dict[str, Any]
+) -> dict[str, Any]:
+    problem = "no attempt made"
+    retry_after: float | None = None
+    for attempt in range(settings.retries + 1):
+        if attempt:
+            await asyncio.sleep(backoff_delay(settings, attempt, retry_after))
+        retry_after = None
+        try:
+            response = await client.post("chat/completions", json=body)
+        except httpx.TimeoutException:
+            problem = "timed out"
+            continue
+        except httpx.TransportError as exc:
+            problem = f"connection failed: {exc}"
+            continue
+        if response.status_code in RETRY_STATUS:
+            problem = f"HTTP {response.status_code}"
+            retry_after = _seconds(response.headers.get("retry-after"))
+            continue
+        if response.status_code >= 400:
+            raise _Failed(f"HTTP {response.status_code}: {response.text[:200]}")
+        try:
+            reply = response.json()
+        except ValueError:
+            raise _Failed("the endpoint did not answer JSON") from None
+        if not isinstance(reply, dict):
+            raise _Failed("the endpoint's answer is not a JSON object")
+        return reply
+    raise _Failed(f"gave up after {settings.retries + 1} attempts: {problem}")
+
+
+def _seconds(header: str | None) -> float | None:
+    try:
+        return float(header) if header is not None else None
+    except ValueError:
+        return None
+
+
+def backoff_delay(settings: RunSettings, attempt: int, retry_after: float | None) -> float:
+    """Seconds before retry ``attempt`` (1-based): doubling, at least Retry-After, capped."""
+    delay = settings.backoff_s * 2 ** (attempt - 1)
+    if retry_after is not None and retry_after > delay:
+        delay = retry_after
+    return float(min(delay, settings.max_backoff_s))
+
+
+def _result(reply: dict[str, Any], mode: Mode) -> str | list[dict[str, str]]:
+    try:
+        message = reply["choices"][0]["message"]
+    except (KeyError, IndexError, TypeError):
+        raise _Failed("the answer has no choices[0].message") from None
+    if not isinstance(message, dict):
+        raise _Failed("choices[0].message is not an object")
+    text = message.get("content") or ""
+    calls = message.get("tool_calls")
+    if mode == "fc" and isinstance(calls, list) and calls:
+        out: list[dict[str, str]] = []
+        for call in calls:
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+                raise _Failed("a tool call has no function name")
+            arguments = function.get("arguments", "{}")
+            if not isinstance(arguments, str):
+                arguments = orjson.dumps(arguments).decode()
+            out.append({function["name"]: arguments})
+        return out
+    return text if isinstance(text, str) else str(text)
