@@ -7,8 +7,16 @@ from typing import Any
 import pytest
 
 from sandbox import (
-    BackendUnavailableError, Bundle, FakeSandbox, Isolation, Limits, SessionClosedError,
-    UnknownBackendError, backend_names, create_sandbox, sandbox_backend,
+    BackendUnavailableError,
+    Bundle,
+    FakeSandbox,
+    Isolation,
+    Limits,
+    SessionClosedError,
+    UnknownBackendError,
+    backend_names,
+    create_sandbox,
+    sandbox_backend,
 )  # fmt: skip
 from synth.errors import SandboxError
 
@@ -48,7 +56,7 @@ def test_fake_keeps_state_until_reset_and_contains_errors() -> None:
             raise TimeoutError("slow")
         if entry == "boom":
             raise KeyError("boom")
-        return state.get(args.get("k"))
+        return state.get(str(args.get("k")))
 
     with create_sandbox("fake", handler=handler) as sb:
         session = sb.session(Bundle.from_source(""), Limits())

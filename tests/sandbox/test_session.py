@@ -73,7 +73,7 @@ def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
         ("def f(:\n", "SyntaxError|invalid syntax"),
         ("import os\n", "not allowed"),
         ("x = 1 / 0\n", "ZeroDivisionError"),
-    ],  # fmt: skip
+    ],
 )
 def test_a_bundle_that_does_not_load_fails_every_call(
     backend: Sandbox, source: str, match: str
