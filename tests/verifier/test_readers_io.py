@@ -153,3 +153,20 @@ def test_overlong_jsonl_line_is_skipped_without_losing_the_next(
     assert [r.ok for r in records] == [True, False, True]
     assert "longer than 1024 bytes" in (records[1].error or "")
     assert records[2].value == {"id": "b"}
+
+
+def test_jsonl_with_a_broken_first_line_stays_jsonl(tmp_path: Path) -> None:
+    data = b'{"id": "cut", "n": \n' + b"".join(json.dumps(r).encode() + b"\n" for r in RECORDS)
+    records = list(iter_records(_write(tmp_path / "d.jsonl", data)))
+    assert [r.ok for r in records] == [False, True, True, True]
+    assert _values(records[1:]) == RECORDS
+
+
+def test_invalid_utf8_in_an_array_is_one_unreadable_tail(tmp_path: Path) -> None:
+    data = b'[{"a": 1}, {"b": "\xff\xfe"}, {"c": 2}]'
+    records = list(iter_records(_write(tmp_path / "d.json", data)))
+    assert [r.ok for r in records] == [True, False]
+    assert records[1].error == (
+        "array element 1 and everything after it cannot be read: "
+        "lexical error: invalid bytes in UTF8 string."
+    )

@@ -119,16 +119,25 @@ def _layout_of(first: bytes, stream: BufferedIOBase, name: str) -> Layout:
             f"dataset {name!r} is neither a JSON array nor JSON Lines: it starts with "
             f"{first!r}, not '[' or '{{'"
         )
-    first_line = b""
-    while not first_line.strip(_WHITESPACE):
-        first_line = stream.readline(MAX_LINE_BYTES)
+    first_line = _next_content_line(stream)
     try:
         orjson.loads(first_line)
     except orjson.JSONDecodeError as exc:
-        if exc.pos >= len(first_line.rstrip(_WHITESPACE)):
-            # The first object does not end on its line: pretty-printed JSON values.
+        # The first object does not end on its line and the next line does not start a
+        # record: pretty-printed JSON values (a JSONL file cut mid-line stays JSONL).
+        if exc.pos >= len(first_line.rstrip(_WHITESPACE)) and not _next_content_line(stream).lstrip(
+            _WHITESPACE
+        ).startswith(b"{"):
             return "values"
     return "jsonl"
+
+
+def _next_content_line(stream: BufferedIOBase) -> bytes:
+    """The next line that is not blank (b"" at the end of the stream)."""
+    while line := stream.readline(MAX_LINE_BYTES):
+        if line.strip(_WHITESPACE):
+            return line
+    return b""
 
 
 def _iter_jsonl(stream: BufferedIOBase) -> Iterator[RawRecord]:
@@ -197,14 +206,18 @@ def _iter_json(stream: BufferedIOBase, layout: Layout) -> Iterator[RawRecord]:
                 )
             index += 1
     except ijson.JSONError as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        detail = exc.args[0] if exc.args else ""
+        if isinstance(detail, bytes):  # yajl reports some errors as bytes
+            detail = detail.decode("utf-8", "replace")
+        # The first line only: yajl goes on to quote the input around the fault.
+        detail = str(detail).strip().splitlines()[0] if str(detail).strip() else "invalid JSON"
         yield RawRecord(
             index,
             error=f"{what} {index} and everything after it cannot be read: {detail}",
         )
     except _STREAM_ERRORS as exc:
         yield RawRecord(index, error=f"{what} {index}: the file is damaged: {exc}")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as exc:  # ijson's pure-Python backend (no C extension)
         yield RawRecord(
             index,
             error=f"{what} {index} and everything after it cannot be read: invalid UTF-8 "

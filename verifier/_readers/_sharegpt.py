@@ -33,10 +33,11 @@ def conversation(record: object) -> list[dict[str, Any]] | None:
     if not isinstance(record, dict):
         return None
     conv = record.get("conversations")
-    if not isinstance(conv, list) or not all(
-        isinstance(m, dict) and isinstance(m.get("from"), str) for m in conv
-    ):
+    if not isinstance(conv, list):
         return None
+    for m in conv:  # a loop, not all(<genexpr>): this runs once per record
+        if not isinstance(m, dict) or not isinstance(m.get("from"), str):
+            return None
     return conv
 
 

@@ -153,8 +153,3 @@ def json_values(text: str) -> list[Any] | None:
             break
         rest = rest[end:].lstrip()
     return values or None
-
-
-def clear_cache() -> None:
-    """Forget every imported tool list (tests use it; the importers may change)."""
-    _cache.clear()
