@@ -95,8 +95,10 @@ _NUMBER = re.compile(
 
 def fold(text: str) -> str:
     """Casefold, drop accents, turn currency/percent signs into words, join 1,000 → 1000."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
     text = _THOUSANDS.sub("", text)
     for sym, word in _SYMBOLS.items():
         if sym in text:
