@@ -233,3 +233,28 @@ def test_large_jsonl_streams_with_flat_memory(tmp_path: Path) -> None:
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert seen == count
     assert grown_mib < 40, f"peak RSS grew by {grown_mib:.0f} MiB reading a 200 MiB file"
+
+
+class _BrokenReader:
+    """A reader with a bug: the dataset turns its exception into an unreadable sample."""
+
+    name = "broken"
+
+    def detect(self, record: object) -> bool:
+        return True
+
+    def read(self, record: object, index: int) -> Sample:
+        raise TypeError("unsupported operand")
+
+
+def test_a_reader_bug_on_one_record_does_not_stop_the_stream(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from verifier._readers import _base
+
+    monkeypatch.setitem(_base._READERS, "broken", _BrokenReader())
+    samples = list(Dataset.from_records([{"id": "x"}, {"id": "y"}], "broken"))
+    assert [s.id for s in samples] == ["x", "y"]
+    assert _unreadable(samples[0]) == [
+        "record 0 cannot be read as broken: TypeError: unsupported operand"
+    ]
