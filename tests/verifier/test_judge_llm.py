@@ -305,3 +305,15 @@ def test_make_judge_takes_a_url(tmp_path: Path) -> None:
         assert judge.provenance["judge_model"] == "m"
     finally:
         judge.close()
+
+
+def test_a_sample_too_deep_for_json_is_unavailable_not_a_crash(
+    make: Callable[..., LLMJudge],
+) -> None:
+    deep: dict[str, Any] = {}
+    for _ in range(100_000):
+        deep = {"x": deep}
+    judge = make(lambda r: completion('{"issues": []}'))
+    [finding] = judge.judge(dialog("Paris", {"city": "Paris", "deep": deep})).findings
+    assert finding.code == "judge.unavailable" and "cannot be written as JSON" in finding.message
+    assert judge.stats.calls == 0 and judge.stats.failures == 1

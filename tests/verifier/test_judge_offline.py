@@ -9,6 +9,7 @@ import pytest
 from tests.verifier.judge_samples import dialog
 from verifier import Sample, ToolCall, Turn
 from verifier._judge import OfflineJudge
+from verifier._judge._offline import MAX_VALUES
 
 
 def _evidence(sample: Sample) -> dict[str, tuple[bool, str | None, str]]:
@@ -161,3 +162,29 @@ def test_provenance_names_the_rules_version() -> None:
         "judge_model": None,
         "prompt_version": "offline-1",
     }
+
+
+def test_hostile_arguments_become_findings_not_crashes() -> None:
+    deep: dict[str, Any] = {"city": "Paris"}
+    for _ in range(5000):
+        deep = {"x": deep}
+    args = {
+        "deep": deep,
+        "huge": 10**400,
+        "nan": float("nan"),
+        "blob": "z" * 1_000_000,
+        "empty": {},
+        "list": [],
+    }
+    verdict = OfflineJudge().judge(dialog("Paris", args))
+    flagged = {f.path for f in verdict.findings if f.code == "judge.hallucinated_value"}
+    assert flagged == {"/huge", "/nan", "/blob"}
+    assert "/deep" + "/x" * 5000 + "/city" in {e.path for e in verdict.evidence}
+
+
+def test_too_many_values_are_reported_not_silently_skipped() -> None:
+    args = {"items": [f"Paris {i}" for i in range(MAX_VALUES + 5)]}
+    verdict = OfflineJudge().judge(dialog("Paris 1 2 3", args))
+    assert len(verdict.evidence) == MAX_VALUES
+    [warning] = [f for f in verdict.findings if f.code == "judge.unavailable"]
+    assert warning.severity == "warning" and f"more than {MAX_VALUES}" in warning.message

@@ -115,16 +115,23 @@ def sources_before(sample: Sample, all_sources: list[Source], turn: int) -> list
 
 
 def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every leaf of ``value`` with its JSON pointer (RFC 6901)."""
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            token = str(key).replace("~", "~0").replace("/", "~1")
-            yield from walk(sub, f"{path}/{token}")
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from walk(sub, f"{path}/{i}")
-    else:
-        yield path, value
+    """Every leaf of ``value`` with its JSON pointer (RFC 6901), depth first, in order.
+
+    Iterative, so hostile nesting cannot exhaust the stack; an empty object or list is a
+    leaf of its own (there is nothing inside it to ground).
+    """
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict) and node:
+            stack.extend(
+                (f"{where}/{str(k).replace('~', '~0').replace('/', '~1')}", v)
+                for k, v in reversed(node.items())
+            )
+        elif isinstance(node, list) and node:
+            stack.extend((f"{where}/{i}", v) for i, v in reversed(list(enumerate(node))))
+        else:
+            yield where, node
 
 
 def schema_at(parameters: dict[str, Any], path: str) -> dict[str, Any]:
@@ -218,13 +225,20 @@ class Grounder:
         if value is None or value == "" or isinstance(value, bool):
             kind = "empty value" if not isinstance(value, bool) else "boolean flag"
             return True, "spec", f"{kind}: nothing to ground"
+        if isinstance(value, float) and not math.isfinite(value):
+            return False, None, f"{value} is not a number anyone states"
         if self.spec.has_default and value == self.spec.default:
             return True, "spec default", ""
         if value in self.spec.enum:
             return True, "enum", ""
-        if isinstance(value, (int, float)):
-            return self._number(float(value))
-        text = str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                return self._number(float(value))
+            except OverflowError:  # an integer beyond float range: compare its digits
+                pass
+        if isinstance(value, (dict, list)):
+            return True, "spec", "empty container: nothing to ground"
+        text = str(value) if not isinstance(value, int) else format(value, "d")
         return self._text(text)
 
     def _number(self, value: float) -> tuple[bool, str | None, str]:

@@ -106,7 +106,13 @@ class LLMJudge:
 
     async def _judge_one(self, sample: Sample) -> JudgeVerdict:
         self.stats.samples += 1
-        key = sample_hash(sample)
+        try:
+            key = sample_hash(sample)
+            messages = self.prompt.messages(sample)
+        except (RecursionError, ValueError, TypeError) as exc:
+            self.stats.failures += 1
+            reason = f"the sample cannot be written as JSON for the judge ({type(exc).__name__})"
+            return unavailable(reason, self._provenance)
         hit = self._cache.get(self.prompt.version, self.model, key)
         if hit is not None:
             self.stats.cache_hits += 1
@@ -114,7 +120,7 @@ class LLMJudge:
             verdict.cached = True
             return verdict
         try:
-            done = await self._client.complete(self.prompt.messages(sample), self.prompt.schema)
+            done = await self._client.complete(messages, self.prompt.schema)
             answer = parse_answer(done.content)
         except JudgeError as exc:
             self.stats.failures += 1

@@ -10,11 +10,13 @@ consistency, tool response against the API) need a model: use the ``llm`` judge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+from synth import ToolSpec
 from verifier._judge._base import Evidence, JudgeVerdict, register_judge
 from verifier._judge._grounding import (
     Grounder,
+    Source,
     SpecFacts,
     dialog_sources,
     schema_at,
@@ -23,6 +25,8 @@ from verifier._judge._grounding import (
 )
 from verifier._model import Finding, Sample
 
+#: Argument values grounded per sample at most (a hostile sample cannot cost more).
+MAX_VALUES = 2000
 #: Version of the grounding rules; goes into provenance like an LLM prompt version.
 OFFLINE_VERSION = "offline-1"
 
@@ -54,6 +58,39 @@ class OfflineJudge:
         sources = dialog_sources(sample)
         findings: list[Finding] = []
         evidence: list[Evidence] = []
+        for t, c, name, path, ev in self._values(sample, tools, sources):
+            if len(evidence) == MAX_VALUES:
+                findings.append(
+                    Finding.of(
+                        "judge.unavailable",
+                        f"the judge could not answer for every value: the sample has more than "
+                        f"{MAX_VALUES} argument values; those after {path} of {name} in turn "
+                        f"{t} were not checked",
+                        turn=t,
+                        call=c,
+                    )
+                )
+                break
+            evidence.append(ev)
+            if not ev.grounded:
+                findings.append(
+                    Finding.of(
+                        "judge.hallucinated_value",
+                        f"value {_short(ev.value)} for {path} of {name} is not in the user's "
+                        f"words, the system prompt or earlier tool output ({ev.detail})",
+                        turn=t,
+                        call=c,
+                        path=path,
+                        severity="warning" if ev.plausible else None,
+                    )
+                )
+        return JudgeVerdict(findings=findings, evidence=evidence, provenance=self.provenance)
+
+    @staticmethod
+    def _values(
+        sample: Sample, tools: dict[str, ToolSpec], sources: list[Source]
+    ) -> Iterator[tuple[int, int, str, str, Evidence]]:
+        """(turn, call, tool name, path, evidence) for every argument leaf, lazily."""
         for t, turn in enumerate(sample.turns):
             if turn.role != "assistant" or not turn.calls:
                 continue
@@ -63,25 +100,10 @@ class OfflineJudge:
                     continue
                 tool = tools.get(call.name)
                 params = tool.parameters if tool is not None else {}
-                tool_desc = tool.description or "" if tool is not None else ""
+                tool_desc = tool.description if tool is not None else ""
                 for path, value in walk(call.arguments):
                     facts = SpecFacts.of(schema_at(params, path), tool_desc)
-                    ev = Grounder(usable, facts, t, c).ground(path, value)
-                    evidence.append(ev)
-                    if not ev.grounded:
-                        findings.append(
-                            Finding.of(
-                                "judge.hallucinated_value",
-                                f"value {_short(value)} for {path} of {call.name} is not in "
-                                "the user's words, the system prompt or earlier tool output "
-                                f"({ev.detail})",
-                                turn=t,
-                                call=c,
-                                path=path,
-                                severity="warning" if ev.plausible else None,
-                            )
-                        )
-        return JudgeVerdict(findings=findings, evidence=evidence, provenance=self.provenance)
+                    yield t, c, call.name, path, Grounder(usable, facts, t, c).ground(path, value)
 
     def judge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         return [self.judge(s) for s in samples]
