@@ -21,8 +21,6 @@ import ast
 import json
 from typing import Any
 
-import orjson
-
 from synth.errors import ParseError
 from verifier._model import ToolCall
 from verifier._parsers._text import check_size, fail
@@ -49,10 +47,6 @@ def decode_json_text(text: str, offset: int) -> Any:
     """JSON (or a Python literal of JSON-like data); error positions are shifted by ``offset``."""
     check_size(text)
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass  # orjson refuses some valid JSON (huge ints, lone surrogates); ask json why
-    try:
         return _strict_json(text)
     except ParseError as error:
         literal = _python_literal(text)
@@ -62,13 +56,19 @@ def decode_json_text(text: str, offset: int) -> Any:
 
 
 def _strict_json(text: str) -> Any:
-    """``json.loads`` with its error turned into a ParseError (NaN/Infinity refused)."""
+    """``json.loads`` with its error turned into a ParseError (NaN/Infinity refused).
+
+    The standard library's decoder, not orjson: orjson reads integers past 64 bits as
+    floats and refuses escaped lone surrogates, and a verifier must see the value written.
+    """
 
     def refuse(constant: str) -> Any:
         fail(f"{constant} is not a JSON value", max(text.find(constant), 0))
 
     try:
         return json.loads(text, parse_constant=refuse)
+    except ParseError:
+        raise
     except json.JSONDecodeError as exc:
         fail(f"invalid JSON: {exc.msg}", exc.pos)
     except RecursionError:
@@ -126,10 +126,6 @@ def _call(item: Any, number: int) -> ToolCall:
 
 def _arguments_text(raw: str, number: int) -> Any:
     """An arguments string: strict JSON; the error position is inside this string."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
     try:
         check_size(raw)
         return _strict_json(raw)

@@ -76,42 +76,71 @@ def _syntax(body: str, lead: int) -> ast.Expression:
 def _calls(
     tree: ast.Expression, body: str, lead: int, bfcl: bool, masked: Masked | None
 ) -> list[ToolCall]:
-    index: list[LineIndex] = []
-
-    def locate(node: ast.AST) -> int:
-        if not index:
-            index.append(LineIndex(body))
-        return lead + index[0].from_byte_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-
+    reader = _Reader(body, lead, bfcl, masked)
     top = tree.body
     if isinstance(top, ast.Call):
         items: list[ast.expr] = [top]
     elif isinstance(top, ast.List | ast.Tuple):
         items = top.elts
     else:
-        fail("expected a call or a list of calls", locate(top))
-    decoder = ValueDecoder(locate, bfcl=bfcl)
-    calls: list[ToolCall] = []
-    for position, item in enumerate(items):
+        fail("expected a call or a list of calls", reader.locate(top))
+    return [reader.call(item, number) for number, item in enumerate(items)]
+
+
+class _Reader:
+    """Reads the calls of one parsed text; knows how to point back into it."""
+
+    __slots__ = ("_ascii", "_bfcl", "_body", "_decoder", "_index", "_lead", "_masked")
+
+    def __init__(self, body: str, lead: int, bfcl: bool, masked: Masked | None) -> None:
+        self._body = body
+        self._ascii = body.isascii()
+        self._lead = lead
+        self._bfcl = bfcl
+        self._masked = masked
+        self._index: LineIndex | None = None
+        self._decoder = ValueDecoder(self.locate, bfcl=bfcl)
+
+    def locate(self, node: ast.AST) -> int:
+        if self._index is None:
+            self._index = LineIndex(self._body)
+        return self._lead + self._index.from_byte_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+    def call(self, item: ast.expr, number: int) -> ToolCall:
         if not isinstance(item, ast.Call):
-            fail(f"item {position} of the list is not a call", locate(item))
-        name = masked.call_names.get(position) if masked else None
+            fail(f"item {number} of the list is not a call", self.locate(item))
+        name = self._masked.call_names.get(number) if self._masked else None
         if name is None:
-            name = dotted_name(item.func)
+            name = self._plain_name(item.func)
         if name is None:
-            fail(f"call {position} has no name Python can read", locate(item))
-        if item.args and not bfcl:
+            fail(f"call {number} has no name Python can read", self.locate(item))
+        if item.args and not self._bfcl:
             fail(
                 "positional arguments are not supported: write name=value",
-                locate(item.args[0]),
+                self.locate(item.args[0]),
             )
         arguments: dict[str, Any] = {}
-        for number, kw in enumerate(item.keywords):
-            if kw.arg is None:
-                fail("'**' unpacking is not a literal value", locate(kw))
-            key = masked.arg_names.get((position, number), kw.arg) if masked else kw.arg
-            if key in arguments and not bfcl:
-                fail(f"argument {key!r} is given twice", locate(kw))
-            arguments[key] = decoder.decode(kw.value)
-        calls.append(ToolCall(name=name, arguments=arguments))
-    return calls
+        for position, kw in enumerate(item.keywords):
+            key = self._masked.arg_names.get((number, position)) if self._masked else None
+            if key is None:
+                key = self._keyword(kw)
+            if key in arguments and not self._bfcl:
+                fail(f"argument {key!r} is given twice", self.locate(kw))
+            arguments[key] = self._decoder.decode(kw.value)
+        return ToolCall(name=name, arguments=arguments)
+
+    def _plain_name(self, func: ast.expr) -> str | None:
+        """The dotted name as written: Python NFKC-normalises identifiers (``ﬁ`` → ``fi``)."""
+        name = dotted_name(func)
+        if name is None or self._ascii:
+            return name
+        written = ast.get_source_segment(self._body, func) or name
+        return ".".join(part.strip() for part in written.split("."))
+
+    def _keyword(self, kw: ast.keyword) -> str:
+        if kw.arg is None:
+            fail("'**' unpacking is not a literal value", self.locate(kw))
+        if self._ascii:
+            return kw.arg
+        written = ast.get_source_segment(self._body, kw) or kw.arg
+        return written.split("=", 1)[0].strip()
