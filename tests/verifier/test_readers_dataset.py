@@ -258,3 +258,18 @@ def test_a_reader_bug_on_one_record_does_not_stop_the_stream(
     assert _unreadable(samples[0]) == [
         "record 0 cannot be read as broken: TypeError: unsupported operand"
     ]
+
+
+def test_sharegpt_with_user_assistant_tags_is_not_toolace() -> None:
+    record = {
+        "conversations": [
+            {"from": "user", "value": "area?"},
+            {"from": "function_call", "value": '{"name": "area", "arguments": {}}'},
+            {"from": "observation", "value": "{}"},
+            {"from": "assistant", "value": "done"},
+        ],
+        "tools": "[]",
+    }
+    assert detect_format([record]) == "sharegpt"
+    sample = get_reader("sharegpt").read(record, 0)
+    assert [t.role for t in sample.turns] == ["user", "assistant", "tool", "assistant"]

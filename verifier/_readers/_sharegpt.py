@@ -23,7 +23,10 @@ ROLES: dict[str, Role] = {
     "gpt": "assistant",
     "assistant": "assistant",
 }
-_SHAREGPT_FROM = frozenset({"human", "gpt", "function_call", "observation", "system"})
+#: Speaker tags: LLaMA-Factory's defaults, plus user/assistant that its role tags allow.
+_SHAREGPT_FROM = frozenset(
+    {"human", "gpt", "user", "assistant", "function_call", "observation", "system"}
+)
 _HERMES_MARKS = ("<tool_call>", "<tools>", "<tool_response>")
 EXPECTED = "'conversations': a list of {'from', 'value'} messages"
 
