@@ -257,6 +257,7 @@ class Runner:
         self.output_cap, self.cpu_s, self.cpu_limit = 1 << 20, 0.0, 0
         self.apply(limits)
         self.program: Program | None = None
+        self.pid = os.getpid()
         self.load_error: RunnerError | None = None
 
     def apply(self, limits: dict[str, Any]) -> None:
@@ -281,6 +282,8 @@ class Runner:
             self.buf += chunk
 
     def send(self, obj: dict[str, Any]) -> None:
+        if os.getpid() != self.pid:  # a child the code forked must never answer
+            os._exit(0)
         try:
             body = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError, RecursionError) as exc:
@@ -347,10 +350,23 @@ class Runner:
         except BaseException as exc:  # untrusted code may raise anything, SystemExit included
             reply = {"ok": False, "error": {"kind": "raised", "type": type(exc).__name__,
                      "message": str(exc)[:2000]}}  # fmt: skip
+        if self.program is not None and not self.program.restrict and _children_left():
+            reply["tainted"] = "child processes outlived the call"
         reply["stdout"] = self.stdout.take()
         reply["ms"] = (time.perf_counter() - start) * 1000
         reply["cpu_ms"] = (time.process_time() - cpu0) * 1000
         return reply
+
+
+def _children_left() -> bool:
+    """Reap finished children; True if some still run (the host then replaces us)."""
+    try:
+        while True:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                return True
+    except ChildProcessError:
+        return False
 
 
 def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, Any]) -> None:

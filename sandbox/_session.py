@@ -137,7 +137,7 @@ class PooledSession:
                 return outcomes
             outcome = _outcome(reply)
             outcomes.append(outcome)
-            if outcome.replaced_worker:
+            if outcome.replaced_worker or reply.get("tainted"):
                 self._replace()
                 return outcomes
         return outcomes
@@ -172,6 +172,9 @@ def _error(reply: dict[str, Any]) -> OutcomeError:
 def _outcome(reply: dict[str, Any]) -> Outcome:
     resources: dict[str, Any] = {"cpu_ms": reply.get("cpu_ms", 0.0)}
     stdout, ms = str(reply.get("stdout", "")), float(reply.get("ms", 0.0))
+    if reply.get("tainted"):
+        resources["replaced"] = True
+        resources["tainted"] = str(reply["tainted"])
     if reply.get("ok") is True:
         return Outcome(True, reply.get("value"), None, stdout, ms, resources)
     error = _error(reply)
