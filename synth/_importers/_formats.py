@@ -154,7 +154,7 @@ _GLOBAL_VETO = re.compile(
 def _offers_alternative(text: str, match: re.Match[str]) -> bool:
     """True for "now or YYYY-MM-DD", "UUID or name": the stated format is one of several."""
     before = text[max(0, match.start() - 8) : match.start()]
-    after = text[match.end() : match.end() + 8]
+    after = text[match.end() : match.end() + 16]
     return bool(_ALTERNATIVE_BEFORE.search(before) or _ALTERNATIVE_AFTER.search(after))
 
 
@@ -218,5 +218,5 @@ def _is_plain_string(schema: dict[str, Any]) -> bool:
     return not any(k in schema for k in ("format", "enum", "pattern", "const"))
 
 
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
+def _escape(name: object) -> str:
+    return str(name).replace("~", "~0").replace("/", "~1")

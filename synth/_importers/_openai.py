@@ -22,7 +22,7 @@ class OpenAIImporter:
     name = "openai"
 
     def detect(self, obj: Mapping[str, Any]) -> bool:
-        return obj.get("type") == "function" and isinstance(obj.get("function"), Mapping)
+        return obj.get("type") == "function" and "function" in obj
 
     def to_spec(self, obj: Any) -> ToolSpec:
         return function_spec(obj, self.name)

@@ -195,7 +195,8 @@ def _term(tokens: list[str], pos: int) -> tuple[dict[str, Any], bool, int]:
         args, pos = _args(tokens, pos + 1, close)
     if short in ("optional", "union"):
         present = [a for a in args if a is not None]
-        return _union([a for a in present if a.get("type") != "null"]), True, pos
+        members = [a for a in present if a.get("type") != "null"]
+        return _union(members), short == "optional" or len(members) < len(present), pos
     leaf = LEAF_TYPES.get(short)
     if leaf is None:
         raise _Unknown(name)
