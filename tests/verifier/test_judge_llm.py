@@ -317,3 +317,15 @@ def test_a_sample_too_deep_for_json_is_unavailable_not_a_crash(
     [finding] = judge.judge(dialog("Paris", {"city": "Paris", "deep": deep})).findings
     assert finding.code == "judge.unavailable" and "cannot be written as JSON" in finding.message
     assert judge.stats.calls == 0 and judge.stats.failures == 1
+
+
+def test_retry_after_as_an_http_date_is_understood(make: Callable[..., LLMJudge]) -> None:
+    import email.utils
+    import time
+
+    past = email.utils.formatdate(time.time() - 60, usegmt=True)
+    script = [httpx.Response(503, headers={"Retry-After": past}), completion('{"issues": []}')]
+    judge = make(lambda r: script.pop(0), retry=RetryPolicy(backoff=30.0, max_retry_after=30.0))
+    started = time.monotonic()
+    assert judge.judge(SAMPLE).available
+    assert time.monotonic() - started < 5  # the date, not the 30 s backoff, set the wait

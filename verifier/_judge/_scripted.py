@@ -15,9 +15,13 @@ import json
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+#: Request bodies the server keeps for inspection (the most recent ones).
+KEEP_BODIES = 1000
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -79,7 +83,7 @@ class ScriptedChatServer:
         self.requests = 0
         self.in_flight = 0
         self.peak_in_flight = 0
-        self.bodies: list[dict[str, Any]] = []
+        self.bodies: deque[dict[str, Any]] = deque(maxlen=KEEP_BODIES)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.port = 0
