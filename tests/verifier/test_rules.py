@@ -233,3 +233,39 @@ def test_spec_findings_are_fresh_objects_per_sample() -> None:
     first = check_rules(sample([], [tool]))
     first[0].turn = 99
     assert check_rules(sample([], [tool]))[0].turn is None
+
+
+# --- hostile specs -------------------------------------------------------------------
+
+
+def one_param(prop: dict[str, Any], value: Any) -> list[Finding]:
+    tool = ToolSpec(name="f", description="Does f.", parameters={
+        "type": "object", "properties": {"a": {**prop, "description": "The a value"}}})  # fmt: skip
+    return check_rules(sample([ToolCall("f", {"a": value}, "c0")], [tool]))
+
+
+@pytest.mark.parametrize("ref", ["#/nope", "http://127.0.0.1:9/schema.json"])
+def test_unresolvable_or_remote_ref_is_an_invalid_schema_not_a_fetch(ref: str) -> None:
+    findings = one_param({"$ref": ref}, 1)
+    assert codes(findings) == ["spec.invalid_schema"]
+    assert "cannot be compiled" in findings[0].message
+
+
+@pytest.mark.timeout(10)
+def test_catastrophic_pattern_does_not_hang() -> None:
+    findings = one_param({"type": "string", "pattern": "^(a+)+$"}, "a" * 40 + "!")
+    assert codes(findings) == ["call.format_violation"]
+
+
+def test_patterns_use_the_ecma_dialect_in_both_validators() -> None:
+    assert one_param({"type": "string", "pattern": "^\\p{L}+$"}, "héllo") == []
+    assert codes(one_param({"type": "string", "pattern": "^\\p{L}+$"}, "h3")) == [
+        "call.format_violation"
+    ]
+
+
+@pytest.mark.timeout(10)
+def test_long_values_do_not_slow_format_checks() -> None:
+    assert codes(one_param({"type": "string", "format": "email"}, "a@" + "b." * 50_000)) == [
+        "call.format_violation"
+    ]

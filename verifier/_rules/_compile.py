@@ -39,10 +39,12 @@ import jsonschema
 import jsonschema_rs
 import orjson
 from jsonschema.exceptions import SchemaError
+from jsonschema.protocols import Validator
 
 from synth import ToolSpec
 from verifier._model import Finding
 from verifier._rules._formats import HINT_FORMATS, HINT_PREFIX, format_checkers
+from verifier._rules._patterns import SlowValidator
 from verifier._rules._spec_checks import unclear_findings
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef")
@@ -58,7 +60,7 @@ class Validators:
     """The fast yes/no validator and the reference one that explains a no."""
 
     is_valid: Callable[[Any], bool]
-    slow: jsonschema.Draft202012Validator
+    slow: Validator
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,25 +110,23 @@ def strict_schema(spec: ToolSpec) -> dict[str, Any]:
     return schema
 
 
-def _patterns(node: Any) -> Iterator[str]:
-    """Every regular expression a schema holds (``pattern``, ``patternProperties`` keys)."""
+def _property_patterns(node: Any) -> Iterator[str]:
+    """The keys of every ``patternProperties`` in a schema."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "pattern" and isinstance(value, str):
-                yield value
-            elif key == "patternProperties" and isinstance(value, dict):
+            if key == "patternProperties" and isinstance(value, dict):
                 yield from (k for k in value if isinstance(k, str))
-            yield from _patterns(value)
+            yield from _property_patterns(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _patterns(item)
+            yield from _property_patterns(item)
 
 
 def _meta_valid(params: dict[str, Any]) -> bool:
     """Fast meta-schema check (Rust, ~10 µs against ~4 ms for ``check_schema``)."""
     try:
         return bool(jsonschema_rs.meta.is_valid(params))
-    except (ValueError, jsonschema_rs.ValidationError):  # e.g. an unknown ``$schema``
+    except ValueError:  # e.g. an unknown ``$schema`` (jsonschema_rs errors are ValueErrors)
         return False
 
 
@@ -138,15 +138,14 @@ def _schema_problem(spec: ToolSpec) -> str | None:
             f"got type {params.get('type')!r}"
         )
     if _meta_valid(params):
-        # The meta-schema does not assert ``format: regex``; the classifier needs every
-        # pattern to compile with Python's ``re``.
-        for pattern in _patterns(params):
+        # ``patternProperties`` keys are matched with Python's ``re`` by the classifier.
+        for pattern in _property_patterns(params):
             try:
                 re.compile(pattern)
             except re.error as exc:
                 return (
-                    f"the parameters of `{spec.name}` hold a pattern Python cannot compile: "
-                    f"{pattern!r} ({exc})"
+                    f"the parameters of `{spec.name}` hold a property-name pattern Python "
+                    f"cannot compile: {pattern!r} ({exc})"
                 )
         return None
     try:
@@ -159,22 +158,27 @@ def _schema_problem(spec: ToolSpec) -> str | None:
     return None
 
 
+def _refuse(uri: str) -> Any:
+    """``$ref`` retriever: a spec is data, never a reason to fetch anything."""
+    raise ValueError(f"remote $ref {uri!r} is not fetched")
+
+
 def compile_tool(spec: ToolSpec) -> CompiledTool:
     """Check and compile one tool (uncached; use ``compiled``)."""
     problem = _schema_problem(spec)
+    schema = strict_schema(spec) if problem is None else {}
+    if problem is None:
+        try:
+            fast: Callable[[Any], bool] = jsonschema_rs.Draft202012Validator(
+                schema, validate_formats=True, formats=format_checkers(), retriever=_refuse
+            ).is_valid
+        except ValueError as exc:  # unresolvable or remote $ref, a regex it cannot compile
+            reason = str(exc).split("\n", 1)[0]
+            problem = f"the parameters of `{spec.name}` cannot be compiled: {reason}"
     if problem is not None:
         findings = (Finding.of("spec.invalid_schema", problem), *unclear_findings(spec))
         return CompiledTool(spec.name, findings, None)
-    schema = strict_schema(spec)
-    slow = jsonschema.Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
-    try:
-        fast: Callable[[Any], bool] = jsonschema_rs.Draft202012Validator(
-            schema, validate_formats=True, formats=format_checkers()
-        ).is_valid
-    except (ValueError, jsonschema_rs.ValidationError):
-        # A schema the Rust engine cannot compile (e.g. a regex dialect it lacks):
-        # the reference validator alone still gives the right answer, only slower.
-        fast = slow.is_valid
+    slow = SlowValidator(schema, format_checker=_FORMAT_CHECKER)
     return CompiledTool(spec.name, tuple(unclear_findings(spec)), Validators(fast, slow))
 
 
@@ -192,31 +196,45 @@ def cache_key(spec: ToolSpec) -> bytes:
 
 
 class _LRU:
-    """A bounded, thread-safe map ``cache_key`` → CompiledTool."""
+    """A bounded, thread-safe map ``cache_key`` → CompiledTool.
+
+    In front of it, a map from the identity of a ``ToolSpec`` object: readers cache the
+    specs of a tool list they have seen (verifier._readers._tools), so the same object
+    often comes back and needs no key at all. Entries hold the spec, so an id is not
+    reused while its entry lives.
+    """
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._data: OrderedDict[bytes, CompiledTool] = OrderedDict()
+        self._by_id: dict[int, tuple[ToolSpec, CompiledTool]] = {}
         self._lock = threading.Lock()
 
     def get(self, spec: ToolSpec) -> CompiledTool:
+        seen = self._by_id.get(id(spec))
+        if seen is not None and seen[0] is spec:
+            return seen[1]
         key = cache_key(spec)
-        hit = self._data.get(key)
-        if hit is not None:
+        tool = self._data.get(key)
+        if tool is not None:
             # Atomic under the GIL; another thread may just have evicted the key.
             with contextlib.suppress(KeyError):
                 self._data.move_to_end(key)
-            return hit
-        tool = compile_tool(spec)
+        else:
+            tool = compile_tool(spec)
         with self._lock:
             self._data[key] = tool
+            self._by_id[id(spec)] = (spec, tool)
             if len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
+            if len(self._by_id) > self.maxsize:
+                del self._by_id[next(iter(self._by_id))]
         return tool
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._by_id.clear()
 
     def __len__(self) -> int:
         return len(self._data)

@@ -57,37 +57,30 @@ def _unanswered(pending: list[_Pending]) -> list[Finding]:
 
 def _response(
     t: int, turn: Turn, pending: list[_Pending], made_ids: set[str], after_calls: bool
-) -> list[Finding]:
-    """Findings for one tool turn; consumes the call it answers from ``pending``."""
+) -> Finding | None:
+    """The finding for one tool turn, if any; consumes the call it answers from ``pending``."""
     if turn.call_id is not None and turn.call_id not in made_ids:
-        return [
-            _mismatch(
-                f"the tool response answers call id {turn.call_id!r}, "
-                "which no call in the dialog has",
-                t,
-            )
-        ]
+        return _mismatch(
+            f"the tool response answers call id {turn.call_id!r}, which no call in the dialog has",
+            t,
+        )
     if not after_calls:
-        return [
-            _structure(
-                "a tool response follows no call: the turn before it is not an "
-                "assistant turn with calls",
-                t,
-            )
-        ]
+        return _structure(
+            "a tool response follows no call: the turn before it is not an "
+            "assistant turn with calls",
+            t,
+        )
     answered = _take(pending, turn)
     if answered is None:
         if turn.call_id is not None:
-            return [_mismatch(f"call id {turn.call_id!r} is answered more than once", t)]
-        return [_mismatch("there are more tool responses than calls", t)]
+            return _mismatch(f"call id {turn.call_id!r} is answered more than once", t)
+        return _mismatch("there are more tool responses than calls", t)
     if turn.name is not None and turn.name != answered.name:
-        return [
-            _mismatch(
-                f"the tool response is from `{turn.name}` but answers a call to `{answered.name}`",
-                t,
-            )
-        ]
-    return []
+        return _mismatch(
+            f"the tool response is from `{turn.name}` but answers a call to `{answered.name}`",
+            t,
+        )
+    return None
 
 
 def check_dialog(sample: Sample) -> list[Finding]:
@@ -112,13 +105,16 @@ def check_dialog(sample: Sample) -> list[Finding]:
     for t, turn in enumerate(turns):
         role = turn.role
         if role == "tool":
-            out.extend(_response(t, turn, pending, made_ids, after_calls))
+            found = _response(t, turn, pending, made_ids, after_calls)
+            if found is not None:
+                out.append(found)
             continue
         if need_responses and pending:
             out.extend(_unanswered(pending))
         pending = []
         after_calls = role == "assistant" and bool(turn.calls)
-        empty = not (turn.content and turn.content.strip())
+        content = turn.content
+        empty = not content or content.isspace()
         if role == "user":
             has_user = True
             if empty:

@@ -62,7 +62,8 @@ def _time(v: str) -> bool:
 
 
 def _email(v: str) -> bool:
-    return _EMAIL.fullmatch(v) is not None
+    # RFC 5321 caps an address at 254 characters; the cap also bounds the regex's work.
+    return len(v) <= 254 and _EMAIL.fullmatch(v) is not None
 
 
 def _uri(v: str) -> bool:
@@ -77,7 +78,19 @@ def _uri(v: str) -> bool:
     )
 
 
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?::\d+)?")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_TLD = re.compile(r"[A-Za-z]{2,63}(?::[0-9]{1,5})?")
+
+
+def _host(v: str) -> bool:
+    """``www.example.org[:port]``; label by label, so no pattern can backtrack far."""
+    labels = v.split(".")
+    return (
+        len(v) <= 253 + 6
+        and len(labels) >= 2
+        and all(_LABEL.fullmatch(label) for label in labels[:-1])
+        and _TLD.fullmatch(labels[-1]) is not None
+    )
 
 
 def _url_hint(v: str) -> bool:
@@ -85,7 +98,7 @@ def _url_hint(v: str) -> bool:
     if _uri(v):
         return True
     host, _, _ = v.partition("/")
-    return not any(c.isspace() for c in v) and _HOST.fullmatch(host) is not None
+    return not any(c.isspace() for c in v) and _host(host)
 
 
 def _uuid(v: str) -> bool:
