@@ -13,6 +13,7 @@ toolset over HTTP (``POST /tools/{name}``) and MCP.
 
 from typing import TYPE_CHECKING, Any
 
+from mock_apis._examples import example_arguments
 from mock_apis._inprocess import InProcessSandbox
 from mock_apis._outcome import MockOutcome
 from mock_apis._registry import ToolsetRegistry
@@ -47,6 +48,7 @@ __all__ = [
     "ToolsetRegistry",
     "compile_toolset",
     "create_app",
+    "example_arguments",
     "open_sandbox",
     "read_tools",
     "restricted_check",

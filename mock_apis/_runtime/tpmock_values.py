@@ -299,7 +299,9 @@ def generate(
         return ctx[name]
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
-        return enum[rng.randrange(len(enum))]
+        typed = [e for e in enum if fits(e, {"type": schema["type"]})] if "type" in schema else []
+        choices = typed or enum  # a spec whose enum contradicts its type gets its enum
+        return choices[rng.randrange(len(choices))]
     for key in ("oneOf", "anyOf"):
         branches = schema.get(key)
         if isinstance(branches, list) and branches:
@@ -336,6 +338,9 @@ def generate_object(
     if isinstance(props, dict):
         for key, sub in props.items():
             out[key] = generate(sub, rng, key, ctx, depth + 1, accept)
+    for key in schema.get("required") or ():
+        if key not in out:  # required but never described: any value will do
+            out[key] = generate({}, rng, key, ctx, depth + 1, accept)
     for sub in schema.get("allOf") or ():
         if isinstance(sub, dict):
             for key, value in generate_object(sub, rng, ctx, depth + 1, accept).items():

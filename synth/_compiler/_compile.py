@@ -31,6 +31,7 @@ from synth._compiler._impls import Checker, split, syntax_check
 from synth._compiler._names import identifier
 from synth._compiler._plans import Planned, plan_toolset
 from synth._compiler._schemas import normalise, resolve
+from synth._compiler._shapes import enum_contradicts
 from synth._spec import ToolSpec
 from synth.errors import CompileError
 
@@ -120,6 +121,9 @@ def admit(specs: list[ToolSpec], errors: list[ToolError]) -> list[tuple[ToolSpec
 def prepare(spec: ToolSpec, notes: list[str]) -> Planned:
     params = normalise(spec.parameters, spec.name)
     params = annotate(params, spec.hints, "", "", notes)
+    for key, sub in (params.get("properties") or {}).items():
+        if isinstance(sub, dict) and enum_contradicts(sub):
+            notes.append(f"/properties/{key}: no enum value is a {sub['type']}: none is valid")
     if spec.output_schema is not None:
         try:
             out = resolve(spec.output_schema, spec.output_schema, (), spec.name, "", [5_000])

@@ -37,9 +37,33 @@ def echo_fields(params: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(props, dict):
         return {}
     return {
-        k: v for k, v in props.items()
+        k: consistent(v)
+        for k, v in props.items()
         if k.lower() not in CONTROL and isinstance(v, dict) and len(str(v)) < 2_000
-    }  # fmt: skip
+    }
+
+
+PY_TYPES: dict[str, Any] = {"string": str, "integer": int, "number": (int, float),
+                            "boolean": bool, "array": list, "object": dict}  # fmt: skip
+
+
+def enum_contradicts(schema: dict[str, Any]) -> bool:
+    """True when no ``enum`` value has the declared ``type`` (``boolean`` with "True")."""
+    enum, kind = schema.get("enum"), schema.get("type")
+    if not isinstance(enum, list) or not enum or not isinstance(kind, str) or kind not in PY_TYPES:
+        return False
+    wanted = PY_TYPES[kind]
+    return not any(
+        isinstance(e, wanted) and (kind == "boolean" or not isinstance(e, bool)) for e in enum
+    )
+
+
+def consistent(schema: dict[str, Any]) -> dict[str, Any]:
+    """A response copy of a parameter schema: an enum that contradicts the type is dropped,
+    since an answer must conform to its own schema."""
+    if enum_contradicts(schema):
+        return {k: v for k, v in schema.items() if k != "enum"}
+    return schema
 
 
 DOMAINS: tuple[tuple[frozenset[str], Any], ...] = (
