@@ -81,7 +81,7 @@ def serve() -> Iterator[Any]:
 
     def start(model: FakeModel) -> str:
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 assert self.path == "/v1/chat/completions"
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 status, payload, headers = model.reply(body)
