@@ -73,7 +73,10 @@ def iter_records(path: str | Path) -> Generator[RawRecord, None, None]:
             gzipped = probe.read(2) == _GZIP_MAGIC
     except OSError as exc:
         raise DatasetError(f"cannot open dataset {str(path)!r}: {exc.strerror or exc}") from exc
-    stream: BufferedIOBase = gzip.GzipFile(path, "rb") if gzipped else path.open("rb")
+    try:
+        stream: BufferedIOBase = gzip.GzipFile(path, "rb") if gzipped else path.open("rb")
+    except OSError as exc:  # removed or locked between the probe and now
+        raise DatasetError(f"cannot open dataset {str(path)!r}: {exc.strerror or exc}") from exc
     with stream:
         yield from _iter_stream(stream, str(path))
 
@@ -125,9 +128,8 @@ def _layout_of(first: bytes, stream: BufferedIOBase, name: str) -> Layout:
     except orjson.JSONDecodeError as exc:
         # The first object does not end on its line and the next line does not start a
         # record: pretty-printed JSON values (a JSONL file cut mid-line stays JSONL).
-        if exc.pos >= len(first_line.rstrip(_WHITESPACE)) and not _next_content_line(stream).lstrip(
-            _WHITESPACE
-        ).startswith(b"{"):
+        unfinished = exc.pos >= len(first_line.rstrip(_WHITESPACE))
+        if unfinished and not _next_content_line(stream).lstrip(_WHITESPACE).startswith(b"{"):
             return "values"
     return "jsonl"
 
