@@ -45,6 +45,8 @@ def _evidence(sample: Sample) -> dict[str, tuple[bool, str | None, str]]:
         ("Paris", {"city": "Paris", "detailed": True}),
         ("Paris", {"city": "Paris", "days": 1}),
         ("Paris", {"city": "Paris", "extra": ""}),
+        ("Paris, a mix of cases", {"city": "Paris", "extra": "mixed case"}),
+        ("Paris at 10 AM", {"city": "Paris", "extra": "10:00"}),
         ("Paris, and rent is 500000 minus my 100000 deposit", {"city": "Paris", "days": 400000}),
     ],
 )
@@ -188,3 +190,15 @@ def test_too_many_values_are_reported_not_silently_skipped() -> None:
     assert len(verdict.evidence) == MAX_VALUES
     [warning] = [f for f in verdict.findings if f.code == "judge.unavailable"]
     assert warning.severity == "warning" and f"more than {MAX_VALUES}" in warning.message
+
+
+def test_a_season_for_this_season_is_a_warning() -> None:
+    verdict = OfflineJudge().judge(
+        dialog("Standings in Paris this season", {"city": "Paris", "extra": "2026/2027"})
+    )
+    assert [(f.path, f.severity) for f in verdict.findings] == [("/extra", "warning")]
+
+
+def test_ordinary_short_words_are_not_codes() -> None:
+    verdict = OfflineJudge().judge(dialog("Weather in Paris", {"city": "Rome"}))
+    assert [f.severity for f in verdict.findings] == ["error"]

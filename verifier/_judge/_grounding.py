@@ -26,12 +26,15 @@ FREE_TEXT_WORDS = 8
 FREE_TEXT_SHARE = 0.5
 #: More distinct stated numbers than this and the arithmetic search is skipped (cost).
 MAX_OPERANDS = 120
-_CODE = re.compile(r"[A-Za-z0-9]{1,5}")
+#: Codes for named things: tickers and ISO codes (AAPL, GBP, BR), short lowercase codes
+#: (en, fr, us), counts with a unit letter (1d, 5m). Ordinary words are not codes.
+_CODE = re.compile(r"(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,5}|[a-z]{2,3}|\d{1,3}[A-Za-z]{1,2}")
 _RELATIVE = re.compile(
     r"\b(today|tomorrow|yesterday|tonight|now|current(?:ly)?|recent(?:ly)?|latest|ago|"
     r"(?:next|last|this|past|coming|previous)\s+\w+|upcoming|weekend)\b",
     re.IGNORECASE,
 )
+_YEARS = re.compile(r"\s*(?:19|20)\d\d(?:\s*[-/]\s*(?:19|20)?\d\d)?\s*")
 _ISO_T = re.compile(r"(?<=\d)T(?=\d)")
 _SOURCE_ROLES = {
     "system": "system prompt",
@@ -39,6 +42,20 @@ _SOURCE_ROLES = {
     "tool": "tool output turn",
     "assistant": "assistant turn",
 }
+
+
+def forms(word: str) -> set[str]:
+    """``word`` and its forms without a plural or tense ending ("mixed" → "mix", "mixe").
+
+    Both sides of a comparison go through this, so "a mix of cases" grounds "mixed" and
+    "case"; words of three letters or fewer are left alone.
+    """
+    out = {word}
+    if len(word) > 3:
+        for suffix in ("s", "es", "ed", "d", "ing"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                out.add(word[: -len(suffix)])
+    return out
 
 
 @dataclass(slots=True)
@@ -56,7 +73,7 @@ class Source:
             elif key == "compact":
                 self._cache[key] = self.norm.replace(" ", "")
             elif key == "words":
-                self._cache[key] = set(self.norm.split())
+                self._cache[key] = {f for w in self.norm.split() for f in forms(w)}
             elif key == "numbers":
                 self._cache[key] = nz.numbers(self.text)
             elif key == "dates":
@@ -75,7 +92,9 @@ class Source:
 
     @property
     def words(self) -> set[str]:
-        return set(self._get("words"))
+        """The source's words with their simple inflections stripped (see ``forms``)."""
+        words: set[str] = self._get("words")
+        return words
 
     def has_number(self, value: float) -> bool:
         return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in self._get("numbers"))
@@ -202,7 +221,7 @@ class Grounder:
         if isinstance(value, str):
             if _CODE.fullmatch(value.strip()):
                 return True, "may be a code for something named in the dialog"
-            if nz.looks_like_date(value) or nz.times(value):
+            if nz.looks_like_date(value) or nz.looks_like_time(value) or _YEARS.fullmatch(value):
                 said = self._relative_words()
                 if said:
                     return True, f"may resolve the relative date {said!r}"
@@ -281,6 +300,12 @@ class Grounder:
                     return True, src.label, "spelled without spaces"
         if nz.looks_like_date(text):
             return self._date(text, pool)
+        if nz.looks_like_time(text):
+            wanted = nz.times(text)
+            for src in pool:
+                if wanted and all(src.has_time(t) for t in wanted):
+                    return True, src.label, "same clock time"
+            return False, None, "no source states this time"
         content = [w for w in words.split() if w not in nz.STOPWORDS]
         missing = [w for w in content if not self._word_known(w, pool)]
         if not missing:
@@ -292,7 +317,7 @@ class Grounder:
 
     @staticmethod
     def _word_known(word: str, pool: list[Source]) -> bool:
-        stems = {word, word.rstrip("s"), word + "s"}
+        stems = forms(word)
         if any(stems & src.words for src in pool):
             return True
         number = nz.numbers(word)

@@ -228,3 +228,14 @@ _DATE_VALUE = re.compile(
 def looks_like_date(value: str) -> bool:
     """True when the whole value is written as a date or date-time."""
     return bool(_DATE_VALUE.match(value)) and bool(dates(value))
+
+
+_TIME_VALUE = re.compile(
+    r"^\s*\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?\s*$|^\s*\d{1,2}\s*[ap]\.?m\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_time(value: str) -> bool:
+    """True when the whole value is a clock time (``10:00``, ``3 pm``, ``15:30:00``)."""
+    return bool(_TIME_VALUE.match(value)) and bool(times(value))
