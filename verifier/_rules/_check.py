@@ -20,11 +20,12 @@ def check_rules(sample: Sample) -> list[Finding]:
     tools = compile_tools(sample)
     out: list[Finding] = []
     for tool in tools.values():
-        # Copies: the cached findings are shared by every sample that uses the tool.
-        out.extend(
-            Finding(f.code, f.message, f.layer, f.severity, f.turn, f.call, f.path)
-            for f in tool.spec_findings
-        )
+        if tool.spec_findings:
+            # Copies: the cached findings are shared by every sample that uses the tool.
+            out.extend(
+                Finding(f.code, f.message, f.layer, f.severity, f.turn, f.call, f.path)
+                for f in tool.spec_findings
+            )
     if len(tools) != len(sample.tools):
         out.extend(duplicate_names(sample.tools))
     out.extend(check_calls(sample, tools))

@@ -207,7 +207,7 @@ class _LRU:
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._data: OrderedDict[bytes, CompiledTool] = OrderedDict()
-        self._by_id: dict[int, tuple[ToolSpec, CompiledTool]] = {}
+        self._by_id: OrderedDict[int, tuple[ToolSpec, CompiledTool]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, spec: ToolSpec) -> CompiledTool:
@@ -216,19 +216,20 @@ class _LRU:
             return seen[1]
         key = cache_key(spec)
         tool = self._data.get(key)
-        if tool is not None:
+        if tool is None:
+            tool = compile_tool(spec)
+            with self._lock:
+                self._data[key] = tool
+                if len(self._data) > self.maxsize:
+                    self._data.popitem(last=False)
+        else:
             # Atomic under the GIL; another thread may just have evicted the key.
             with contextlib.suppress(KeyError):
                 self._data.move_to_end(key)
-        else:
-            tool = compile_tool(spec)
-        with self._lock:
-            self._data[key] = tool
-            self._by_id[id(spec)] = (spec, tool)
-            if len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-            if len(self._by_id) > self.maxsize:
-                del self._by_id[next(iter(self._by_id))]
+        self._by_id[id(spec)] = (spec, tool)
+        if len(self._by_id) > self.maxsize:
+            with contextlib.suppress(KeyError):  # another thread emptied it meanwhile
+                self._by_id.popitem(last=False)
         return tool
 
     def clear(self) -> None:
