@@ -269,3 +269,25 @@ def test_long_values_do_not_slow_format_checks() -> None:
     assert codes(one_param({"type": "string", "format": "email"}, "a@" + "b." * 50_000)) == [
         "call.format_violation"
     ]
+
+
+# --- the compile cache ---------------------------------------------------------------
+
+
+def test_tools_are_compiled_once_per_content() -> None:
+    from verifier._rules._compile import _CACHE
+
+    clear_cache()
+    twin = ToolSpec(**WEATHER.model_dump())
+    assert twin is not WEATHER and twin.spec_hash == WEATHER.spec_hash
+    check_rules(sample())
+    check_rules(sample(tools=[twin]))
+    assert len(_CACHE) == 1
+
+
+def test_hints_are_part_of_the_cache_key() -> None:
+    clear_cache()
+    hinted = WEATHER.model_copy(update={"hints": {"/properties/city": "iso3166-alpha2"}})
+    assert hinted.spec_hash == WEATHER.spec_hash
+    assert check_rules(sample()) == []
+    assert codes(check_rules(sample(tools=[hinted]))) == ["call.format_violation"]
