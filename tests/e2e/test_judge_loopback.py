@@ -148,3 +148,23 @@ def test_garbage_timeouts_and_errors_never_crash_the_run(tmp_path: Path) -> None
     assert "timed out" in verdicts[2].findings[0].message
     assert "HTTP 429" in verdicts[3].findings[0].message
     assert all(f.severity == "warning" for v in verdicts for f in v.findings)
+
+
+def test_prefetch_lets_a_streaming_pipeline_keep_requests_in_flight() -> None:
+    def slow(request: dict[str, Any]) -> ScriptedReply:
+        return ScriptedReply(content=grounding_script(request).content, delay=0.2)
+
+    samples = [
+        dialog(f"Weather in town {i}", {"city": f"town {i}" if i % 2 else "Oslo"})
+        for i in range(40)
+    ]
+    with (
+        ScriptedChatServer(slow) as srv,
+        LLMJudge(base_url=srv.url, model="m", cache_path=None, retry=FAST) as judge,
+    ):
+        layer = JudgeLayer(judge)
+        pipe = Pipeline(["judge"], extra_layers={"judge": layer})
+        layer.prefetch(samples)
+        verdicts = [r.verdict for _, r in pipe.run(samples)]
+        assert srv.requests == 40 and srv.peak_in_flight >= 20
+    assert verdicts == ["pass" if i % 2 else "fail" for i in range(40)]

@@ -46,21 +46,36 @@ def make_judge(
 class JudgeLayer:
     """The judge layer of the pipeline: ``layer(sample) -> findings``.
 
-    ``unavailable`` counts samples that got ``judge.unavailable``. ``check_many`` judges
-    a batch at once so an LLM judge can keep many requests in flight.
+    ``unavailable`` counts samples that got ``judge.unavailable``. ``check_many`` (or
+    ``prefetch`` before the per-sample calls) judges a batch at once so an LLM judge can
+    keep many requests in flight.
     """
 
     def __init__(self, judge: Judge) -> None:
         self.judge = judge
         self.samples = 0
         self.unavailable = 0
+        self._ready: dict[int, tuple[Sample, JudgeVerdict]] = {}
 
     @property
     def provenance(self) -> dict[str, str | None]:
         return self.judge.provenance
 
     def __call__(self, sample: Sample) -> list[Finding]:
+        ready = self._ready.pop(id(sample), None)
+        if ready is not None and ready[0] is sample:
+            return self._keep(sample, ready[1])
         return self._keep(sample, self.judge.judge(sample))
+
+    def prefetch(self, samples: Sequence[Sample]) -> None:
+        """Judge a window of samples concurrently; ``layer(sample)`` then answers at once.
+
+        A streaming pipeline calls this on each window it reads (memory stays bounded by
+        the window) so an LLM judge keeps many requests in flight while results are still
+        produced one sample at a time, in order.
+        """
+        for sample, verdict in zip(samples, self.judge.judge_many(samples), strict=True):
+            self._ready[id(sample)] = (sample, verdict)
 
     def check_many(self, samples: Sequence[Sample]) -> list[list[Finding]]:
         verdicts = self.judge.judge_many(samples)
