@@ -284,3 +284,20 @@ def test_sharegpt_with_user_assistant_tags_is_not_toolace() -> None:
     assert detect_format([record]) == "sharegpt"
     sample = get_reader("sharegpt").read(record, 0)
     assert [t.role for t in sample.turns] == ["user", "assistant", "tool", "assistant"]
+
+
+def test_public_surface_is_locked() -> None:
+    import verifier
+    import verifier._readers as readers
+
+    assert readers.__all__ == [
+        "Dataset",
+        "RawRecord",
+        "Reader",
+        "detect_format",
+        "get_reader",
+        "iter_records",
+        "read_dataset",
+        "reader_names",
+    ]
+    assert all(getattr(verifier, name) is getattr(readers, name) for name in readers.__all__)
