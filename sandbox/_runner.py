@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
     mem = int(limits.get("memory_bytes", 0))
     if mem:  # a MemoryError is a clearer outcome than the OOM killer (containers have both)
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    os.environ.clear()  # nothing inherited (Python itself may add LC_CTYPE at start)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
         os.dup2(devnull, fd)

@@ -20,9 +20,11 @@ BACKENDS = [
 FAST = Limits(wall_s=2.0)
 
 
-def open_backend(name: str, *, restrict: bool = True, pool_size: int = 2) -> Sandbox:
+def open_backend(
+    name: str, *, restrict: bool = True, pool_size: int = 2, warm: bool = False
+) -> Sandbox:
     try:
-        return create_sandbox(name, restrict=restrict, pool_size=pool_size, limits=FAST)
+        return create_sandbox(name, restrict=restrict, pool_size=pool_size, limits=FAST, warm=warm)
     except BackendUnavailableError as exc:
         if os.environ.get("TOOLPROOF_REQUIRE_DOCKER") == "1":
             pytest.fail(f"TOOLPROOF_REQUIRE_DOCKER=1 but {exc}")
@@ -32,6 +34,11 @@ def open_backend(name: str, *, restrict: bool = True, pool_size: int = 2) -> San
 @pytest.fixture
 def opener() -> Callable[..., Sandbox]:
     """``open_backend`` itself, for tests that need a sandbox of their own."""
+    return open_backend
+
+
+@pytest.fixture(scope="module")
+def opener_module() -> Callable[..., Sandbox]:
     return open_backend
 
 

@@ -86,7 +86,7 @@ ABUSE = [
     _a("huge result", "return 'x' * (8 * 1024 * 1024)"),
     _a(
         "spawn many processes",
-        "import subprocess\nprocs = [subprocess.Popen(['sleep', '5']) for i in range(40)]\n"
+        "import subprocess\nprocs = [subprocess.Popen(['/bin/sleep', '5']) for i in range(40)]\n"
         "return 'ESCAPED'",
     ),
     _a("signal the runner", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),

@@ -1,0 +1,55 @@
+"""The process backend: what isolation it detects, and that the workers really have it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from sandbox import Bundle, create_sandbox
+from sandbox.process import ProcessSandbox, probe
+
+PROBE = Bundle.from_source(
+    "import os, resource\n"
+    "def facts():\n"
+    "    return {'env': dict(os.environ), 'uid': os.getuid(), 'pid': os.getpid(),\n"
+    "            'nproc': resource.getrlimit(resource.RLIMIT_NPROC)[0],\n"
+    "            'as': resource.getrlimit(resource.RLIMIT_AS)[0], 'cwd': os.getcwd(),\n"
+    "            'tmp': os.listdir('/tmp')}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def unrestricted() -> Iterator[ProcessSandbox]:
+    sandbox = create_sandbox("process", restrict=False, pool_size=0)
+    assert isinstance(sandbox, ProcessSandbox)
+    yield sandbox
+    sandbox.close()
+
+
+def test_isolation_report_matches_the_probe(unrestricted: ProcessSandbox) -> None:
+    iso = unrestricted.isolation()
+    found = probe()
+    assert iso.backend == "process" and iso.available
+    assert iso.protections["no_network"] is found.namespaces
+    assert iso.protections["seccomp"] is False
+    assert any("seccomp" in w for w in iso.warnings)
+    if not found.namespaces:
+        assert any("unshare" in w for w in iso.warnings)
+
+
+def test_workers_run_with_what_the_report_claims(unrestricted: ProcessSandbox) -> None:
+    with unrestricted.session(PROBE) as s:
+        out = s.call("facts", {})
+    assert out.ok, out
+    facts = out.value
+    assert facts["env"] == {}
+    assert facts["nproc"] == 0
+    assert facts["as"] == unrestricted.default_limits.memory_bytes
+    found = probe()
+    if os.geteuid() == 0:
+        assert facts["uid"] == 65534
+    if found.namespaces:
+        assert facts["pid"] == 1  # first process of its own pid namespace
+        assert not [name for name in facts["tmp"] if name.startswith("toolproof")]
