@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -44,6 +44,16 @@ _SOURCE_ROLES = {
 }
 
 
+def _apply(x: float, op: str, y: float) -> float | None:
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    return x / y if y else None
+
+
 def forms(word: str) -> set[str]:
     """``word`` and its forms without a plural or tense ending ("mixed" → "mix", "mixe").
 
@@ -58,54 +68,54 @@ def forms(word: str) -> set[str]:
     return out
 
 
-@dataclass(slots=True)
 class Source:
-    """One text a value may be grounded in, with its comparable forms computed lazily."""
+    """One text a value may be grounded in; its comparable forms are computed on first use.
 
-    label: str
-    text: str
-    _cache: dict[str, Any] = field(default_factory=dict)
+    Most values are found in the first user turn, so a long system prompt or tool output
+    is often never normalised at all.
+    """
 
-    def _get(self, key: str) -> Any:
-        if key not in self._cache:
-            if key == "norm":
-                self._cache[key] = f" {nz.norm(self.text)} "
-            elif key == "compact":
-                self._cache[key] = self.norm.replace(" ", "")
-            elif key == "words":
-                self._cache[key] = {f for w in self.norm.split() for f in forms(w)}
-            elif key == "numbers":
-                self._cache[key] = nz.numbers(self.text)
-            elif key == "dates":
-                self._cache[key] = nz.dates(self.text)
-            else:
-                self._cache[key] = nz.times(self.text)
-        return self._cache[key]
+    def __init__(self, label: str, text: str) -> None:
+        self.label = label
+        self.text = text
 
-    @property
+    @cached_property
     def norm(self) -> str:
-        return str(self._get("norm"))
+        """The normalised text padded with spaces, so `` x `` finds whole words only."""
+        return f" {nz.norm(self.text)} "
 
-    @property
+    @cached_property
     def compact(self) -> str:
-        return str(self._get("compact"))
+        return self.norm.replace(" ", "")
 
-    @property
+    @cached_property
     def words(self) -> set[str]:
         """The source's words with their simple inflections stripped (see ``forms``)."""
-        words: set[str] = self._get("words")
-        return words
+        return {f for w in self.norm.split() for f in forms(w)}
+
+    @cached_property
+    def numbers(self) -> set[float]:
+        return nz.numbers(self.text)
+
+    @cached_property
+    def dates(self) -> set[nz.Date]:
+        return nz.dates(self.text)
+
+    @cached_property
+    def times(self) -> set[tuple[int, int]]:
+        return nz.times(self.text)
 
     def has_number(self, value: float) -> bool:
-        return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in self._get("numbers"))
+        return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in self.numbers)
 
     def has_date(self, date: nz.Date) -> bool:
-        ds: set[nz.Date] = self._get("dates")
+        """The exact date, or its month and day stated without a year, or its month."""
         y, m, d = date
+        ds = self.dates
         return date in ds or (None, m, d) in ds or (d == 0 and any(x[:2] == (y, m) for x in ds))
 
     def has_time(self, hm: tuple[int, int]) -> bool:
-        return hm in self._get("times")
+        return hm in self.times
 
 
 def dialog_sources(sample: Sample) -> list[Source]:
@@ -267,22 +277,32 @@ class Grounder:
         return self._computed(value) or (False, None, f"number {value:g} is stated nowhere")
 
     def _computed(self, value: float) -> tuple[bool, str | None, str] | None:
-        """``value`` as the sum, difference, product or quotient of two stated numbers."""
+        """``value`` as the sum, difference, product or quotient of two numbers the user
+        stated ("£500,000 with a £100,000 deposit" grounds a loan of 400000). Only the
+        user's numbers: tool outputs hold so many that their products would ground anything.
+        """
         stated: dict[float, str] = {}
         for src in self.sources:
-            if src.label.startswith(("user", "tool")):
-                for n in src._get("numbers"):
+            if src.label.startswith("user"):
+                for n in src.numbers:
                     stated.setdefault(n, src.label)
         if len(stated) > MAX_OPERANDS:
             return None
         items = list(stated.items())
         for i, (a, la) in enumerate(items):
             for b, lb in items[i + 1 :]:
-                for op, result in (("+", a + b), ("-", a - b), ("-", b - a), ("*", a * b)):
-                    if math.isclose(value, result, rel_tol=1e-9, abs_tol=1e-9):
-                        first, second = (b, a) if op == "-" and result == b - a else (a, b)
+                for x, op, y in (
+                    (a, "+", b),
+                    (a, "-", b),
+                    (b, "-", a),
+                    (a, "*", b),
+                    (a, "/", b),
+                    (b, "/", a),
+                ):
+                    result = _apply(x, op, y)
+                    if result is not None and math.isclose(value, result, rel_tol=1e-9):
                         where = la if la == lb else f"{la} and {lb}"
-                        return True, where, f"computed: {first:g} {op} {second:g}"
+                        return True, where, f"computed: {x:g} {op} {y:g}"
         return None
 
     def _text(self, text: str) -> tuple[bool, str | None, str]:
@@ -334,6 +354,6 @@ class Grounder:
         clock.discard((0, 0))
         for src in pool:
             if any(src.has_date(d) for d in readings) and all(src.has_time(t) for t in clock):
-                year_stated = any(d in src._get("dates") for d in readings)
+                year_stated = any(d in src.dates for d in readings)
                 return True, src.label, "" if year_stated else "month and day; year not stated"
         return False, None, "no source states this date" + (" and time" if clock else "")
