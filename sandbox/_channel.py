@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import socket
 import time
 from typing import Any
@@ -24,7 +25,9 @@ class Channel:
     def __init__(self, sock: socket.socket, max_frame: int) -> None:
         self.sock, self.max_frame = sock, max_frame
         self.buf = bytearray()
-        sock.settimeout(None)
+        sock.settimeout(None)  # blocking; deadlines are kept with poll(), not socket timeouts
+        self.poller = select.poll()
+        self.poller.register(sock, select.POLLIN)
 
     def send(self, obj: dict[str, Any]) -> None:
         body = json.dumps(obj, separators=(",", ":")).encode()
@@ -51,23 +54,26 @@ class Channel:
                     if not isinstance(obj, dict):
                         raise ChannelClosed("the worker sent a frame that is not an object")
                     return obj
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise ChannelTimeout()
-                self.sock.settimeout(remaining)
-            try:
-                chunk = self.sock.recv(65536)
-            except TimeoutError:
-                raise ChannelTimeout() from None
+            try:  # pipelined replies are usually waiting already: one syscall
+                chunk = self.sock.recv(65536, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                chunk = self._wait_and_recv(deadline)
             except OSError as exc:
                 raise ChannelClosed(f"receive failed: {exc}") from None
-            finally:
-                if deadline is not None:
-                    self.sock.settimeout(None)
             if not chunk:
                 raise ChannelClosed("the worker closed the connection")
             buf += chunk
+
+    def _wait_and_recv(self, deadline: float | None) -> bytes:
+        timeout_ms = -1
+        if deadline is not None:
+            timeout_ms = max(0, int((deadline - time.monotonic()) * 1000) + 1)
+        if not self.poller.poll(timeout_ms):
+            raise ChannelTimeout()
+        try:
+            return self.sock.recv(65536)
+        except OSError as exc:
+            raise ChannelClosed(f"receive failed: {exc}") from None
 
     def close(self) -> None:
         self.sock.close()
