@@ -329,3 +329,20 @@ def test_retry_after_as_an_http_date_is_understood(make: Callable[..., LLMJudge]
     started = time.monotonic()
     assert judge.judge(SAMPLE).available
     assert time.monotonic() - started < 5  # the date, not the 30 s backoff, set the wait
+
+
+def test_a_corrupt_cache_entry_is_asked_again(
+    make: Callable[..., LLMJudge], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    judge = make(lambda r: completion(json.dumps(HALLUCINATION)))
+    judge.judge(SAMPLE)
+    judge.close()
+    with sqlite3.connect(tmp_path / "cache.sqlite") as db:
+        db.execute("UPDATE judge_cache SET answer = 'not json'")
+    db.close()
+    again = make(lambda r: completion(json.dumps(HALLUCINATION)))
+    verdict = again.judge(SAMPLE)
+    assert not verdict.cached and [f.code for f in verdict.findings] == ["judge.hallucinated_value"]
+    assert (again.stats.calls, again.stats.cache_hits) == (1, 0)

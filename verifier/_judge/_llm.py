@@ -108,17 +108,14 @@ class LLMJudge:
         self.stats.samples += 1
         try:
             key = sample_hash(sample)
+            cached = self._cached(key, sample)
+            if cached is not None:
+                return cached
             messages = self.prompt.messages(sample)
         except (RecursionError, ValueError, TypeError) as exc:
             self.stats.failures += 1
             reason = f"the sample cannot be written as JSON for the judge ({type(exc).__name__})"
             return unavailable(reason, self._provenance)
-        hit = self._cache.get(self.prompt.version, self.model, key)
-        if hit is not None:
-            self.stats.cache_hits += 1
-            verdict = self._verdict(hit.answer, sample)
-            verdict.cached = True
-            return verdict
         try:
             done = await self._client.complete(messages, self.prompt.schema)
             answer = parse_answer(done.content)
@@ -131,11 +128,18 @@ class LLMJudge:
             findings=findings_of(answer, sample, self._source), provenance=self.provenance
         )
 
-    def _verdict(self, stored: str, sample: Sample) -> JudgeVerdict:
-        answer = parse_answer(stored)
-        return JudgeVerdict(
-            findings=findings_of(answer, sample, self._source), provenance=self.provenance
-        )
+    def _cached(self, key: str, sample: Sample) -> JudgeVerdict | None:
+        """The stored verdict, or None; an entry that no longer parses is asked again."""
+        hit = self._cache.get(self.prompt.version, self.model, key)
+        if hit is None:
+            return None
+        try:
+            answer = parse_answer(hit.answer)
+        except JudgeError:
+            return None
+        self.stats.cache_hits += 1
+        findings = findings_of(answer, sample, self._source)
+        return JudgeVerdict(findings=findings, provenance=self.provenance, cached=True)
 
     def close(self) -> None:
         """Close connections, stop the loop thread, close the cache. Idempotent."""
