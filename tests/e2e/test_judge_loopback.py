@@ -168,3 +168,25 @@ def test_prefetch_lets_a_streaming_pipeline_keep_requests_in_flight() -> None:
         verdicts = [r.verdict for _, r in pipe.run(samples)]
         assert srv.requests == 40 and srv.peak_in_flight >= 20
     assert verdicts == ["pass" if i % 2 else "fail" for i in range(40)]
+
+
+def test_a_dead_endpoint_is_unavailable_after_retries() -> None:
+    srv = ScriptedChatServer().start()
+    url = srv.url
+    srv.stop()  # nothing listens on that port any more
+    with LLMJudge(base_url=url, model="m", cache_path=None, retry=FAST) as judge:
+        [finding] = judge.judge(dialog("Paris", {"city": "Paris"})).findings
+        assert judge.stats.calls == 3 and judge.stats.failures == 1
+    assert finding.code == "judge.unavailable" and "connection failed" in finding.message
+
+
+def test_the_scripted_server_rejects_what_is_not_a_chat_completion(
+    server: ScriptedChatServer,
+) -> None:
+    import httpx
+
+    with httpx.Client() as client:
+        assert client.get(f"{server.url}/models").status_code == 404
+        bad = client.post(f"{server.url}/chat/completions", content=b"{not json")
+        assert bad.status_code == 400
+    assert server.requests == 1
