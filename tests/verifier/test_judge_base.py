@@ -139,3 +139,23 @@ def test_dialog_rendering_numbers_turns_and_cuts_long_text() -> None:
     assert text.startswith("[turn 0] user: xxx")
     assert "[cut: 6000 more characters]" in text
     assert '  call 0: get_weather {"city": "Paris"}' in text
+
+
+def test_prefetch_judges_each_sample_once_and_leaves_provenance_on_it() -> None:
+    seen: list[str] = []
+
+    def counting(sample: Sample) -> list[Finding]:
+        seen.append(sample.id)
+        return []
+
+    layer = JudgeLayer(FunctionJudge(counting, name="counting", model="m1"))
+    samples = [dialog("Paris", {"city": "Paris"}) for _ in range(3)]
+    for i, s in enumerate(samples):
+        s.id = f"s{i}"
+    layer.prefetch(samples)
+    layer.prefetch(samples[1:])
+    assert [layer(s) for s in samples] == [[], [], []]
+    assert seen == ["s0", "s1", "s2"]
+    assert samples[0].meta["provenance"]["judge_model"] == "m1"
+    layer(samples[0])  # not prefetched any more: judged again
+    assert seen == ["s0", "s1", "s2", "s0"]

@@ -3,7 +3,8 @@
 ``Pipeline`` takes a layer check ``Sample -> [Finding]``; :class:`JudgeLayer` is one. It
 also keeps what findings alone cannot carry: the evidence of every value (put into
 ``sample.meta["judge"]`` for the HTML report), the provenance every result needs (judge,
-model, prompt version) and the count of samples the judge could not answer.
+model, prompt version; also merged into ``sample.meta["provenance"]``, which the
+pipeline copies into the result) and the count of samples the judge could not answer.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ class JudgeLayer:
         the window) so an LLM judge keeps many requests in flight while results are still
         produced one sample at a time, in order.
         """
-        for sample, verdict in zip(samples, self.judge.judge_many(samples), strict=True):
+        todo = [s for s in samples if self._ready.get(id(s), (None,))[0] is not s]
+        for sample, verdict in zip(todo, self.judge.judge_many(todo), strict=True):
             self._ready[id(sample)] = (sample, verdict)
 
     def check_many(self, samples: Sequence[Sample]) -> list[list[Finding]]:
@@ -85,6 +87,10 @@ class JudgeLayer:
         self.samples += 1
         if not verdict.available:
             self.unavailable += 1
+        provenance = sample.meta.get("provenance")
+        if not isinstance(provenance, dict):
+            provenance = sample.meta["provenance"] = {}
+        provenance.update(verdict.provenance)
         sample.meta[META_KEY] = {
             "provenance": verdict.provenance,
             "cached": verdict.cached,
