@@ -56,7 +56,8 @@ def split(source: str, checker: Checker, filename: str = "impl.py") -> ImplSplit
         )
         return out
     out.prelude = prelude.strip()
-    chunks = [source[a:b] for a, b in zip(starts, [*starts[1:], len(source)], strict=True)]
+    ends = [*starts[1:], len(source)]
+    chunks = [source[a:b] for a, b in zip(starts, ends[: len(starts)], strict=True)]
     pending: list[str] = []
     for chunk in chunks:
         if chunk.startswith("@"):

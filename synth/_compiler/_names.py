@@ -126,6 +126,8 @@ def words(text: str) -> list[str]:
 
 
 def singular(word: str) -> str:
+    if word in UNCOUNTABLE:
+        return word
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith(("sses", "xes", "ches", "shes")):
@@ -166,7 +168,8 @@ def classify(name: str) -> tuple[str, str | None]:
         kind, rest = VERBS[tokens[0]], tokens[1:]
     elif tokens[-1] in VERBS and len(tokens) > 1:
         kind, rest = VERBS[tokens[-1]], tokens[:-1]
-    if kind == "get" and rest and (rest[0] in ("all", "list") or plural(rest[-1])):
+    kept = [t for t in rest if t not in NOISE and not t.isdigit()]
+    if kind == "get" and ((rest and rest[0] in ("all", "list")) or (kept and plural(kept[-1]))):
         kind = "list"
-    nouns = [singular(t) for t in rest if t not in NOISE and not t.isdigit()]
+    nouns = [singular(t) for t in kept]
     return kind, ("_".join(nouns) if nouns else None)

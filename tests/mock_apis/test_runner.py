@@ -1,0 +1,92 @@
+"""Running bundles: the process sandbox (restricted) answers like in-process; impls only sandboxed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mock_apis import MockRunner, compile_toolset, example_arguments, restricted_check, runner_names
+from sandbox import Limits
+from synth import MockBundle, ToolSpec
+from synth.errors import ConfigError
+
+IMPL = """
+def get_weather(location, unit="celsius"):
+    return {"location": location, "temperature": 21.5, "unit": unit, "source": "impl"}
+
+
+def cancel_order(order_id):
+    raise ValueError("cancellations are closed")
+
+
+def create_order(item, quantity, email=None):
+    while True:
+        pass
+
+
+def search_orders(**args):
+    import os
+    return os.listdir("/")
+"""
+
+
+@pytest.fixture(scope="module")
+def process() -> Iterator[MockRunner]:
+    with MockRunner("process", limits=Limits(wall_s=2.0)) as runner:
+        yield runner
+
+
+def test_process_sandbox_answers_exactly_like_in_process(
+    shop: MockBundle, process: MockRunner, inprocess: MockRunner
+) -> None:
+    sandboxed, local = process.session(shop), inprocess.session(shop)
+    created = sandboxed.call("create_order", {"item": "tea", "quantity": 1})
+    assert created.ok, created.findings
+    assert created.result == local.call("create_order", {"item": "tea", "quantity": 1}).result
+    oid = created.result["order_id"]
+    assert sandboxed.call("get_order", {"order_id": oid}).result == created.result
+    for tool in shop.manifest.tools:
+        args = example_arguments(tool)
+        assert sandboxed.call(tool.name, args).ok
+    batch = sandboxed.call_many([("get_weather", {"location": "Oslo"}), ("nope", {}),
+                                 ("get_weather", {"location": 3})])  # fmt: skip
+    assert [o.status for o in batch] == [200, 404, 422]
+    sandboxed.close()
+
+
+def test_supplied_implementations_run_only_in_a_sandbox(
+    shop_specs: list[ToolSpec], process: MockRunner, inprocess: MockRunner
+) -> None:
+    bundle = compile_toolset(shop_specs, impl_source=IMPL)
+    assert not bundle.errors
+    with pytest.raises(ConfigError, match="only in a sandbox"):
+        inprocess.session(bundle)
+    s = process.session(bundle)
+    weather = s.call("get_weather", {"location": "Oslo"})
+    assert weather.result == {"location": "Oslo", "temperature": 21.5, "unit": "celsius",
+                              "source": "impl"}  # fmt: skip
+    assert s.call("get_weather", {"location": 1}).codes == ["call.type_mismatch"]  # still validated
+    failed = s.call("cancel_order", {"order_id": "ORD-000001"})
+    assert failed.status == 500 and failed.codes == ["exec.error"]
+    assert "cancellations are closed" in failed.findings[0]["message"]
+    escaped = s.call("search_orders", {})
+    assert escaped.codes == ["exec.error"] and "not allowed" in escaped.findings[0]["message"]
+    hung = s.call("create_order", {"item": "tea", "quantity": 1}, timeout=0.5)
+    assert hung.status == 504 and hung.codes == ["exec.timeout"]
+    assert s.call("get_weather", {"location": "Rome"}).ok  # a fresh worker took over
+    s.close()
+
+
+def test_restricted_python_rejects_impls_at_compile_time(shop_specs: list[ToolSpec]) -> None:
+    source = "def get_weather(location):\n    return location.__class__\n"
+    bundle = compile_toolset(shop_specs, impl_source=source)
+    assert [(e.tool, e.code) for e in bundle.errors] == [("get_weather", "compile.impl")]
+    assert "__class__" in bundle.errors[0].message
+    assert restricted_check("x = 1\n", "f.py") == []
+
+
+def test_unknown_backends_list_the_known_ones() -> None:
+    assert {"inprocess", "process", "docker"} <= set(runner_names())
+    with pytest.raises(ConfigError, match="known: .*inprocess"):
+        MockRunner("vm")

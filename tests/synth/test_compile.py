@@ -1,0 +1,191 @@
+"""``synth.compile``: plans, manifest, per-tool errors, content addressing and the cache."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_apis._runtime import RUNTIME_ABI as RUNTIME_SIDE_ABI
+from mock_apis._runtime import tpmock_values
+from synth import MockBundle, ToolSpec, compile
+from synth._compiler import RUNTIME_ABI, BundleCache
+from synth._compiler._impls import split, syntax_check
+from synth._compiler._patterns import expand, program
+from synth.errors import CompileError
+
+
+def spec(name: str, desc: str = "", **props: Any) -> ToolSpec:
+    required = [k for k in props if not k.startswith("opt_")]
+    return ToolSpec(
+        name=name,
+        description=desc,
+        parameters={"type": "object", "properties": props, "required": required},
+    )
+
+
+STR = {"type": "string"}
+ORDERS = [
+    spec("create_order", "Place an order", item=STR, quantity={"type": "integer", "minimum": 1}),
+    spec("get_order", "Look up an order", order_id={"type": "string", "pattern": r"^ORD-\d{6}$"}),
+    spec("cancel_order", "Cancel an order", order_id=STR),
+    spec("get_weather", "Current weather", location=STR),
+]
+
+
+def test_the_runtime_abi_matches() -> None:
+    assert RUNTIME_ABI == RUNTIME_SIDE_ABI
+
+
+def test_the_runtime_expands_patterns_like_the_compiler() -> None:
+    prog = program(r"^[A-Z]{3}-\d{2,4}(x|yz)?$")
+    assert prog is not None
+    assert expand(prog, random.Random(5)) == tpmock_values.expand(prog, random.Random(5))
+
+
+def test_manifest_describes_operations_entities_and_shapes() -> None:
+    bundle = compile(ORDERS)
+    m = bundle.manifest
+    kinds = {t.name: (t.kind, t.entity, t.deterministic) for t in m.tools}
+    assert kinds == {
+        "create_order": ("create", "order", False),
+        "get_order": ("get", "order", False),
+        "cancel_order": ("cancel", "order", False),
+        "get_weather": ("get", None, True),
+    }
+    assert m.entities["order"].id_field == "order_id"
+    assert sorted(m.entities["order"].tools) == ["cancel_order", "create_order", "get_order"]
+    weather = bundle.tool("get_weather")
+    assert weather is not None
+    assert {"temperature", "condition", "units"} <= set(weather.response_schema["properties"])
+    created = bundle.tool("create_order")
+    assert created is not None
+    # the id a create returns has the shape get_order demands
+    assert created.response_schema["properties"]["order_id"]["pattern"] == r"^ORD-\d{6}$"
+    assert bundle.entries["get_weather"] == "tool_get_weather"
+    assert not bundle.errors
+
+
+def test_bad_tools_cost_only_themselves() -> None:
+    recursive = ToolSpec(
+        name="tree",
+        parameters={"type": "object", "properties": {"n": {"$ref": "#/$defs/n"}},
+                    "$defs": {"n": {"type": "object", "properties": {"c": {"$ref": "#/$defs/n"}}}}},
+    )  # fmt: skip
+    specs = [
+        *ORDERS,
+        recursive,
+        spec("get_weather", "a different tool with the same name", city=STR),
+        spec("Get Weather!", "same identifier as get_weather? no: Get_Weather", city=STR),
+        spec("get.weather", "identifier get_weather collides", city=STR),
+        spec("conditional", x={"type": "string", "if": {}}),
+        spec("\x07bell"),
+    ]
+    bundle = compile(specs)
+    errors = {(e.tool, e.code) for e in bundle.errors}
+    assert errors == {
+        ("tree", "compile.unsupported"),
+        ("get_weather", "spec.duplicate"),
+        ("get.weather", "spec.bad_name"),
+        ("conditional", "compile.unsupported"),
+        ("\x07bell", "spec.bad_name"),
+    }
+    assert [t.name for t in bundle.manifest.tools] == [
+        "create_order", "get_order", "cancel_order", "get_weather", "Get Weather!",
+    ]  # fmt: skip
+    odd = bundle.tool("Get Weather!")
+    assert odd is not None and odd.entry == "tool_Get_Weather"
+    assert any("not a Python identifier" in n for n in odd.notes)
+
+
+def test_identical_duplicates_are_silently_merged() -> None:
+    bundle = compile([ORDERS[3], ORDERS[3]])
+    assert len(bundle.manifest.tools) == 1
+    assert not bundle.errors
+
+
+def test_compile_rejects_what_is_not_a_spec() -> None:
+    with pytest.raises(CompileError):
+        compile([{"name": "x"}])  # type: ignore[list-item]
+
+
+def test_bundles_are_content_addressed() -> None:
+    a, b = compile(ORDERS), compile(list(ORDERS))
+    assert a.sha256 == b.sha256 and a.modules == b.modules
+    assert compile(ORDERS, seed=1).sha256 != a.sha256
+    assert compile(ORDERS[:3]).sha256 != a.sha256
+    assert compile(ORDERS, impl_source="").sha256 != a.sha256
+
+
+def test_cache_round_trip(tmp_path: Path) -> None:
+    bundle = compile(ORDERS, cache_dir=tmp_path)
+    assert (tmp_path / bundle.sha256 / "manifest.json").is_file()
+    start = time.perf_counter()
+    again = compile(ORDERS, cache_dir=tmp_path)
+    assert time.perf_counter() - start < 0.5
+    assert again == bundle
+
+
+def test_a_damaged_cache_entry_is_recompiled(tmp_path: Path) -> None:
+    bundle = compile(ORDERS, cache_dir=tmp_path)
+    (tmp_path / bundle.sha256 / "manifest.json").write_text("{", encoding="utf-8")
+    assert BundleCache(tmp_path).get(bundle.sha256) is None
+    assert compile(ORDERS, cache_dir=tmp_path) == bundle
+
+
+def test_write_and_read(tmp_path: Path) -> None:
+    bundle = compile(ORDERS, impl_source="def get_weather(location):\n    return {'t': 1}\n")
+    bundle.write(tmp_path / "out")
+    assert MockBundle.read(tmp_path / "out") == bundle
+    bundle.write(tmp_path / "out")  # overwriting an existing bundle directory works
+    with pytest.raises(CompileError):
+        MockBundle.read(tmp_path / "missing")
+
+
+IMPL = """import json
+
+RATE = 2
+
+
+def get_weather(location):
+    return {"location": location, "temperature": 20 * RATE}
+
+
+def cancel_order(order_id)
+    return None
+
+
+@staticmethod
+def helper(x):
+    return x
+
+
+def unknown_tool():
+    return 1
+"""
+
+
+def test_impls_split_per_function() -> None:
+    parts = split(IMPL, syntax_check)
+    assert set(parts.functions) == {"get_weather", "helper", "unknown_tool"}
+    assert set(parts.errors) == {"cancel_order"}
+    assert parts.prelude.startswith("import json")
+    assert "def cancel_order" not in parts.source()
+
+
+def test_impls_replace_generated_mocks_tool_by_tool() -> None:
+    bundle = compile(ORDERS, impl_source=IMPL)
+    sources = {t.name: t.source for t in bundle.manifest.tools}
+    assert sources["get_weather"] == "impl"
+    assert sources["cancel_order"] == "generated"
+    assert [(e.tool, e.code) for e in bundle.errors] == [("cancel_order", "compile.impl")]
+    assert bundle.manifest.impl_module in bundle.modules
+
+
+def test_an_impl_prelude_that_does_not_compile_disables_the_file() -> None:
+    bundle = compile(ORDERS, impl_source="import (\n\ndef get_weather(location):\n    return 1\n")
+    assert {e.tool for e in bundle.errors} == {"get_weather"}
+    assert all(t.source == "generated" for t in bundle.manifest.tools)
