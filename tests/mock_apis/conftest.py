@@ -37,7 +37,8 @@ SHOP = [
     tool("get_weather", "Current weather in a city",
          {"location": STR, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"],
                                     "default": "celsius"}}, ["location"]),
-    tool("Market Trends API", "Latest market trends", {"trend_type": {"enum": ["GAINERS", "LOSERS"]}}),
+    tool("Market Trends API", "Latest market trends",
+         {"trend_type": {"enum": ["GAINERS", "LOSERS"]}}),
 ]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Running bundles: the process sandbox (restricted) answers like in-process; impls only sandboxed."""
+"""Running bundles: the process sandbox answers like in-process; impls run only sandboxed."""
 
 from __future__ import annotations
 
@@ -88,5 +88,5 @@ def test_restricted_python_rejects_impls_at_compile_time(shop_specs: list[ToolSp
 
 def test_unknown_backends_list_the_known_ones() -> None:
     assert {"inprocess", "process", "docker"} <= set(runner_names())
-    with pytest.raises(ConfigError, match="known: .*inprocess"):
+    with pytest.raises(ConfigError, match=r"known: .*inprocess"):
         MockRunner("vm")
