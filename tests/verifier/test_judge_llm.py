@@ -346,3 +346,12 @@ def test_a_corrupt_cache_entry_is_asked_again(
     verdict = again.judge(SAMPLE)
     assert not verdict.cached and [f.code for f in verdict.findings] == ["judge.hallucinated_value"]
     assert (again.stats.calls, again.stats.cache_hits) == (1, 0)
+
+
+def test_an_unusable_cache_path_is_a_config_error(tmp_path: Path) -> None:
+    from synth.errors import ConfigError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ConfigError, match="cannot open the judge cache"):
+        LLMJudge(base_url="http://judge.test", model="m", cache_path=blocker / "c.sqlite")

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from synth.errors import ConfigError
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS judge_cache (
     prompt_version TEXT NOT NULL,
@@ -41,18 +43,26 @@ class JudgeCache:
     """SQLite-backed answers; ``path=None`` keeps them in memory for this process only."""
 
     def __init__(self, path: str | Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            self._db = self._open(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot open the judge cache at {str(path)!r}: {exc}") from exc
+
+    @staticmethod
+    def _open(path: str | Path | None) -> sqlite3.Connection:
         target = ":memory:"
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             target = str(path)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA journal_mode=WAL")
             # WAL + NORMAL: no fsync per answer (a lost last answer is only asked again).
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(_SCHEMA)
+        return db
 
     def get(self, version: str, model: str, sample_hash: str) -> CachedAnswer | None:
         with self._lock:
