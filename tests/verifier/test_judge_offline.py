@@ -182,6 +182,8 @@ def test_hostile_arguments_become_findings_not_crashes() -> None:
     flagged = {f.path for f in verdict.findings if f.code == "judge.hallucinated_value"}
     assert flagged == {"/huge", "/nan", "/blob"}
     assert "/deep" + "/x" * 5000 + "/city" in {e.path for e in verdict.evidence}
+    [blob] = [e.value for e in verdict.evidence if e.path == "/blob"]
+    assert blob.endswith("… [1000000 characters]") and len(blob) < 400
 
 
 def test_too_many_values_are_reported_not_silently_skipped() -> None:

@@ -24,6 +24,8 @@ from verifier._model import Sample
 #: they are grounded when at least half of their words are, since the assistant writes them.
 FREE_TEXT_WORDS = 8
 FREE_TEXT_SHARE = 0.5
+#: Longer string values are cut in the evidence (reports show it; the check saw it all).
+MAX_EVIDENCE_CHARS = 300
 #: More distinct stated numbers than this and the arithmetic search is skipped (cost).
 MAX_OPERANDS = 120
 #: Codes for named things: tickers and ISO codes (AAPL, GBP, BR), short lowercase codes
@@ -224,6 +226,8 @@ class Grounder:
         if not found:
             plausible, why = self._plausible(value, detail)
             detail = f"{detail}; {why}" if why else detail
+        if isinstance(value, str) and len(value) > MAX_EVIDENCE_CHARS:
+            value = f"{value[:MAX_EVIDENCE_CHARS]}… [{len(value)} characters]"
         return Evidence(self.turn, self.call, path, value, found, source, detail, plausible)
 
     def _plausible(self, value: Any, detail: str) -> tuple[bool, str]:
