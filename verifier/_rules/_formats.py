@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
-import uuid
 from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlsplit
@@ -27,6 +26,11 @@ import pycountry
 HINT_PREFIX = "toolproof-hint:"
 """Prefix of a ``format`` value the compiler injected from ``ToolSpec.hints``."""
 
+#: What ``uuid.UUID`` accepts (braces, ``urn:uuid:``, hyphens optional), without its cost.
+_UUID = re.compile(
+    r"(?:urn:uuid:)?\{?[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?"
+    r"[0-9A-Fa-f]{12}\}?"
+)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _LANG_TAG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
@@ -102,11 +106,7 @@ def _url_hint(v: str) -> bool:
 
 
 def _uuid(v: str) -> bool:
-    try:
-        uuid.UUID(v)
-    except ValueError:
-        return False
-    return True
+    return _UUID.fullmatch(v) is not None
 
 
 def _ipv4(v: str) -> bool:
@@ -181,13 +181,21 @@ def _string_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
     return wrapped
 
 
-def format_checkers() -> dict[str, Callable[[object], bool]]:
-    """Format name (as it appears in a compiled schema) → checker of any JSON value."""
-    out = {name: _string_only(_CHECKS[name][0]) for name in SCHEMA_FORMATS}
-    out.update({HINT_PREFIX + name: _string_only(c) for name, (c, _) in _CHECKS.items()})
+def string_format_checkers() -> dict[str, Callable[[str], bool]]:
+    """Format name (as it appears in a compiled schema) → checker of a string.
+
+    For ``jsonschema_rs``, which calls a custom format only for strings.
+    """
+    out = {name: _CHECKS[name][0] for name in SCHEMA_FORMATS}
+    out.update({HINT_PREFIX + name: c for name, (c, _) in _CHECKS.items()})
     # A description saying "URL" rarely insists on the scheme; a schema's format does.
-    out[HINT_PREFIX + "uri"] = _string_only(_url_hint)
+    out[HINT_PREFIX + "uri"] = _url_hint
     return out
+
+
+def format_checkers() -> dict[str, Callable[[object], bool]]:
+    """The same checkers for any JSON value (``jsonschema`` calls them for every type)."""
+    return {name: _string_only(check) for name, check in string_format_checkers().items()}
 
 
 def describe_format(name: str) -> tuple[str, bool]:
