@@ -85,10 +85,19 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def _check(
-    category: str, results: Path, data: Path | None, out: Path, summary: Path | None, fc: bool
+    category: str,
+    results: Path,
+    data: Path | None,
+    out: Path,
+    summary: Path | None,
+    fc: bool,
+    partial: bool,
+    select: set[str] | None = None,
 ) -> None:
     try:
-        report = score_results(category, results, data, underscore_to_dot=fc)
+        report = score_results(
+            category, results, data, underscore_to_dot=fc, partial=partial, select=select
+        )
     except ToolproofError as exc:
         raise _fail(exc.message) from None
     written = _write_report(report, out, summary)
@@ -112,9 +121,12 @@ def check(
         "--underscore-to-dot",
         help="accept a_b for function a.b (models whose API forbids dots in names)",
     ),
+    partial: bool = typer.Option(
+        False, "--partial", help="score only the ids present (else a missing id is wrong)"
+    ),
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does."""
-    _check(category, results, data, out, summary, underscore_to_dot)
+    _check(category, results, data, out, summary, underscore_to_dot, partial)
 
 
 @app.command()
@@ -139,7 +151,7 @@ def run(
         1.0, "--backoff", min=0.0, help="seconds before the first retry (doubles each time)"
     ),
     limit: int | None = typer.Option(
-        None, "--limit", min=1, help="only the first N entries of each category"
+        None, "--limit", min=1, help="only the first N entries of each category (scored alone)"
     ),
     api_key: str | None = typer.Option(
         None, "--api-key", envvar="TOOLPROOF_BFCL_API_KEY", help="bearer token, if any"
@@ -181,6 +193,7 @@ def run(
     for entry_id, problem in list(stats.failed.items())[:10]:
         _err.print(f"  {entry_id}: {problem}", highlight=False)
     target = verdicts or out.with_name(out.stem + ".verdicts.jsonl")
-    _check(category, out, data, target, None, mode == "fc")
+    asked = {entry.id for _, entry in work} if limit is not None else None
+    _check(category, out, data, target, None, mode == "fc", False, asked)
     if stats.failed:
         raise typer.Exit(1)

@@ -153,8 +153,15 @@ def check_results(
     lines: Iterable[tuple[int, Any]],
     *,
     underscore_to_dot: bool = False,
+    partial: bool = False,
+    select: set[str] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for every entry of the categories (in file order), then for stray lines."""
+    """Verdicts for every entry of the categories (in file order), then for stray lines.
+
+    ``partial`` scores only the entries that have a result (BFCL's ``--partial-eval``):
+    an entry without one gets no verdict instead of counting as wrong. ``select`` scores
+    only the entries with those ids (results for the others are ignored).
+    """
     results: dict[str, Any] = {}
     stray: list[Verdict] = []
     for number, record in lines:
@@ -186,7 +193,11 @@ def check_results(
     for category, entries in categories:
         for entry in entries:
             result = results.pop(entry.id, _ABSENT)
+            if select is not None and entry.id not in select:
+                continue
             if result is _ABSENT:
+                if partial:
+                    continue
                 verdicts.append(
                     _verdict(entry, category, "toolproof:missing_result", "no result for this id")
                 )

@@ -40,7 +40,11 @@ def check_calls(
     underscore_to_dot: bool = False,
 ) -> Outcome:
     """BFCL's verdict on ``calls`` for an entry of ``category`` (not a relevance one)."""
-    checker = _Checker(category.language, underscore_to_dot)
+    checker = _CHECKERS.get((category.language, underscore_to_dot))
+    if checker is None:
+        checker = _CHECKERS[(category.language, underscore_to_dot)] = _Checker(
+            category.language, underscore_to_dot
+        )
     if category.kind == "parallel":
         return checker.parallel(functions, calls, answers)
     if category.kind == "multiple":
@@ -68,6 +72,8 @@ def _find(functions: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
 
 
 class _Checker:
+    """Stateless apart from its settings; one is kept per (language, underscore_to_dot)."""
+
     __slots__ = ("_language", "_table", "_underscore")
 
     def __init__(self, language: Language, underscore_to_dot: bool) -> None:
@@ -172,10 +178,11 @@ class _Checker:
                 "type_error:simple",
                 [f"Parameter {param!r} has type {type_name!r}, unknown to BFCL's checker."],
             )
-        item_name = _item_type(spec)
         nested: type | None = None
+        item_name = None
         if self._language == "python":
             if type_name in PYTHON_NESTED:
+                item_name = _item_type(spec)
                 nested = self._table.get(item_name or "")
         else:
             if type(value) is not str:
@@ -188,6 +195,8 @@ class _Checker:
                         f"{type(value).__name__}. Parameter value: {value!r}."
                     ],
                 )
+            if type_name in CONVERTED_NESTED:
+                item_name = _item_type(spec)
             converted = self._convert(param, value, type_name, item_name)
             if isinstance(converted, Outcome):
                 return converted
@@ -227,6 +236,9 @@ class _Checker:
             return convert_js(text, type_name, item if type_name in CONVERTED_NESTED else None)
         except (UnsupportedJavaType, UnsupportedJsType, ValueError) as exc:
             return Outcome(False, "type_error:simple", [f"Parameter {param!r}: {exc}."])
+
+
+_CHECKERS: dict[tuple[Language, bool], _Checker] = {}
 
 
 def _item_type(spec: dict[str, Any]) -> str | None:

@@ -84,11 +84,10 @@ def call_name(func: ast.expr) -> str:
 class _BfclValues(ValueDecoder):
     """toolproof's value decoder with BFCL's readings of tuples, unary operators, literals."""
 
-    __slots__ = ("_arith",)
+    __slots__ = ()
 
     def __init__(self, locate: Any) -> None:
         super().__init__(locate, bfcl=True)
-        self._arith = ValueDecoder(locate, bfcl=True)
 
     def call(self, node: ast.Call, depth: int = 0) -> Call:
         args: dict[Any, Any] = {}
@@ -106,7 +105,8 @@ class _BfclValues(ValueDecoder):
         if kind is ast.UnaryOp:
             return self._negate(node)  # type: ignore[arg-type]
         if kind is ast.BinOp:
-            return self._arith.decode(node, depth)
+            # arithmetic means what Python says: fold with the plain decoder
+            return ValueDecoder(self._locate, bfcl=True).decode(node, depth)
         if kind is ast.Subscript:
             return f"{ast.unparse(node.value)}[{ast.unparse(node.slice)}]"  # type: ignore[attr-defined]
         if kind is ast.Call and node.keywords:  # type: ignore[attr-defined]

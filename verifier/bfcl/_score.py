@@ -26,16 +26,28 @@ def score_results(
     data_dir: Path | None = None,
     *,
     underscore_to_dot: bool = False,
+    partial: bool = False,
+    select: set[str] | None = None,
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
     Raises :class:`~synth.errors.ConfigError` for an unknown category and
     :class:`~synth.errors.DatasetError` for unreadable data or results.
     ``underscore_to_dot`` accepts ``math_factorial`` for ``math.factorial``, as BFCL does
-    for models whose API forbids dots in function names.
+    for models whose API forbids dots in function names. ``partial`` scores only the
+    entries present in the results (BFCL's ``--partial-eval``); otherwise an entry without
+    a result counts as wrong. ``select`` limits scoring to the entries with those ids.
     """
     chosen = resolve_categories(category)
     loaded = [(c, load_entries(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
-    verdicts = check_results(loaded, read_results(results), underscore_to_dot=underscore_to_dot)
-    sizes = {c.name: len(entries) for c, entries in loaded}
+    verdicts = check_results(
+        loaded,
+        read_results(results),
+        underscore_to_dot=underscore_to_dot,
+        partial=partial,
+        select=select,
+    )
+    sizes = {
+        c.name: sum(select is None or e.id in select for e in entries) for c, entries in loaded
+    }
     return Report(verdicts, summarize(verdicts, sizes))

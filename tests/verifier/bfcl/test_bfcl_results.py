@@ -157,3 +157,14 @@ def test_a_category_not_checked_counts_zero_and_marks_its_groups(tmp_path: Path)
     live = summary["groups"]["live_ast"]
     assert live["complete"] is False
     assert live["accuracy"] == pytest.approx(1 / 4)  # 1 of 1 weighted with 0 of 3
+
+
+def test_partial_and_selected_scoring(tmp_path: Path) -> None:
+    results = _write(tmp_path / "r.jsonl", [{"id": "simple_javascript_0", "result": GOOD_JS}])
+    partial = score_results("simple_javascript", results, partial=True)
+    assert [v.id for v in partial.verdicts] == ["simple_javascript_0"]
+    assert partial.summary["categories"]["simple_javascript"]["accuracy"] == 1.0
+    chosen = {"simple_javascript_0", "simple_javascript_1"}
+    selected = score_results("simple_javascript", results, select=chosen)
+    assert [v.error_type for v in selected.verdicts] == [None, "toolproof:missing_result"]
+    assert selected.summary["categories"]["simple_javascript"]["total_count"] == 2
