@@ -48,7 +48,8 @@ class WorkerPool:
         self.last_error: Exception | None = None
         self.futures: list[Future[None]] = []
         self.leased: set[Worker] = set()  # handed to sessions; killed on close too
-        self.executor = ThreadPoolExecutor(max_workers=max(2, min(self.size, 8)),
+        # starts and kills overlap: room for a full refill plus a few kills
+        self.executor = ThreadPoolExecutor(max_workers=min(self.size, 8) + 2,
                                            thread_name_prefix="sandbox-pool")  # fmt: skip
 
     def warm(self) -> None:

@@ -35,13 +35,35 @@ def code(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def docker_image() -> None:
+    """Docker journeys need the sandbox image too (``make sandbox-image``), not just an engine."""
+    from sandbox import BackendUnavailableError
+    from sandbox.docker import DEFAULT_IMAGE, docker_client
+    from sandbox.docker.prereqs import check_image
+
+    try:
+        client = docker_client()
+        check_image(client, DEFAULT_IMAGE)
+        client.close()
+    except BackendUnavailableError as exc:
+        if os.environ.get("TOOLPROOF_REQUIRE_DOCKER") == "1":
+            pytest.fail(f"TOOLPROOF_REQUIRE_DOCKER=1 but {exc}")
+        pytest.skip(str(exc))
+
+
+DOCKER = pytest.param("docker", marks=pytest.mark.docker)
+
+
 def invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("backend", ["process", pytest.param("docker", marks=pytest.mark.docker)])
-def test_run_prints_the_outcome(code: Path, backend: str) -> None:
+@pytest.mark.parametrize("backend", ["process", DOCKER])
+def test_run_prints_the_outcome(code: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    if backend == "docker":
+        request.getfixturevalue("docker_image")
     status, out = invoke(
         "sandbox",
         "run",
@@ -61,8 +83,12 @@ def test_run_prints_the_outcome(code: Path, backend: str) -> None:
     assert outcome["stdout_tail"] == "greeting Ada\n" and outcome["duration_ms"] > 0
 
 
-@pytest.mark.parametrize("backend", ["process", pytest.param("docker", marks=pytest.mark.docker)])
-def test_restricted_by_default_and_no_restrict_leaves_the_backend(code: Path, backend: str) -> None:
+@pytest.mark.parametrize("backend", ["process", DOCKER])
+def test_restricted_by_default_and_no_restrict_leaves_the_backend(
+    code: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "docker":
+        request.getfixturevalue("docker_image")
     status, out = invoke(
         "sandbox", "run", "--backend", backend, "--code", str(code), "--entry", "where"
     )
@@ -117,6 +143,7 @@ def test_doctor_reports_each_backend() -> None:
 
 
 @pytest.mark.docker
+@pytest.mark.usefixtures("docker_image")
 def test_run_in_docker_from_a_shell(code: Path) -> None:
     proc = subprocess.run(
         [
