@@ -100,4 +100,4 @@ def test_invalid_arguments_answer_422_with_codes(shop: MockBundle, inprocess: Mo
     assert sorted(out.codes) == ["call.range_violation", "call.unknown_param"]
     assert session.call("get_order", {"order_id": "123"}).codes == ["call.format_violation"]
     assert session.call("nope", {}).codes == ["call.unknown_tool"]
-    assert session.call("get_order", [1]).codes == ["call.type_mismatch"]  # type: ignore[arg-type]
+    assert session.call("get_order", [1]).codes == ["call.type_mismatch"]

@@ -1,0 +1,89 @@
+"""The mock server's HTTP contract: results, problem+json with codes, sessions, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mock_apis import SESSION_HEADER, MockRunner, create_app
+from synth import MockBundle
+
+
+@pytest.fixture
+def client(shop: MockBundle) -> Iterator[TestClient]:
+    with MockRunner("inprocess") as runner, TestClient(create_app(shop, runner)) as c:
+        yield c
+
+
+def test_a_call_answers_its_result(client: TestClient) -> None:
+    r = client.post("/tools/get_weather", json={"location": "Oslo"})
+    assert r.status_code == 200
+    assert r.json()["result"]["location"] == "Oslo"
+    assert r.headers[SESSION_HEADER] == "default"
+
+
+def test_tool_names_that_are_not_identifiers_are_served(client: TestClient) -> None:
+    r = client.post("/tools/Market%20Trends%20API", json={"trend_type": "GAINERS"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code"),
+    [
+        ("/tools/get_weather", b'{"location": 7}', 422, "call.type_mismatch"),
+        ("/tools/get_weather", b"{}", 422, "call.missing_required"),
+        ("/tools/get_weather", b'{"location": "x", "when": 1}', 422, "call.unknown_param"),
+        ("/tools/get_weather", b"[1, 2]", 422, "call.type_mismatch"),
+        ("/tools/get_weather", b"{nope", 400, "call.unparsable"),
+        ("/tools/no_such_tool", b"{}", 404, "call.unknown_tool"),
+    ],
+)
+def test_errors_are_problem_json_with_finding_codes(
+    client: TestClient, path: str, body: bytes, status: int, code: str
+) -> None:
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["status"] == status
+    assert problem["findings"][0]["code"] == code
+    assert problem["type"].endswith(code)
+
+
+def test_sessions_keep_state_apart_and_can_be_dropped(client: TestClient) -> None:
+    a, b = {SESSION_HEADER: "a"}, {SESSION_HEADER: "b"}
+    order = client.post("/tools/create_order", json={"item": "tea", "quantity": 1}, headers=a)
+    oid = order.json()["result"]["order_id"]
+    assert client.post("/tools/delete_order", json={"order_id": oid}, headers=a).status_code == 200
+    gone = client.post("/tools/get_order", json={"order_id": oid}, headers=a)
+    assert gone.status_code == 404 and gone.json()["findings"][0]["code"] == "exec.error"
+    assert client.post("/tools/get_order", json={"order_id": oid}, headers=b).status_code == 200
+    assert client.delete("/sessions/a").status_code == 204
+    assert client.post("/tools/get_order", json={"order_id": oid}, headers=a).status_code == 200
+    assert client.delete("/sessions/a-never-used").status_code == 404
+
+
+def test_openapi_is_generated_from_the_specs(client: TestClient, shop: MockBundle) -> None:
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"].startswith("3.1")
+    assert set(doc["paths"]) == {
+        "/tools/create_order", "/tools/get_order", "/tools/update_order", "/tools/cancel_order",
+        "/tools/delete_order", "/tools/search_orders", "/tools/get_weather",
+        "/tools/Market%20Trends%20API",
+    }  # fmt: skip
+    op = doc["paths"]["/tools/get_order"]["post"]
+    body = op["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["order_id"]["pattern"] == r"^ORD-\d{6}$"
+    result = op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "order_id" in result["properties"]["result"]["properties"]
+    assert op["responses"]["422"]["content"]["application/problem+json"]
+
+
+def test_listing_manifest_and_health(client: TestClient, shop: MockBundle) -> None:
+    tools = client.get("/tools").json()
+    assert {t["name"] for t in tools} == {t.name for t in shop.manifest.tools}
+    assert client.get("/manifest").json()["sha256"] == shop.sha256
+    assert client.get("/healthz").json() == {"ok": True, "backend": "inprocess",
+                                             "bundle": shop.sha256}  # fmt: skip
