@@ -5,7 +5,8 @@ line), because it runs inside a bare Python in the sandbox image, and the proces
 backend's workers run this very file. It serves one host over one stream socket:
 
     frame   = 4-byte big-endian length + UTF-8 JSON object
-    request = {"op": "ping"} | {"op": "load", "modules": {name: source}, "main": name,
+    request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
+              | {"op": "load", "modules": {name: source}, "main": name,
                "restrict": bool, "limits": {...}} | {"op": "reset"}
               | {"op": "calls", "calls": [[entry, args], ...]}
     reply   = one frame per request, except "calls": one frame per call, in order,
@@ -45,13 +46,13 @@ ALLOWED_MODULES = (
     "json", "math", "re", "datetime", "random", "hashlib", "uuid", "string", "itertools",
     "functools", "collections", "decimal", "fractions", "statistics",
 )  # fmt: skip
+# Compiled code by (restricted, name, source): modules the host primes a fresh worker with
+# (op "prime": the mock runtime, which every bundle carries) are compiled before a session
+# leases the worker, so loading a bundle skips the RestrictedPython compile. Bounded.
+_CODE_CACHE: dict[tuple[bool, str, str], types.CodeType] = {}
+_CODE_CACHE_MAX = 256
 # Public names that reach the operating system (uuid may shell out to find a MAC address)
 # or read attributes by name, bypassing the guards (string.Formatter, like str.format).
-#: Compiled code by (restricted, source): a worker compiles each module source once, so a
-#: session that loads a bundle this worker saw before (the mock runtime is in every
-#: bundle) starts in microseconds instead of a RestrictedPython compile. Bounded.
-_CODE_CACHE: dict[tuple[bool, str], types.CodeType] = {}
-_CODE_CACHE_MAX = 256
 DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}, "string": {"Formatter"}}
 _HIDE_FLAGS = 0x1 | 0x2 | 0x4 | 0x8  # MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
 
@@ -84,6 +85,30 @@ class TailBuffer(io.TextIOBase):
         return text
 
 
+def compile_module(name: str, source: str, restrict: bool) -> types.CodeType:
+    """Compile one bundle module (cached); RunnerError("compile") when it cannot be."""
+    key = (restrict, name, source)
+    code = _CODE_CACHE.get(key)
+    if code is not None:
+        return code
+    try:
+        if restrict:
+            from RestrictedPython.compile import compile_restricted_exec
+
+            result = compile_restricted_exec(source, filename=f"<bundle:{name}>")
+            if result.errors or result.code is None:
+                raise RunnerError("compile", f"{name}: " + "; ".join(result.errors), "SyntaxError")
+            code = result.code
+        else:
+            code = compile(source, f"<bundle:{name}>", "exec")
+    except (SyntaxError, ValueError, TypeError) as exc:
+        raise RunnerError("compile", f"{name}: {exc}", type(exc).__name__) from None
+    if len(_CODE_CACHE) >= _CODE_CACHE_MAX:
+        _CODE_CACHE.pop(next(iter(_CODE_CACHE)))
+    _CODE_CACHE[key] = code
+    return code
+
+
 def _module_view(mod: types.ModuleType) -> types.SimpleNamespace:
     """A read-only view of an allowed module: public, non-module attributes only."""
     deny = DENIED_NAMES.get(mod.__name__, set())
@@ -103,32 +128,8 @@ class Program:
         self.sources: dict[str, str] = dict(req["modules"])
         self.main = str(req.get("main") or next(iter(self.sources)))
         self.stdout = stdout
-        self.codes = {name: self._compile(name, src) for name, src in self.sources.items()}
+        self.codes = {n: compile_module(n, src, self.restrict) for n, src in self.sources.items()}
         self.reset()
-
-    def _compile(self, name: str, source: str) -> types.CodeType:
-        key = (self.restrict, source)
-        code = _CODE_CACHE.get(key)
-        if code is None:
-            code = self._compile_uncached(name, source)
-            if len(_CODE_CACHE) >= _CODE_CACHE_MAX:
-                _CODE_CACHE.pop(next(iter(_CODE_CACHE)))
-            _CODE_CACHE[key] = code
-        return code
-
-    def _compile_uncached(self, name: str, source: str) -> types.CodeType:
-        try:
-            if not self.restrict:
-                return compile(source, f"<bundle:{name}>", "exec")
-            from RestrictedPython.compile import compile_restricted_exec
-
-            result = compile_restricted_exec(source, filename=f"<bundle:{name}>")
-        except (SyntaxError, ValueError, TypeError) as exc:
-            raise RunnerError("compile", f"{name}: {exc}", type(exc).__name__) from None
-        if result.errors or result.code is None:
-            raise RunnerError("compile", f"{name}: " + "; ".join(result.errors), "SyntaxError")
-        code: types.CodeType = result.code
-        return code
 
     def reset(self) -> None:
         self.modules: dict[str, types.ModuleType] = {}
@@ -333,6 +334,9 @@ class Runner:
                     self.program.reset()
                 elif op == "ping":
                     reply["pid"] = os.getpid()
+                elif op == "prime":
+                    for name, source in req["modules"].items():
+                        compile_module(name, source, bool(req.get("restrict", True)))
             except RunnerError as exc:
                 self.load_error = exc
                 reply = {"ok": False, "error": {"kind": exc.kind, "type": exc.type,

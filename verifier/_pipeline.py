@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from itertools import islice
+from typing import Any, Protocol, cast
 
 from synth.errors import ConfigError
 from verifier._model import Finding, Sample, SampleResult
@@ -20,6 +21,17 @@ from verifier._version import TOOLPROOF_VERSION
 LayerCheck = Callable[[Sample], list[Finding]]
 
 KNOWN_LAYERS = ("rules", "exec", "judge")
+
+
+class Prefetching(Protocol):
+    """A layer that can work on a window of samples at once (concurrently).
+
+    The pipeline hands it each window before asking for the samples one by one, so a
+    layer that waits on I/O (sandboxes, an LLM) keeps many samples in flight while the
+    output stays in input order and memory stays bounded by the window.
+    """
+
+    def prefetch(self, samples: Sequence[Sample]) -> None: ...
 
 
 def parse_layers(text: str | Sequence[str]) -> tuple[str, ...]:
@@ -66,6 +78,7 @@ class Pipeline:
         *,
         extra_layers: dict[str, LayerCheck] | None = None,
         provenance: dict[str, Any] | None = None,
+        window: int = 64,
     ) -> None:
         self.layers = parse_layers(layers)
         extra = extra_layers or {}
@@ -73,6 +86,8 @@ class Pipeline:
         if missing:
             raise ConfigError(f"layer(s) {', '.join(missing)} are not available in this build")
         self._checks: list[LayerCheck] = [extra[name] for name in self.layers if name != "rules"]
+        self._prefetching = [cast(Prefetching, c) for c in self._checks if hasattr(c, "prefetch")]
+        self.window = max(1, window)
         self._duplicates = DuplicateTracker()
         self._provenance = {
             "toolproof_version": TOOLPROOF_VERSION,
@@ -93,6 +108,7 @@ class Pipeline:
         provenance = dict(self._provenance)
         provenance["format"] = sample.format
         provenance["spec_hash"] = _tools_hash(sample)
+        provenance.update(sample.meta.get("provenance") or {})
         return SampleResult(
             id=sample.id,
             index=sample.index,
@@ -103,5 +119,14 @@ class Pipeline:
         )
 
     def run(self, samples: Iterable[Sample]) -> Iterator[tuple[Sample, SampleResult]]:
-        for sample in samples:
-            yield sample, self.verify(sample)
+        """Results in input order; prefetching layers get one window at a time."""
+        if not self._prefetching:
+            for sample in samples:
+                yield sample, self.verify(sample)
+            return
+        stream = iter(samples)
+        while window := list(islice(stream, self.window)):
+            for layer in self._prefetching:
+                layer.prefetch(window)
+            for sample in window:
+                yield sample, self.verify(sample)

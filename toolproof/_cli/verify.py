@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -16,10 +18,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from synth.errors import ToolproofError
+from toolproof._cli.layers import build_layers
 from toolproof._cli.summary import print_summary
+from toolproof.settings import get_settings
 from verifier import (
     Pipeline,
     ReportWriter,
+    Sample,
     Summary,
     open_report,
     parse_layers,
@@ -47,11 +52,17 @@ def verify(
     layers: str = typer.Option(
         "rules", "--layers", help="comma-separated layers to run: rules,exec,judge"
     ),
-    sandbox: str = typer.Option(
-        "process", "--sandbox", help="sandbox backend for the exec layer: process|docker"
+    sandbox: str | None = typer.Option(
+        None,
+        "--sandbox",
+        help="sandbox backend for the exec layer: process (default, or TOOLPROOF_SANDBOX) "
+        "or docker",
     ),
-    judge: str = typer.Option(
-        "offline", "--judge", help="judge for the judge layer: 'offline' or an endpoint URL"
+    judge: str | None = typer.Option(
+        None,
+        "--judge",
+        help="judge for the judge layer: 'offline' (default, or TOOLPROOF_JUDGE) or the base "
+        "URL of an OpenAI-compatible endpoint",
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="write one result line per record (JSONL); '-' for stdout"
@@ -76,55 +87,42 @@ def verify(
     err = Console(stderr=True)
     to_stdout = out is not None and str(out) == "-"
     console = err if to_stdout else Console()
-    try:
-        gate = _gate_rate(fail_under)
-        chosen = parse_layers(layers)
-        del sandbox, judge  # consumed by the exec and judge layers when they are enabled
-        pipeline = Pipeline(chosen)
-        data = read_dataset(dataset, format)
-    except ToolproofError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    if data.detected and not quiet:
-        err.print(f"detected format: [bold]{data.format}[/]")
-
-    writers: list[ReportWriter] = []
-    if out is not None and not to_stdout:
-        writers.append(open_report("jsonl", out))
-    if report is not None:
-        writers.append(open_report("html", report))
-    if junit is not None:
-        writers.append(open_report("junit", junit))
-    summary = Summary(format=data.format)
-    started = time.perf_counter()
-    try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("verifying"),
-            BarColumn(bar_width=None),
-            TextColumn("{task.completed} samples · {task.fields[rate]}/s"),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("verify", total=None, rate="0")
-            stdout = sys.stdout.buffer if to_stdout else None
-            for sample, result in pipeline.run(data):
-                summary.add(result)
-                for w in writers:
-                    w.add(sample, result)
-                if stdout is not None:
-                    stdout.write(result_line(result))
-                if summary.total % 256 == 0:
-                    rate = summary.total / max(time.perf_counter() - started, 1e-9)
-                    progress.update(task, completed=summary.total, rate=f"{rate:,.0f}")
-    except ToolproofError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        for w in writers:
-            w.close(summary)
+    settings = get_settings()
+    with ExitStack() as stack:
+        try:
+            gate = _gate_rate(fail_under)
+            chosen = parse_layers(layers)
+            extra, provenance = build_layers(
+                chosen,
+                sandbox=sandbox or settings.sandbox,
+                judge=judge or settings.judge,
+                settings=settings,
+                stack=stack,
+            )
+            pipeline = Pipeline(chosen, extra_layers=extra, provenance=provenance)
+            data = read_dataset(dataset, format)
+        except ToolproofError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        if data.detected and not quiet:
+            err.print(f"detected format: [bold]{data.format}[/]")
+        writers: list[ReportWriter] = []
+        if out is not None and not to_stdout:
+            writers.append(open_report("jsonl", out))
+        if report is not None:
+            writers.append(open_report("html", report))
+        if junit is not None:
+            writers.append(open_report("junit", junit))
+        summary = Summary(format=data.format)
+        started = time.perf_counter()
+        try:
+            _stream(pipeline, data, summary, writers, err, quiet=quiet, to_stdout=to_stdout)
+        except ToolproofError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        finally:
+            for w in writers:
+                w.close(summary)
     elapsed = time.perf_counter() - started
     if not quiet:
         print_summary(console, summary, elapsed)
@@ -134,3 +132,40 @@ def verify(
     if gate is not None and summary.pass_rate < gate:
         err.print(f"[red]gate failed:[/] pass rate {summary.pass_rate:.2%} is below {gate:.2%}")
         raise typer.Exit(1)
+
+
+def _stream(
+    pipeline: Pipeline,
+    data: Iterable[Sample],
+    summary: Summary,
+    writers: list[ReportWriter],
+    err: Console,
+    *,
+    quiet: bool,
+    to_stdout: bool,
+) -> None:
+    """Verify every sample, feeding the summary and the writers, with a progress bar."""
+    started = last = time.perf_counter()
+    stdout = sys.stdout.buffer if to_stdout else None
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("verifying"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed} samples · {task.fields[rate]}/s"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("verify", total=None, rate="0")
+        for sample, result in pipeline.run(data):
+            summary.add(result)
+            for w in writers:
+                w.add(sample, result)
+            if stdout is not None:
+                stdout.write(result_line(result))
+            now = time.perf_counter()
+            if now - last > 0.1:
+                last = now
+                rate = summary.total / max(now - started, 1e-9)
+                progress.update(task, completed=summary.total, rate=f"{rate:,.0f}")

@@ -1,0 +1,202 @@
+"""The execution layer: calls executed against compiled mocks, outcomes as findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+
+from mock_apis import MockRunner
+from sandbox import FakeSandbox
+from synth import ToolSpec
+from verifier import Pipeline, Sample, ToolCall, Turn
+from verifier._exec import META_KEY, ExecLayer, looks_like_error, pair_calls
+
+ORDER_TOOLS = [
+    ToolSpec(
+        name="create_order",
+        description="Create an order for an item.",
+        parameters={
+            "type": "object",
+            "properties": {"item": {"type": "string", "description": "Item to order."}},
+            "required": ["item"],
+        },
+    ),
+    ToolSpec(
+        name="delete_order",
+        description="Delete an order by its id.",
+        parameters={
+            "type": "object",
+            "properties": {"order_id": {"type": "string", "description": "The order id."}},
+            "required": ["order_id"],
+        },
+    ),
+    ToolSpec(
+        name="get_order",
+        description="Get an order by its id.",
+        parameters={
+            "type": "object",
+            "properties": {"order_id": {"type": "string", "description": "The order id."}},
+            "required": ["order_id"],
+        },
+    ),
+]
+
+PRICE = ToolSpec(
+    name="get_price",
+    description="Price of a product.",
+    parameters={
+        "type": "object",
+        "properties": {"product": {"type": "string", "description": "Product name."}},
+        "required": ["product"],
+    },
+    output_schema={
+        "type": "object",
+        "properties": {"price": {"type": "number"}, "currency": {"type": "string"}},
+        "required": ["price", "currency"],
+    },
+)
+
+
+def dialog(tools: list[ToolSpec], *steps: tuple[str, dict[str, Any], Any]) -> Sample:
+    turns = [Turn(role="user", content="please help")]
+    for i, (name, args, response) in enumerate(steps):
+        turns.append(Turn(role="assistant", calls=[ToolCall(name, args, id=f"c{i}")]))
+        text = response if isinstance(response, str) else orjson.dumps(response).decode()
+        turns.append(Turn(role="tool", content=text, name=name, call_id=f"c{i}"))
+    turns.append(Turn(role="assistant", content="Done."))
+    return Sample(index=0, id="s0", format="openai", tools=tools, turns=turns)
+
+
+@pytest.fixture(scope="module")
+def layer() -> Iterator[ExecLayer]:
+    with MockRunner("inprocess") as runner:
+        exec_layer = ExecLayer(runner)
+        yield exec_layer
+        exec_layer.close()
+
+
+def codes(findings: list[Any]) -> list[tuple[str, str]]:
+    return [(f.code, f.severity) for f in findings]
+
+
+def test_clean_calls_execute_and_are_recorded(layer: ExecLayer) -> None:
+    sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+    assert layer(sample) == []
+    (record,) = sample.meta[META_KEY]
+    assert record["ok"] and record["tool"] == "create_order" and record["response_turn"] == 2
+    assert sample.meta["provenance"]["bundle_hash"]
+
+
+def test_lookup_after_delete_contradicts_a_successful_response(layer: ExecLayer) -> None:
+    create = ("create_order", {"item": "tea"}, {"order_id": "o1"})
+    first = dialog(ORDER_TOOLS, create)
+    layer(first)
+    order_id = first.meta[META_KEY][0]["result"]["order_id"]
+    sample = dialog(
+        ORDER_TOOLS,
+        create,
+        ("delete_order", {"order_id": order_id}, {"deleted": True}),
+        ("get_order", {"order_id": order_id}, {"order_id": order_id, "item": "tea"}),
+    )
+    found = codes(layer(sample))
+    assert ("exec.error", "error") in found
+    assert ("exec.response_mismatch", "error") in found
+    # the same dialog whose dataset answer reports the failure is consistent
+    honest = dialog(
+        ORDER_TOOLS,
+        create,
+        ("delete_order", {"order_id": order_id}, {"deleted": True}),
+        ("get_order", {"order_id": order_id}, {"error": "order not found"}),
+    )
+    assert ("exec.response_mismatch", "error") not in codes(layer(honest))
+
+
+def test_state_resets_between_samples(layer: ExecLayer) -> None:
+    first = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+    layer(first)
+    order_id = first.meta[META_KEY][0]["result"]["order_id"]
+    cancel = dialog(ORDER_TOOLS, ("delete_order", {"order_id": order_id}, {"ok": True}))
+    assert layer(cancel) == []
+    # a new sample: the order deleted in the previous sample is not remembered
+    lookup = dialog(ORDER_TOOLS, ("get_order", {"order_id": order_id}, {"item": "tea"}))
+    assert layer(lookup) == []
+
+
+def test_declared_output_schema(layer: ExecLayer) -> None:
+    good = dialog([PRICE], ("get_price", {"product": "tea"}, {"price": 3.5, "currency": "EUR"}))
+    assert layer(good) == []
+    bad = dialog([PRICE], ("get_price", {"product": "tea"}, {"price": "cheap"}))
+    (finding,) = layer(bad)
+    assert finding.code == "exec.response_mismatch" and finding.turn == 1
+    assert "declared output schema" in finding.message
+    text = dialog([PRICE], ("get_price", {"product": "tea"}, "it costs 3 euros"))
+    assert codes(layer(text)) == [("exec.response_mismatch", "error")]
+
+
+def test_argument_problems_are_left_to_the_rule_layer(layer: ExecLayer) -> None:
+    sample = dialog(ORDER_TOOLS, ("create_order", {"item": 5}, {"order_id": "o1"}))
+    assert layer(sample) == []
+    assert sample.meta[META_KEY][0]["ok"] is False
+
+
+def test_sandbox_timeouts_and_crashes_become_findings() -> None:
+    def handler(entry: str, args: dict[str, Any], state: dict[str, Any]) -> Any:
+        raise TimeoutError("ran past 5 s")
+
+    with MockRunner(FakeSandbox(handler)) as runner:
+        exec_layer = ExecLayer(runner)
+        sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+        assert codes(exec_layer(sample)) == [("exec.timeout", "error")]
+        exec_layer.close()
+
+
+def test_pipeline_prefetches_windows_in_order(layer: ExecLayer) -> None:
+    samples = []
+    for i in range(10):
+        s = dialog(ORDER_TOOLS, ("create_order", {"item": f"item {i}"}, {"order_id": "x"}))
+        s.index, s.id = i, f"s{i}"
+        samples.append(s)
+    pipeline = Pipeline(["rules", "exec"], extra_layers={"exec": layer}, window=4)
+    results = [r for _, r in pipeline.run(samples)]
+    assert [r.index for r in results] == list(range(10))
+    assert all(r.provenance["bundle_hash"] for r in results)
+
+
+def test_real_process_sandbox_runs_a_sample() -> None:
+    with MockRunner("process") as runner:
+        exec_layer = ExecLayer(runner)
+        sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+        assert exec_layer(sample) == []
+        assert sample.meta[META_KEY][0]["ok"]
+        exec_layer.close()
+
+
+def test_pairing_follows_ids_then_names_then_order() -> None:
+    turns = [
+        Turn(role="user", content="x"),
+        Turn(role="assistant", calls=[ToolCall("a", {}, "1"), ToolCall("b", {}, "2")]),
+        Turn(role="tool", content="{}", call_id="2"),
+        Turn(role="tool", content="{}", name="a"),
+        Turn(role="assistant", calls=[ToolCall("c", {})]),
+        Turn(role="user", content="y"),
+    ]
+    sites = pair_calls(Sample(index=0, id="0", format="openai", turns=turns))
+    assert [(s.tool_call.name, s.response) for s in sites] == [("a", 3), ("b", 2), ("c", None)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"error": "nope"}, True),
+        ({"status": "error"}, True),
+        ({"message": "Order not found"}, True),
+        ("Error: invalid id", True),
+        ({"order_id": "o1"}, False),
+        ([1, 2], False),
+    ],
+)
+def test_error_like_responses(value: Any, expected: bool) -> None:
+    assert looks_like_error(value) is expected

@@ -1,0 +1,188 @@
+"""The execution layer: every parsed call of a sample run against its compiled mocks.
+
+For each sample: compile its tools (cached by the tool list's content), open a fresh
+sandbox session (mock state starts empty for every sample), execute every call in
+dialog order, one sandbox round trip per assistant turn, and turn outcomes into
+findings (``exec.error``, ``exec.timeout``, ``exec.crash``, ``exec.response_mismatch``).
+Argument problems the mock's validator finds are the rule layer's (``call.*``) and are
+not repeated here.
+
+What ran is kept in ``sample.meta["exec"]`` (one record per call) for the HTML report,
+and the bundle's hash goes into the sample's provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from mock_apis import MockOutcome, MockRunner, MockSession, compile_toolset
+from synth import MockBundle, ToolSpec
+from synth.errors import CompileError, SandboxError
+from verifier._exec._compare import compare_failure, compare_success
+from verifier._exec._pairs import CallSite, pair_calls
+from verifier._model import Finding, Sample
+
+#: Key of ``Sample.meta`` under which the layer stores what each call did.
+META_KEY = "exec"
+_REPORTED = ("exec.error", "exec.timeout", "exec.crash")
+
+
+def _tools_key(tools: Sequence[ToolSpec]) -> str:
+    h = hashlib.sha256()
+    for t in tools:
+        h.update(t.spec_hash.encode())
+    return h.hexdigest()
+
+
+class ExecLayer:
+    """``layer(sample) -> findings``; ``prefetch`` runs a window of samples concurrently."""
+
+    def __init__(
+        self, runner: MockRunner, *, concurrency: int = 4, cache_size: int = 512, seed: int = 0
+    ) -> None:
+        self.runner = runner
+        self.seed = seed
+        self.calls = 0
+        self._bundles: OrderedDict[str, MockBundle | CompileError] = OrderedDict()
+        self._cache_size = cache_size
+        self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+        self._ready: dict[int, tuple[Sample, list[Finding]]] = {}
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return {"sandbox": self.runner.backend}
+
+    def __call__(self, sample: Sample) -> list[Finding]:
+        ready = self._ready.pop(id(sample), None)
+        if ready is not None and ready[0] is sample:
+            return ready[1]
+        return self.check(sample)
+
+    def prefetch(self, samples: Sequence[Sample]) -> None:
+        """Execute a window of samples on the pool; ``layer(sample)`` then answers at once."""
+        for sample, findings in zip(samples, self._pool.map(self.check, samples), strict=True):
+            self._ready[id(sample)] = (sample, findings)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def bundle(self, tools: Sequence[ToolSpec]) -> MockBundle:
+        """The compiled toolset (LRU by content); raises ``CompileError``."""
+        key = _tools_key(tools)
+        found = self._bundles.get(key)
+        if found is None:
+            try:
+                found = compile_toolset(tools, seed=self.seed)
+            except CompileError as exc:
+                found = exc
+            self._bundles[key] = found
+            if len(self._bundles) > self._cache_size:
+                self._bundles.popitem(last=False)
+        else:
+            self._bundles.move_to_end(key)
+        if isinstance(found, CompileError):
+            raise found
+        return found
+
+    def check(self, sample: Sample) -> list[Finding]:
+        sites = [s for s in pair_calls(sample) if s.tool_call.arguments is not None]
+        if not sites or not sample.tools:
+            return []
+        try:
+            bundle = self.bundle(sample.tools)
+        except CompileError as exc:
+            return [Finding.of("exec.error", f"the sample's tools do not compile: {exc}")]
+        sample.meta.setdefault("provenance", {})["bundle_hash"] = bundle.sha256
+        try:
+            session = self.runner.session(bundle)
+        except SandboxError as exc:
+            return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
+        with session:
+            return self._execute(sample, bundle, session, sites)
+
+    def _execute(
+        self, sample: Sample, bundle: MockBundle, session: MockSession, sites: list[CallSite]
+    ) -> list[Finding]:
+        failed = {e.tool: e.message for e in bundle.errors}
+        findings: list[Finding] = []
+        records: list[dict[str, Any]] = []
+        by_turn: dict[int, list[CallSite]] = {}
+        for site in sites:
+            if site.tool_call.name in bundle.entries or site.tool_call.name in failed:
+                by_turn.setdefault(site.turn, []).append(site)
+        for turn_sites in by_turn.values():
+            runnable = [s for s in turn_sites if s.tool_call.name in bundle.entries]
+            outcomes = session.call_many(
+                [(s.tool_call.name, s.tool_call.arguments) for s in runnable]
+            )
+            self.calls += len(runnable)
+            for site, outcome in zip(runnable, outcomes, strict=True):
+                records.append(_record(site, outcome))
+                findings.extend(self._judge_outcome(sample, bundle, site, outcome))
+            for site in turn_sites:
+                if site.tool_call.name in failed:
+                    findings.append(
+                        Finding.of(
+                            "exec.error",
+                            f"`{site.tool_call.name}` could not be compiled to a mock: "
+                            f"{failed[site.tool_call.name]}",
+                            turn=site.turn,
+                            call=site.call,
+                        )
+                    )
+        sample.meta[META_KEY] = records
+        return findings
+
+    def _judge_outcome(
+        self, sample: Sample, bundle: MockBundle, site: CallSite, outcome: MockOutcome
+    ) -> list[Finding]:
+        response = sample.turns[site.response].content if site.response is not None else None
+        name = site.tool_call.name
+        if outcome.ok:
+            entry = bundle.tool(name)
+            found = (
+                compare_success(entry, outcome.result, response, site.turn, site.call)
+                if entry is not None
+                else None
+            )
+            return [found] if found is not None else []
+        out: list[Finding] = []
+        for f in outcome.findings:
+            code = f.get("code", "exec.error")
+            if code not in _REPORTED:
+                continue  # argument problems: the rule layer reports them
+            out.append(
+                Finding.of(
+                    code,
+                    f"executing `{name}`: {f.get('message', 'failed')}",
+                    turn=site.turn,
+                    call=site.call,
+                )
+            )
+            if code == "exec.error":
+                mismatch = compare_failure(
+                    name, f.get("message", "an error"), response, site.turn, site.call
+                )
+                if mismatch is not None:
+                    out.append(mismatch)
+        return out
+
+
+def _record(site: CallSite, outcome: MockOutcome) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "turn": site.turn,
+        "call": site.call,
+        "tool": site.tool_call.name,
+        "ok": outcome.ok,
+        "response_turn": site.response,
+        "duration_ms": round(outcome.duration_ms, 3),
+    }
+    if outcome.ok:
+        rec["result"] = outcome.result
+    else:
+        rec["error"] = "; ".join(f.get("message", "") for f in outcome.findings)
+    return rec
