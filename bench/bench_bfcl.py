@@ -83,10 +83,10 @@ def _bfcl_checker() -> Callable[[Case], Any] | str:
     config.MODEL_CONFIG_MAPPING = _AnyModel()  # type: ignore[attr-defined]
     sys.modules["bfcl_eval.constants.model_config"] = config
     try:
-        from bfcl_eval.constants.enums import Language, ReturnFormat
-        from bfcl_eval.eval_checker.ast_eval.ast_checker import ast_checker
-        from bfcl_eval.model_handler.utils import default_decode_ast_prompting
-        from bfcl_eval.utils import is_empty_output, is_function_calling_format_output
+        from bfcl_eval.constants.enums import Language, ReturnFormat  # type: ignore[import-not-found]  # external, from $BFCL_SRC
+        from bfcl_eval.eval_checker.ast_eval.ast_checker import ast_checker  # type: ignore[import-not-found]  # external, from $BFCL_SRC
+        from bfcl_eval.model_handler.utils import default_decode_ast_prompting  # type: ignore[import-not-found]  # external, from $BFCL_SRC
+        from bfcl_eval.utils import is_empty_output, is_function_calling_format_output  # type: ignore[import-not-found]  # external, from $BFCL_SRC
     except Exception as exc:  # any import failure means no baseline, said plainly
         return f"BFCL could not be imported from {source}: {exc}"
     formats = {
@@ -102,7 +102,7 @@ def _bfcl_checker() -> Callable[[Case], Any] | str:
                 decoded = default_decode_ast_prompting(result, ReturnFormat.PYTHON)
             except Exception:  # BFCL counts any decoding failure as "no call"
                 return category.kind == "irrelevance"
-            return is_empty_output(decoded) == (category.kind == "irrelevance")
+            return bool(is_empty_output(decoded)) == (category.kind == "irrelevance")
         language, return_format = formats[category.language]
         try:
             decoded = default_decode_ast_prompting(result, return_format)

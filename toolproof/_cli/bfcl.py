@@ -73,6 +73,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
             name, str(score["correct_count"]), str(score["total_count"]), f"{score['accuracy']:.2%}"
         )
     _out.print(table)
+    if not any(score["complete"] for score in summary["groups"].values()):
+        return _print_not_counted(summary)
     groups = Table(title="BFCL summary (single-turn groups)")
     groups.add_column("group")
     groups.add_column("accuracy", justify="right")
@@ -80,6 +82,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
         shown = f"{score['accuracy']:.2%}" if score["complete"] else "N/A"
         groups.add_row(name, shown)
     _out.print(groups)
+    _print_not_counted(summary)
+
+
+def _print_not_counted(summary: dict[str, Any]) -> None:
     if summary["not_counted"]:
         _out.print(f"{summary['not_counted']} result line(s) not counted (see the verdicts)")
 
