@@ -66,8 +66,11 @@ class Isolation:
 class Sandbox(Protocol):
     """A backend: a pool of isolated workers, each running the sandbox runner.
 
-    ``restrict`` (a constructor option of every backend, default True) compiles bundle code
-    with RestrictedPython inside the worker; ``False`` leaves the isolation to the backend.
+    Constructor options of every real backend: ``restrict`` (default True) compiles bundle
+    code with RestrictedPython inside the worker, ``False`` leaves the isolation to the
+    backend; ``pool_size`` warm workers; default ``limits``; ``warm`` waits for the pool at
+    start; ``preload`` ({module: source}) is compiled by every worker before a session
+    leases it, so bundles that carry those modules (a mock runtime) load without compiling.
     """
 
     name: str

@@ -19,12 +19,14 @@ from typing import Any
 
 from sandbox._bundle import Bundle
 from sandbox._channel import ChannelClosed, ChannelTimeout
-from sandbox._errors import SessionClosedError
+from sandbox._errors import BackendUnavailableError, SessionClosedError
 from sandbox._limits import Limits
 from sandbox._outcome import Outcome, OutcomeError
 from sandbox._pool import Worker, WorkerPool, WorkerStarter
 from sandbox._protocol import Call, Isolation
 
+PRIME_TIMEOUT_S = 30.0
+"""How long a fresh worker may take to compile the ``preload`` modules."""
 GRACE_S = 0.05
 """Extra wall time the host allows over a call's timeout before it kills the worker."""
 
@@ -199,8 +201,9 @@ class PooledSandbox(ABC):
     name = "pooled"
 
     def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
-                 warm: bool = False) -> None:  # fmt: skip
+                 warm: bool = False, preload: Mapping[str, str] | None = None) -> None:  # fmt: skip
         self.restrict, self.pool_size = restrict, pool_size
+        self.preload = dict(preload or {})
         self.default_limits = limits or Limits()
         self.pools: dict[tuple[int, int, float], WorkerPool] = {}
         self.lock = threading.Lock()
@@ -217,9 +220,28 @@ class PooledSandbox(ABC):
             pool = self.pools.get(limits.worker_key)
             if pool is None:
                 pool = self.pools[limits.worker_key] = WorkerPool(
-                    self.starter(), limits, self.pool_size
+                    self._primed(self.starter()), limits, self.pool_size
                 )
         return pool
+
+    def _primed(self, start: WorkerStarter) -> WorkerStarter:
+        """Start workers with the ``preload`` modules compiled already (in the background)."""
+        if not self.preload:
+            return start
+        request = {"op": "prime", "modules": self.preload, "restrict": self.restrict}
+
+        def start_primed(limits: Limits) -> Worker:
+            worker = start(limits)
+            try:
+                worker.channel.send(request)
+                worker.channel.recv(time.monotonic() + PRIME_TIMEOUT_S)
+            except (ChannelClosed, ChannelTimeout) as exc:
+                worker.kill()
+                message = f"a worker failed to compile the preload: {exc}"
+                raise BackendUnavailableError(message) from None
+            return worker
+
+        return start_primed
 
     def session(self, bundle: Bundle, limits: Limits | None = None) -> PooledSession:
         limits = limits or self.default_limits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sandbox._limits import Limits
@@ -17,7 +18,7 @@ from sandbox.docker.prereqs import check_image, docker_client
 
 @sandbox_backend("docker")
 class DockerSandbox(PooledSandbox):
-    """Options: ``restrict``, ``pool_size``, ``limits``, ``warm``, ``image``.
+    """Options: ``restrict``, ``pool_size``, ``limits``, ``warm``, ``preload``, ``image``.
 
     Starting one checks the engine and the image (BackendUnavailableError says what to do)
     and reaps leftovers of killed host processes.
@@ -26,12 +27,14 @@ class DockerSandbox(PooledSandbox):
     name = "docker"
 
     def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
-                 warm: bool = False, image: str | None = None) -> None:  # fmt: skip
+                 warm: bool = False, preload: Mapping[str, str] | None = None,
+                 image: str | None = None) -> None:  # fmt: skip
         self.config = DockerConfig(image=image) if image else DockerConfig()
         self.client: Any = docker_client()
         check_image(self.client, self.config.image)
         self.reaped = reap(self.client)
-        super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm)
+        super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm,
+                         preload=preload)  # fmt: skip
 
     def starter(self) -> WorkerStarter:
         return lambda limits: DockerWorker(self.client, self.config, limits)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import RestrictedPython
@@ -83,15 +84,18 @@ class ProcessWorker:
 
 @sandbox_backend("process")
 class ProcessSandbox(PooledSandbox):
-    """The embedded default backend. Options: ``restrict``, ``pool_size``, ``limits``, ``warm``."""
+    """The embedded default backend. Options: ``restrict``, ``pool_size``, ``limits``, ``warm``,
+    ``preload``, ``python``."""
 
     name = "process"
 
     def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
-                 warm: bool = False, python: str | None = None) -> None:  # fmt: skip
+                 warm: bool = False, preload: Mapping[str, str] | None = None,
+                 python: str | None = None) -> None:  # fmt: skip
         self.iso = probe()
         self.python = python or os.path.realpath(sys.executable)
-        super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm)
+        super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm,
+                         preload=preload)  # fmt: skip
 
     def starter(self) -> WorkerStarter:
         return lambda limits: ProcessWorker(limits, self.iso, self.python)

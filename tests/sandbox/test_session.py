@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from sandbox import Bundle, Limits, Sandbox, SessionClosedError
+from sandbox import Bundle, Limits, Sandbox, SessionClosedError, create_sandbox
 
 Opener = Callable[..., Sandbox]
 
@@ -131,3 +131,13 @@ def test_closed_sandbox_refuses_calls(backend: Sandbox, opener: Opener) -> None:
         session.call("get", {"id": "o1"})
     with pytest.raises(SessionClosedError):
         session.reset()
+
+
+def test_preloaded_modules_are_compiled_before_a_session_leases_the_worker() -> None:
+    runtime = "def twice(x):\n    return 2 * x\n"
+    with create_sandbox("process", pool_size=1, preload={"rt": runtime, "bad": "def (:"}) as sb:
+        bundle = Bundle({"m": "import rt\ndef f(x):\n    return rt.twice(x)\n", "rt": runtime}, "m")
+        with sb.session(bundle) as s:
+            assert s.call("f", {"x": 21}).value == 42
+        with sb.session(Bundle({"bad": "def (:"})) as s:
+            assert s.call("f", {}).error.kind == "compile"  # type: ignore[union-attr]
