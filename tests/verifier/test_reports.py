@@ -128,3 +128,23 @@ def test_summary_counts() -> None:
     assert summary.to_dict()["findings_by_code"] == {"call.unknown_param": 3}
     assert summary.examples["call.unknown_param"].index == 0
     assert Summary().pass_rate == 1.0
+
+
+def test_html_shows_executed_outcome_beside_response_and_evidence(tmp_path: Path) -> None:
+    sample, result = _pair(0, failing=True)
+    sample.meta["exec"] = [
+        {"turn": 1, "call": 0, "tool": "get_weather", "ok": True, "response_turn": 2,
+         "duration_ms": 0.4, "result": {"temperature": 17}},
+    ]  # fmt: skip
+    sample.meta["judge"] = {
+        "evidence": [
+            {"turn": 1, "call": 0, "path": "/city", "value": "Paris", "grounded": True,
+             "source": "user turn 0"},
+        ]
+    }  # fmt: skip
+    _write("html", tmp_path / "r.html", [(sample, result)])
+    html = (tmp_path / "r.html").read_text()
+    assert '<div class="pair"><div><b>dataset</b>: {&quot;t&quot;: 21}</div>' in html
+    assert "executed</b> (0.4 ms): {&quot;temperature&quot;:17}" in html
+    assert '<code>/city</code> = &quot;Paris&quot;: <span class="yes">grounded</span>' in html
+    assert "in user turn 0" in html

@@ -37,6 +37,11 @@ word-break:break-word}.turn.hit{border-color:#e5484d;background:#fff5f5}
 .finding{margin:4px 0 4px 14px;padding:3px 8px;border-radius:4px;background:#fde8e8}
 .finding.warning{background:#fff4d6}code{background:#eef0f3;padding:1px 4px;border-radius:3px}
 .more{color:#667085}.muted{color:#667085;font-size:12px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}.pair>div{min-width:0}
+.exec{background:#f0f7ff;border-radius:4px;padding:4px 8px;white-space:pre-wrap;
+word-break:break-word}
+.exec.failed{background:#fdf0f0}.ev{font-size:12px;margin-left:14px}
+.ev .no{color:#b42318;font-weight:600}.ev .yes{color:#067647}
 """
 
 _MAX_TEXT = 2000
@@ -62,8 +67,46 @@ def _finding_html(f: Finding) -> str:
     )
 
 
-def _turn_html(i: int, turn: Turn, findings: list[Finding]) -> str:
+def _executed_html(rec: dict[str, Any]) -> str:
+    """What the mock answered when the call was executed (exec layer)."""
+    ms = rec.get("duration_ms", 0)
+    if rec.get("ok"):
+        shown = _short(orjson.dumps(rec.get("result")).decode())
+        return f'<div class="exec"><b>executed</b> ({ms} ms): {shown}</div>'
+    error = _short(rec.get("error"))
+    return f'<div class="exec failed"><b>executed: failed</b> ({ms} ms): {error}</div>'
+
+
+def _evidence_html(items: list[dict[str, Any]]) -> str:
+    """The judge's grounding of each argument value."""
+    rows = []
+    for ev in items:
+        mark = (
+            '<span class="yes">grounded</span>'
+            if ev.get("grounded")
+            else '<span class="no">not grounded</span>'
+        )
+        where = f" in {escape(str(ev['source']))}" if ev.get("source") else ""
+        value = escape(orjson.dumps(ev.get("value")).decode()[:120])
+        rows.append(
+            f"<div class='ev'><code>{escape(str(ev.get('path') or '/'))}</code> = {value}: "
+            f"{mark}{where}</div>"
+        )
+    return "".join(rows)
+
+
+def _turn_html(
+    i: int, turn: Turn, findings: list[Finding], executed: dict[int, dict[str, Any]],
+    evidence: list[dict[str, Any]],
+) -> str:  # fmt: skip
     body = _short(turn.content)
+    if turn.role == "assistant" and i in executed:
+        body += _executed_html(executed[i])
+    elif turn.role == "tool" and i in executed:
+        body = (
+            f'<div class="pair"><div><b>dataset</b>: {body}</div>'
+            f"<div>{_executed_html(executed[i])}</div></div>"
+        )
     if turn.calls:
         calls = []
         for c in turn.calls:
@@ -73,6 +116,7 @@ def _turn_html(i: int, turn: Turn, findings: list[Finding]) -> str:
     cls = "turn hit" if findings else "turn"
     role = turn.role + (f" · {turn.name}" if turn.name else "")
     parts = [f'<div class="{cls}"><div class="role">{i} · {escape(role)}</div>{body}</div>']
+    parts.append(_evidence_html([e for e in evidence if e.get("turn") == i]))
     parts.extend(_finding_html(f) for f in findings)
     return "".join(parts)
 
@@ -90,8 +134,14 @@ def sample_html(sample: Sample, result: SampleResult) -> str:
         f'<div class="muted">tools: {tools}</div>'
     ]
     out.extend(_finding_html(f) for f in by_turn.get(None, []))
+    records = sample.meta.get("exec") or []
+    # beside the tool turn that answered the call; a call nobody answered, under the call
+    executed = {
+        r["response_turn"] if r.get("response_turn") is not None else r["turn"]: r for r in records
+    }
+    evidence = (sample.meta.get("judge") or {}).get("evidence") or []
     for i, turn in enumerate(sample.turns):
-        out.append(_turn_html(i, turn, by_turn.get(i, [])))
+        out.append(_turn_html(i, turn, by_turn.get(i, []), executed, evidence))
     out.append("</section>\n")
     return "".join(out)
 
