@@ -206,9 +206,7 @@ def check_results(
                     _verdict(entry, category, "toolproof:invalid_result", "line has no 'result'")
                 )
             else:
-                verdicts.append(
-                    check_entry(category, entry, result, underscore_to_dot=underscore_to_dot)
-                )
+                verdicts.append(_guarded(category, entry, result, underscore_to_dot))
     for entry_id in results:
         verdicts.append(
             _stray(
@@ -218,6 +216,23 @@ def check_results(
             )
         )
     return verdicts + stray
+
+
+def _guarded(category: Category, entry: Entry, result: Any, underscore_to_dot: bool) -> Verdict:
+    """check_entry, with a verdict instead of a traceback if hostile data breaks a rule.
+
+    Data files are validated on loading, but only so deep; BFCL itself crashes on some
+    malformed answers, toolproof reports them per id and goes on.
+    """
+    try:
+        return check_entry(category, entry, result, underscore_to_dot=underscore_to_dot)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        return _verdict(
+            entry,
+            category,
+            "toolproof:unscorable",
+            f"the entry's data cannot be scored: {type(exc).__name__}: {exc}",
+        )
 
 
 _ABSENT = object()

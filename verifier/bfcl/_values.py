@@ -103,7 +103,7 @@ def _one_dict(value: dict[Any, Any], answer: Any) -> Outcome:
                 [f"Invalid value for parameter {key!r}: {item!r}. Expected one of {accepted}."],
             )
     for key, accepted_raw in answer.items():
-        if key not in value and "" not in accepted_raw:
+        if key not in value and not _optional(accepted_raw):
             return Outcome(False, "value_error:dict_key", [f"Missing dict key parameter: '{key}'."])
     return VALID
 
@@ -130,5 +130,10 @@ def check_list_of_dicts(param: str, value: Sequence[Any], answers: list[Any]) ->
     return result
 
 
+def _optional(accepted: Any) -> bool:
+    """``"" in accepted`` for the containers BFCL's data uses (a malformed value is not)."""
+    return isinstance(accepted, str | list | tuple) and "" in accepted
+
+
 def _length(answer: Any) -> int:
-    return len(answer) if isinstance(answer, str | list | tuple | dict) else -1
+    return len(answer) if isinstance(answer, str | list | tuple) else -1
