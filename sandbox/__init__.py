@@ -20,7 +20,10 @@ runs the module bodies again. Modules import each other by name. Under Restricte
 alone) code must avoid names starting with ``_``, may import only the runner's
 ``ALLOWED_MODULES`` (json, math, re, datetime, random, hashlib, uuid, string, itertools,
 functools, collections, decimal, fractions, statistics), and sees those modules without
-their sub-modules. ``print`` output is kept as ``Outcome.stdout_tail``.
+their sub-modules; augmented assignment to items (``d[k] += 1``) is refused by
+RestrictedPython, write ``d[k] = d[k] + 1``. ``print`` output is kept as
+``Outcome.stdout_tail``. Modules every bundle carries (a mock runtime) can be given to the
+backend as ``preload`` so fresh workers compile them before a session needs them.
 
 Backends are found by name (``create_sandbox("docker")``; unknown names list the known
 ones); a new backend is a module with a ``@sandbox_backend("name")`` class:
