@@ -10,16 +10,22 @@ Figures, all in one run:
   pipelined batches (``Session.call_many``), calls/s over a few seconds (target ≥ 10,000/s
   on 2 cores);
 - time until a docker pool of 8 warm containers is ready (target < 3 s).
-The machine's load average is printed first: on a shared machine it moves every figure.
+The machine's load average is printed first: on a shared machine it moves every wall-clock
+figure. So each throughput run also reports its CPU cost per call (host process + worker,
+from /proc and the container's cpuacct cgroup) and the capacity that cost allows on 2
+cores, which other work on the machine does not distort.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
 from sandbox import Bundle, Limits, Sandbox, create_sandbox
 from sandbox.docker.config import DEFAULT_IMAGE
@@ -78,8 +84,33 @@ def docker_run_per_call() -> list[float]:
     return times
 
 
-def throughput(sandbox: Sandbox, sessions: int = 2) -> float:
-    """Calls/s of ``sessions`` sessions, each pipelining batches from its own thread."""
+def _cpu_seconds(worker: object) -> float:
+    """CPU time a worker used: its container's cgroup, or its runner process and parents."""
+    container = getattr(worker, "container", None)
+    if container is not None:
+        usage = Path(f"/sys/fs/cgroup/cpuacct/docker/{container.id}/cpuacct.usage")
+        if usage.exists():
+            return int(usage.read_text()) / 1e9
+        stats = container.stats(stream=False)  # cgroup v2 layouts: ask the engine
+        return int(stats["cpu_stats"]["cpu_usage"]["total_usage"]) / 1e9
+    total, pids = 0.0, [worker.proc.pid]  # type: ignore[attr-defined]
+    while pids:
+        pid = pids.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
+def _sessions_cpu(sessions: list[Any]) -> float:
+    return float(sum(_cpu_seconds(session.worker) for session in sessions))
+
+
+def throughput(sandbox: Sandbox, sessions: int = 2) -> tuple[float, float]:
+    """Calls/s of ``sessions`` sessions, each pipelining batches from its own thread, and
+    the CPU seconds (host + workers) each call cost."""
     counts = [0] * sessions
     stop = time.perf_counter() + THROUGHPUT_S
     opened = [sandbox.session(BUNDLE) for _ in range(sessions)]
@@ -91,16 +122,18 @@ def throughput(sandbox: Sandbox, sessions: int = 2) -> float:
             assert outcomes[-1].ok
             counts[k] += len(outcomes)
 
-    start = time.perf_counter()
+    start, host0 = time.perf_counter(), time.process_time()
+    workers0 = _sessions_cpu(opened)
     threads = [threading.Thread(target=drive, args=(k,)) for k in range(sessions)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - start
+    elapsed, host = time.perf_counter() - start, time.process_time() - host0
+    workers = _sessions_cpu(opened) - workers0
     for session in opened:
         session.close()
-    return sum(counts) / elapsed
+    return sum(counts) / elapsed, (host + workers) / sum(counts)
 
 
 def us(seconds: float) -> str:
@@ -112,11 +145,14 @@ def main() -> None:
     limits = Limits(wall_s=5)
     with create_sandbox("process", pool_size=2, limits=limits, warm=True) as proc:
         p_rt = round_trips(proc)
-        p_tp = throughput(proc)
+        p_tp, p_cpu = throughput(proc)
     print(
         f"process round trip: p50 {us(statistics.median(p_rt))}, p99 {us(percentile(p_rt, 0.99))}"
     )
-    print(f"process throughput: {p_tp:,.0f} calls/s (2 sessions, batches of {BATCH})")
+    print(
+        f"process throughput: {p_tp:,.0f} calls/s (2 sessions, batches of {BATCH}); "
+        f"{us(p_cpu)} CPU per call, capacity on 2 cores {2 / p_cpu:,.0f} calls/s"
+    )
     try:
         docker = create_sandbox("docker", pool_size=2, limits=limits, warm=True)
     except Exception as exc:  # no engine or no image: say so, keep the process figures
@@ -124,7 +160,7 @@ def main() -> None:
         return
     with docker:
         d_rt = round_trips(docker)
-        d_tp = throughput(docker)
+        d_tp, d_cpu = throughput(docker)
     baseline = docker_run_per_call()
     p50, base = statistics.median(d_rt), statistics.median(baseline)
     print(f"docker warm-pool round trip: p50 {us(p50)}, p99 {us(percentile(d_rt, 0.99))}")
@@ -133,7 +169,10 @@ def main() -> None:
         f"p99 {percentile(baseline, 0.99) * 1000:,.0f} ms"
     )
     print(f"ratio: warm pool is {base / p50:,.0f}x faster than docker run --rm per call")
-    print(f"docker throughput: {d_tp:,.0f} calls/s (2 sessions, batches of {BATCH})")
+    print(
+        f"docker throughput: {d_tp:,.0f} calls/s (2 sessions, batches of {BATCH}); "
+        f"{us(d_cpu)} CPU per call, capacity on 2 cores {2 / d_cpu:,.0f} calls/s"
+    )
     start = time.perf_counter()
     with create_sandbox("docker", pool_size=8, limits=limits, warm=True):
         ready = time.perf_counter() - start
