@@ -23,7 +23,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "docker-bootstrap: dockerd is missing and apt-get is not available" >&2
     exit 1
