@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verifier.bfcl._categories import resolve_categories
+from verifier.bfcl._categories import CATEGORIES, Category, resolve_categories
 from verifier.bfcl._check import Verdict, check_results, read_results
-from verifier.bfcl._data import DEFAULT_DATA_DIR, load_entries
+from verifier.bfcl._data import DEFAULT_DATA_DIR, load_entries, question_path
 from verifier.bfcl._summary import summarize
 
 
@@ -47,7 +47,20 @@ def score_results(
         partial=partial,
         select=select,
     )
-    sizes = {
-        c.name: sum(select is None or e.id in select for e in entries) for c, entries in loaded
-    }
+    sizes = {c.name: _size(data_dir or DEFAULT_DATA_DIR, c) for c in CATEGORIES.values()}
+    sizes.update(
+        {c.name: sum(select is None or e.id in select for e in entries) for c, entries in loaded}
+    )
     return Report(verdicts, summarize(verdicts, sizes))
+
+
+def _size(data_dir: Path, category: Category) -> int:
+    """Entries of a category not checked (BFCL still weighs it by its size), 0 if absent."""
+    try:
+        return sum(
+            1
+            for line in question_path(data_dir, category).read_bytes().splitlines()
+            if line.strip()
+        )
+    except OSError:
+        return 0
