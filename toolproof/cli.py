@@ -10,9 +10,11 @@ import typer
 
 from toolproof import __version__
 from toolproof._cli import bfcl as bfcl_cli
+from toolproof._cli import keys as keys_cli
 from toolproof._cli import mock as mock_cli
 from toolproof._cli import sandbox as sandbox_cli
 from toolproof._cli.compile import compile_command
+from toolproof._cli.serve import serve
 from toolproof._cli.verify import verify
 
 app = typer.Typer(
@@ -36,10 +38,12 @@ def _root(
 
 app.command(name="verify")(verify)
 app.command(name="compile")(compile_command)
+app.command(name="serve")(serve)
 # Command groups: one line each, `app.add_typer(<module>.app, name="<group>")`.
 app.add_typer(bfcl_cli.app, name="bfcl")
 app.add_typer(sandbox_cli.app, name="sandbox")
 app.add_typer(mock_cli.app, name="mock")
+app.add_typer(keys_cli.app, name="keys")
 
 
 def main() -> None:

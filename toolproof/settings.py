@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     require_docker: bool = Field(
         default=False, description="tests fail instead of skipping when Docker is missing"
     )
+    # The HTTP service (toolproof serve): limits, workers, jobs.
+    max_body_bytes: int = Field(default=1 << 20, description="largest request body, bytes")
+    max_upload_bytes: int = Field(default=1 << 30, description="largest job upload, bytes")
+    max_verify_samples: int = Field(default=100, description="samples per POST /v1/verify")
+    max_tools: int = Field(default=256, description="tools per POST /v1/toolsets")
+    request_timeout_s: float = Field(default=30.0, description="time limit of one request")
+    tenant_max_inflight: int = Field(default=64, description="requests in flight per tenant")
+    tenant_max_jobs: int = Field(default=2, description="running jobs per tenant")
+    job_workers: int = Field(default=1, description="job worker threads per server")
+    job_lease_s: float = Field(default=15.0, description="a silent worker's job is taken over")
+    log_level: str = Field(default="info", description="service log level")
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,0 +1,38 @@
+"""``toolproof serve``: the HTTP service (FastAPI on uvicorn), settings from TOOLPROOF_*."""
+
+from __future__ import annotations
+
+import typer
+
+from synth.errors import ToolproofError
+from toolproof.settings import get_settings
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    workers: int | None = typer.Option(
+        None, "--job-workers", help="job worker threads (default: TOOLPROOF_JOB_WORKERS or 1)"
+    ),
+) -> None:
+    """Serve the HTTP API: /v1/verify, /v1/jobs, /v1/toolsets, /healthz, /readyz, /metrics."""
+    import uvicorn  # the server stack loads only for this command (CLI start-up time)
+
+    from toolproof.service import configure_logging, create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        app = create_app(settings, workers=workers)
+    except ToolproofError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        log_level=settings.log_level,
+        timeout_keep_alive=30,
+    )

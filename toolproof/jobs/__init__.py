@@ -1,0 +1,5 @@
+"""Durable job workers: claim queued jobs from the store, verify them, resume after a crash."""
+
+from toolproof.jobs._worker import JobEvents, JobRunner, WorkerPool, count_records, resume
+
+__all__ = ["JobEvents", "JobRunner", "WorkerPool", "count_records", "resume"]

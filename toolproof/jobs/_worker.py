@@ -1,0 +1,171 @@
+"""Job workers: threads that claim queued jobs from the store and verify them.
+
+A worker streams the uploaded file through the same ``Pipeline`` the CLI uses (layers
+built by ``toolproof._cli.layers.build_layers``), and commits results in small batches,
+each batch in one transaction with the job's ``done`` counter. After a crash the next
+worker skips the first ``done`` samples (feeding them to the duplicate check only, so the
+verdicts stay those of one uninterrupted run) and continues: no result is lost and none is
+recorded twice. Samples of the one batch in flight at the crash are verified again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from synth.errors import ToolproofError
+from toolproof._cli.layers import build_layers
+from toolproof.settings import Settings
+from toolproof.store import JobView, Store
+from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
+
+log = logging.getLogger("toolproof.jobs")
+
+#: Results per commit, and the longest a result waits before it is committed.
+BATCH = 256
+BATCH_S = 0.2
+
+
+@dataclass
+class JobEvents:
+    """Hooks the service's metrics listen to (no-ops by default)."""
+
+    samples: Callable[[int], None] = lambda n: None
+    finished: Callable[[str], None] = lambda status: None
+
+
+def resume(pipeline: Pipeline, samples: Iterable[Sample], start: int) -> Iterator[Sample]:
+    """The samples from ``start`` on; earlier ones only feed the duplicate tracker."""
+    tracker = pipeline._duplicates if "rules" in pipeline.layers else None
+    for sample in samples:
+        if sample.index >= start:
+            yield sample
+        elif tracker is not None:
+            tracker.check(sample)
+
+
+def count_records(path: str) -> int:
+    return sum(1 for _ in iter_records(path))
+
+
+class JobRunner:
+    """Runs one claimed job to its end, cancellation, or loss of its lease."""
+
+    def __init__(self, store: Store, settings: Settings, worker: str, events: JobEvents) -> None:
+        self.store, self.settings, self.worker, self.events = store, settings, worker, events
+
+    def run(self, job: JobView) -> str:
+        """The job's final status as this worker saw it."""
+        log.info("job started", extra={"job": job.id, "done": job.done, "worker": self.worker})
+        try:
+            status = self._run(job)
+        except ToolproofError as exc:
+            status = "failed"
+            self.store.finish_job(job.id, self.worker, status, f"{exc.code}: {exc.message}")
+        except Exception:  # a bug must fail the job, not kill the worker thread
+            log.exception("job crashed", extra={"job": job.id})
+            status = "failed"
+            self.store.finish_job(job.id, self.worker, status, "internal error (see logs)")
+        log.info("job ended", extra={"job": job.id, "status": status})
+        self.events.finished(status)
+        return status
+
+    def _run(self, job: JobView) -> str:
+        s = self.settings
+        with ExitStack() as stack:
+            extra, provenance = build_layers(
+                job.layers, sandbox=s.sandbox, judge=s.judge, settings=s, stack=stack
+            )
+            pipeline = Pipeline(job.layers, extra_layers=extra, provenance=provenance)
+            data = read_dataset(job.upload, job.format)
+            if job.total is None:
+                self.store.set_total(job.id, count_records(job.upload))
+            batch: list[tuple[int, bytes]] = []
+            passed, verified, started = 0, 0, time.monotonic()
+            flushed = started
+            for _, result in pipeline.run(resume(pipeline, data, job.done)):
+                batch.append((result.index, result_line(result)))
+                passed += result.verdict == "pass"
+                verified += 1
+                t = time.monotonic()
+                if len(batch) >= BATCH or t - flushed >= BATCH_S:
+                    rate = verified / max(t - started, 1e-6)
+                    if not self.store.commit_results(
+                        job.id, self.worker, batch, passed, rate, s.job_lease_s
+                    ):
+                        return "cancelled"
+                    self.events.samples(len(batch))
+                    batch, passed, flushed = [], 0, t
+            rate = verified / max(time.monotonic() - started, 1e-6)
+            if not self.store.commit_results(
+                job.id, self.worker, batch, passed, rate, s.job_lease_s
+            ):
+                return "cancelled"
+            self.events.samples(len(batch))
+        self.store.finish_job(job.id, self.worker, "done")
+        return "done"
+
+
+class WorkerPool:
+    """``size`` threads claiming and running jobs until :meth:`stop`."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        size: int | None = None,
+        events: JobEvents | None = None,
+        poll_s: float = 0.2,
+    ) -> None:
+        self.store, self.settings, self.poll_s = store, settings, poll_s
+        self.size = settings.job_workers if size is None else size
+        self.events = events or JobEvents()
+        self.stopping = threading.Event()
+        self.wake = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.busy = 0
+
+    def start(self) -> None:
+        for n in range(self.size):
+            worker = f"{uuid.uuid4().hex[:12]}-{n}"
+            t = threading.Thread(target=self._loop, args=(worker,), name=f"job-{n}", daemon=True)
+            t.start()
+            self.threads.append(t)
+
+    def notify(self) -> None:
+        """A job was queued: look now instead of at the next poll."""
+        self.wake.set()
+
+    def _loop(self, worker: str) -> None:
+        runner = JobRunner(self.store, self.settings, worker, self.events)
+        while not self.stopping.is_set():
+            try:
+                job = self.store.claim_job(
+                    worker, self.settings.job_lease_s, self.settings.tenant_max_jobs
+                )
+            except ToolproofError as exc:  # the store is down: try again later
+                log.warning("cannot claim jobs", extra={"error": exc.message})
+                job = None
+            if job is None:
+                self.wake.wait(self.poll_s)
+                self.wake.clear()
+                continue
+            self.busy += 1
+            try:
+                runner.run(job)
+            except ToolproofError as exc:  # the store went down mid-job; the lease expires
+                log.warning("job interrupted", extra={"job": job.id, "error": exc.message})
+            finally:
+                self.busy -= 1
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        for t in self.threads:
+            t.join(timeout)

@@ -1,0 +1,76 @@
+"""The app factory of ``toolproof serve``.
+
+    create_app(settings=None, *, store=None, workers=None) -> FastAPI
+
+Routes, one router per resource, all under ``/v1`` behind an API key, except
+``/healthz``, ``/readyz`` and ``/metrics``. Errors are problem+json from one handler
+(``_problems``). The lifespan migrates the store, starts the job workers (which resume
+any job a crashed server left unfinished) and closes everything on shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from toolproof import __version__
+from toolproof.service import _problems
+from toolproof.service._limits import BodyLimit
+from toolproof.service._metrics import RequestMiddleware
+from toolproof.service._routes_health import router as health_router
+from toolproof.service._routes_jobs import router as jobs_router
+from toolproof.service._routes_toolsets import router as toolsets_router
+from toolproof.service._routes_verify import router as verify_router
+from toolproof.service._state import ServiceState
+from toolproof.settings import Settings, get_settings
+from toolproof.store import Store
+
+log = logging.getLogger("toolproof.service")
+
+
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, workers: int | None = None
+) -> FastAPI:
+    """The service; ``workers`` job threads (default: ``settings.job_workers``)."""
+    settings = settings or get_settings()
+    store = store or Store(settings.resolved_database_url)
+    state = ServiceState(settings, store, workers=workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        store.migrate()
+        state.workers.start()
+        log.info(
+            "service started",
+            extra={
+                "store": store.engine.url.render_as_string(),
+                "sandbox": settings.sandbox,
+                "workers": state.workers.size,
+            },
+        )
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="toolproof",
+        version=__version__,
+        summary="Verify function-calling datasets over HTTP: rules, executed mocks, a judge.",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    _problems.install(app)
+    app.include_router(verify_router, prefix="/v1")
+    app.include_router(jobs_router, prefix="/v1")
+    app.include_router(toolsets_router, prefix="/v1")
+    app.include_router(health_router)
+    app.add_middleware(
+        BodyLimit, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+    )
+    app.add_middleware(RequestMiddleware, metrics=state.metrics)
+    return app

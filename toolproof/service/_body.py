@@ -1,0 +1,93 @@
+"""Reading request bodies: JSON for the API, a streamed file for job uploads."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect, Request
+
+from toolproof.service._problems import InvalidRequest, RequestTimeout, UnsupportedMedia
+
+M = TypeVar("M", bound=BaseModel)
+JSON_TYPES = ("application/json",)
+UPLOAD_TYPES = (
+    "application/json",
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
+)
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def require_media(request: Request, allowed: tuple[str, ...]) -> None:
+    media = media_type(request)
+    if media not in allowed and not (media.endswith("+json") and "application/json" in allowed):
+        shown = media or "none"
+        raise UnsupportedMedia(
+            f"Content-Type {shown!r} is not accepted here; use " + " or ".join(allowed)
+        )
+
+
+async def json_body(request: Request, model: type[M]) -> M:
+    """The body validated against ``model`` (pydantic's Rust JSON parser, no detour)."""
+    require_media(request, JSON_TYPES)
+    try:
+        raw = await request.body()
+    except ClientDisconnect:
+        raise InvalidRequest("the client closed the connection before the body ended") from None
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[:3]
+        detail = "; ".join(f"{'/'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in first)
+        raise InvalidRequest(f"invalid request body: {detail}") from None
+
+
+async def save_upload(request: Request, path: Path, timeout_s: float) -> int:
+    """Stream the body to ``path`` (via a temporary name); the byte count.
+
+    A body that is not JSON, JSONL or gzip (by its first bytes), a client that goes away
+    or a body that trickles past ``timeout_s`` leaves no file behind.
+    """
+    require_media(request, UPLOAD_TYPES)
+    part = path.with_suffix(".part")
+    size = 0
+    try:
+        async with asyncio.timeout(timeout_s):
+            with part.open("wb") as out:
+                async for chunk in request.stream():
+                    if size == 0 and chunk:
+                        _sniff(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+        if size == 0:
+            raise InvalidRequest("the upload is empty: send the dataset file as the body")
+        os.replace(part, path)
+    except TimeoutError:
+        part.unlink(missing_ok=True)
+        raise RequestTimeout(f"the upload did not finish within {timeout_s:g} s") from None
+    except ClientDisconnect:
+        part.unlink(missing_ok=True)
+        raise InvalidRequest("the upload was cut off before its end") from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return size
+
+
+def _sniff(chunk: bytes) -> None:
+    head = chunk.lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
+    if chunk.startswith(GZIP_MAGIC) or head in (b"[", b"{", b""):
+        return
+    raise InvalidRequest("the upload is not a dataset: expected JSON, JSONL or gzip")

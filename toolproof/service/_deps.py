@@ -1,0 +1,48 @@
+"""Dependencies of the routes: the service state, the caller's tenant, a concurrency slot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from toolproof.service._problems import Unauthorized
+from toolproof.service._state import ServiceState
+
+
+def get_state(request: Request) -> ServiceState:
+    return cast(ServiceState, request.app.state.service)
+
+
+State = Annotated[ServiceState, Depends(get_state)]
+
+
+async def get_tenant(request: Request, state: State) -> str:
+    """The tenant of the ``Authorization: Bearer KEY`` header; 401 without a valid key."""
+    header = request.headers.get("authorization")
+    if header is None:
+        raise Unauthorized("an API key is required: Authorization: Bearer KEY")
+    scheme, _, key = header.partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key or len(key) > 256:
+        raise Unauthorized("malformed Authorization header; expected: Bearer KEY")
+    tenant = await state.tenant_for(key)
+    if tenant is None:
+        raise Unauthorized("invalid API key")
+    return tenant
+
+
+Tenant = Annotated[str, Depends(get_tenant)]
+
+
+async def tenant_slot(tenant: Tenant, state: State) -> AsyncIterator[str]:
+    """Counts the tenant's requests in flight; over the limit the answer is 429."""
+    state.enter(tenant)
+    try:
+        yield tenant
+    finally:
+        state.leave(tenant)
+
+
+Slot = Annotated[str, Depends(tenant_slot)]

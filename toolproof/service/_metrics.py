@@ -1,0 +1,131 @@
+"""Prometheus metrics and the request middleware (request id, timing, access log).
+
+Each app has its own ``CollectorRegistry``, so tests can build many apps in one process.
+Gauges that describe shared state (jobs by status, samples/s of running jobs, sandbox
+pool workers) are read at scrape time by a collector, never kept in step by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from synth.errors import ToolproofError
+from toolproof.service._logging import request_id
+
+log = logging.getLogger("toolproof.access")
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class Metrics:
+    """The service's counters and histograms."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter(
+            "toolproof_http_requests",
+            "HTTP requests answered",
+            ["method", "route", "status"],
+            registry=r,
+        )
+        self.latency = Histogram(
+            "toolproof_http_request_duration_seconds",
+            "HTTP request latency",
+            ["route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+            registry=r,
+        )
+        self.samples = Counter(
+            "toolproof_samples_verified", "samples verified", ["source"], registry=r
+        )
+        self.jobs_finished = Counter(
+            "toolproof_jobs_finished", "jobs ended, by status", ["status"], registry=r
+        )
+
+    def add_collector(self, collect: Callable[[], Iterator[Metric]]) -> None:
+        self.registry.register(_Callback(collect))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _Callback(Collector):
+    def __init__(self, collect: Callable[[], Iterator[Metric]]) -> None:
+        self._collect = collect
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            yield from self._collect()
+        except ToolproofError:  # the store is down: the scrape still answers
+            return
+
+
+def gauge(name: str, doc: str, label: str, values: dict[str, float]) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, doc, labels=[label])
+    for key, value in values.items():
+        family.add_metric([key], value)
+    return family
+
+
+def _sane_id(raw: bytes) -> str | None:
+    text = raw.decode("latin-1")
+    if 0 < len(text) <= 64 and all(c.isalnum() or c in "-_." for c in text):
+        return text
+    return None
+
+
+class RequestMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware overhead): request id, metrics, one log line."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid: str | None = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                rid = _sane_id(value)
+                break
+        rid = rid or uuid.uuid4().hex
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route: Any = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            self.metrics.requests.labels(scope["method"], path, str(status)).inc()
+            self.metrics.latency.labels(path).observe(elapsed)
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                    },
+                )
+            request_id.reset(token)

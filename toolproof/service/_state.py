@@ -1,0 +1,175 @@
+"""What one running service holds: settings, store, workers, caches, shared layers.
+
+Routes reach it through ``request.app.state.service`` (see ``_deps``). Things that cost
+a process to start (the mock runner, exec and judge layers for ``POST /v1/verify``) are
+opened on first use and closed with the app.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
+from anyio import to_thread
+from prometheus_client.core import CounterMetricFamily, Metric
+
+from mock_apis import MockRunner, ToolsetRegistry
+from mock_apis._server._sessions import SessionPool
+from synth import MockBundle
+from toolproof._cli.layers import build_layers
+from toolproof.jobs import JobEvents, WorkerPool
+from toolproof.service._metrics import Metrics, gauge
+from toolproof.service._problems import TenantBusy
+from toolproof.settings import Settings
+from toolproof.store import JOB_STATES, Store, key_hash
+from verifier import LayerCheck
+
+#: How long a looked-up API key is trusted without asking the store again.
+KEY_TTL_S = 30.0
+MAX_POOLS = 64
+
+
+class ServiceState:
+    def __init__(self, settings: Settings, store: Store, *, workers: int | None = None) -> None:
+        self.settings, self.store = settings, store
+        self.metrics = Metrics()
+        events = JobEvents(
+            samples=lambda n: self.metrics.samples.labels("job").inc(n),
+            finished=lambda s: self.metrics.jobs_finished.labels(s).inc(),
+        )
+        self.workers = WorkerPool(store, settings, size=workers, events=events)
+        self.registry = ToolsetRegistry(settings.home / "bundles")
+        self.stack = ExitStack()
+        self.lock = threading.Lock()
+        self.heavy = threading.Lock()  # exec/judge layers of POST /v1/verify, one at a time
+        self._runner: MockRunner | None = None
+        self._layers: dict[str, tuple[LayerCheck, dict[str, Any]]] = {}
+        self.pools: OrderedDict[str, SessionPool] = OrderedDict()
+        self.keys: dict[str, tuple[str, float]] = {}
+        self.inflight: dict[str, int] = {}
+        self.metrics.add_collector(self._collect)
+
+    # auth -----------------------------------------------------------------------------
+    async def tenant_for(self, key: str) -> str | None:
+        digest = key_hash(key)
+        hit = self.keys.get(digest)
+        t = time.monotonic()
+        if hit is not None and hit[1] > t:
+            return hit[0]
+        tenant = await to_thread.run_sync(self.store.tenant_for, key)
+        if tenant is not None:
+            if len(self.keys) > 10_000:
+                self.keys.clear()
+            self.keys[digest] = (tenant, t + KEY_TTL_S)
+        return tenant
+
+    def enter(self, tenant: str) -> None:
+        n = self.inflight.get(tenant, 0)
+        if n >= self.settings.tenant_max_inflight:
+            raise TenantBusy(f"tenant {tenant!r} has {n} requests in flight; retry shortly")
+        self.inflight[tenant] = n + 1
+
+    def leave(self, tenant: str) -> None:
+        self.inflight[tenant] -= 1
+
+    # shared resources -----------------------------------------------------------------
+    def runner(self) -> MockRunner:
+        with self.lock:
+            if self._runner is None:
+                self._runner = self.stack.enter_context(MockRunner(self.settings.sandbox))
+            return self._runner
+
+    def layers(self, names: tuple[str, ...]) -> tuple[dict[str, LayerCheck], dict[str, Any]]:
+        """Exec/judge layers for synchronous verification, built once and kept."""
+        extra: dict[str, LayerCheck] = {}
+        provenance: dict[str, Any] = {}
+        with self.lock:
+            for name in names:
+                if name == "rules":
+                    continue
+                if name not in self._layers:
+                    built, prov = build_layers(
+                        (name,),
+                        sandbox=self.settings.sandbox,
+                        judge=self.settings.judge,
+                        settings=self.settings,
+                        stack=self.stack,
+                    )
+                    self._layers[name] = (built[name], prov)
+                check, prov = self._layers[name]
+                extra[name] = check
+                provenance.update(prov)
+        return extra, provenance
+
+    async def pool(self, bundle: MockBundle) -> SessionPool:
+        pool = self.pools.get(bundle.sha256)
+        if pool is None:
+            runner = await to_thread.run_sync(self.runner)
+            pool = self.pools[bundle.sha256] = SessionPool(runner, bundle)
+            while len(self.pools) > MAX_POOLS:
+                _, old = self.pools.popitem(last=False)
+                await to_thread.run_sync(old.close)
+        self.pools.move_to_end(bundle.sha256)
+        return pool
+
+    def judge_stats(self) -> dict[str, int]:
+        entry = self._layers.get("judge")
+        stats = getattr(getattr(entry[0], "judge", None), "stats", None) if entry else None
+        return stats.as_dict() if stats is not None else {}
+
+    def _collect(self) -> Iterator[Metric]:
+        counts = self.store.count_jobs()
+        yield gauge(
+            "toolproof_jobs",
+            "jobs by status",
+            "status",
+            {s: float(counts.get(s, 0)) for s in JOB_STATES},
+        )
+        yield gauge(
+            "toolproof_job_samples_per_second",
+            "samples/s of running jobs",
+            "scope",
+            {"all": self.store.running_rate()},
+        )
+        yield gauge(
+            "toolproof_job_workers",
+            "job worker threads",
+            "state",
+            {
+                "busy": float(self.workers.busy),
+                "idle": float(self.workers.size - self.workers.busy),
+            },
+        )
+        sandbox = self._runner.sandbox if self._runner is not None else None
+        pools = getattr(sandbox, "pools", {}) or {}
+        ready = sum(len(p.ready) for p in pools.values())
+        leased = sum(len(p.leased) for p in pools.values())
+        yield gauge(
+            "toolproof_sandbox_workers",
+            "sandbox pool workers",
+            "state",
+            {"ready": float(ready), "leased": float(leased)},
+        )
+        judge = self.judge_stats()
+        for key in ("calls", "cache_hits", "failures"):
+            family = CounterMetricFamily(f"toolproof_judge_{key}", f"judge {key} (verify)")
+            family.add_metric([], float(judge.get(key, 0)))
+            yield family
+        yield gauge(
+            "toolproof_mock_sessions",
+            "open mock sessions",
+            "scope",
+            {"all": float(sum(len(p.lanes) for p in self.pools.values()))},
+        )
+
+    def close(self) -> None:
+        self.workers.stop()
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
+        self.stack.close()
+        self.store.close()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the job store, shipped with the package (run by ``Store.migrate``)."""
