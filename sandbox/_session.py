@@ -8,6 +8,7 @@ with a fresh one (bundle reloaded, state lost, the outcome says ``replaced``).
 from __future__ import annotations
 
 import atexit
+import json
 import math
 import threading
 import time
@@ -101,7 +102,13 @@ class PooledSession:
             else:
                 todo.append(i)
         while todo:
-            done = self._run(batch, todo, wall)
+            try:
+                done = self._run(batch, todo, wall)
+            except _NotJSON:  # find the culprits, answer them, send the rest
+                for i in [i for i in todo if not _jsonable(batch[i][1])]:
+                    results[i] = Outcome.failure("args", "arguments are not JSON-serialisable")
+                todo = [i for i in todo if results[i] is None]
+                continue
             for i, outcome in zip(todo, done, strict=False):
                 results[i] = outcome
             todo = todo[len(done) :]
@@ -109,6 +116,15 @@ class PooledSession:
 
     def _run(self, batch: list[Call], todo: list[int], wall: float) -> list[Outcome]:
         """Run a prefix of ``todo``: all of it, or up to the call that cost the worker."""
+        try:
+            return self._exchange(batch, todo, wall)
+        except _NotJSON:
+            raise  # nothing was sent: the worker is clean
+        except BaseException:  # Ctrl-C mid-call: replies may still come; never reuse it
+            self._replace()
+            raise
+
+    def _exchange(self, batch: list[Call], todo: list[int], wall: float) -> list[Outcome]:
         if self.worker is None:
             self._load()
         if self.load_error is not None:
@@ -117,6 +133,8 @@ class PooledSession:
         channel = self.worker.channel
         try:
             channel.send({"op": "calls", "calls": [batch[i] for i in todo]})
+        except (TypeError, ValueError):
+            raise _NotJSON() from None
         except ChannelClosed as exc:
             self._replace()
             return [Outcome.failure("crash", f"the worker died: {exc}", replaced=True)]
@@ -160,6 +178,18 @@ class PooledSession:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self.close()
+
+
+class _NotJSON(Exception):
+    """Some call's arguments cannot be sent as JSON (raised before anything is sent)."""
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _error(reply: dict[str, Any]) -> OutcomeError:

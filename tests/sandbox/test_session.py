@@ -58,9 +58,11 @@ def test_sessions_never_share_a_worker(backend: Sandbox) -> None:
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
 def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
     with backend.session(STORE) as s:
-        outcomes = s.call_many([("nope", {}), ("get", [1]), ("get", "x"), ("obj", {})])
+        outcomes = s.call_many(
+            [("nope", {}), ("get", [1]), ("get", "x"), ("obj", {}), ("get", {"id": {1, 2}})]
+        )
         kinds = [o.error.kind for o in outcomes if o.error]
-        assert kinds == ["entry", "args", "args", "result"]
+        assert kinds == ["entry", "args", "args", "result", "args"]
         assert "known: ['create', 'get'" in outcomes[0].error.message  # type: ignore[union-attr]
         bad = s.call("get", {"id": "o1"}, timeout=timeout)
         assert bad.error is not None and bad.error.kind == "args" and "timeout" in bad.error.message
