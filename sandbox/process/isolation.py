@@ -97,9 +97,14 @@ def probe() -> ProcessIsolation:
     unshare = shutil.which("unshare")
     flags = _NS_FLAGS if root else ["--user", "--map-root-user", *_NS_FLAGS]
     if unshare and _unshare_works([unshare, *flags, "true"]):
+        hide = tuple(_hidden_paths())
+        readable = (
+            f"only {', '.join(hide)} and /tmp are hidden: other host files any user may read "
+            "(/etc/passwd, /usr, ...) are readable by --no-restrict code"
+        )
         return ProcessIsolation(
-            (*prefix, unshare, *flags), True, not root, drop, tuple(_hidden_paths()),
-            ("/tmp", "/var/tmp", "/dev/shm"), (NO_SECCOMP,),
+            (*prefix, unshare, *flags), True, not root, drop, hide,
+            ("/tmp", "/var/tmp", "/dev/shm"), (NO_SECCOMP, readable),
         )  # fmt: skip
     warnings = [NO_NAMESPACES, NO_SECCOMP]
     if root:
