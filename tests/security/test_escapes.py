@@ -11,7 +11,10 @@ Known gaps of the process backend (each attack names the protection it relies on
 ``toolproof sandbox doctor`` prints the same warning):
 - no_network, pid_namespace, private_tmp, hidden_host_paths: need ``unshare`` (new
   net/pid/mount namespaces); without it workers share the host's network, pids and files.
-- seccomp: neither backend filters syscalls here (docker only if the engine has a
+- world-readable host files outside the hidden paths (the project tree, homes, the venv
+  and /tmp are hidden) stay readable by --no-restrict code in the process backend;
+  the docker backend sees only its image.
+- seccomp: the process backend filters no syscalls (docker only if the engine has a
   profile); kernel exploits are out of scope for this suite.
 """
 
@@ -27,10 +30,10 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from escape_attacks import ALL, ESCAPED, Attack
 
 from sandbox import Bundle, Sandbox
 from sandbox.docker.config import SOCKET_ROOT
+from tests.security.escape_attacks import ALL, ESCAPED, Attack
 
 ROOT = Path(__file__).resolve().parents[2]
 OK = "def ok():\n    return 'fine'\n"
