@@ -262,3 +262,21 @@ def test_detection_on_every_dataset(name: str, fmt: str) -> None:
     samples = list(dataset)
     assert [s.index for s in samples] == list(range(len(samples)))
     assert not any(f.code == "sample.unreadable" for s in samples for f in s.findings)
+
+
+def test_sharegpt_system_prompt_list_is_compared_with_declared_tools() -> None:
+    """A record whose system prompt lists other tools than its ``tools`` is inconsistent."""
+    from verifier import check_rules, get_reader
+
+    tool = '{"name": "%s", "description": "A tool.", "parameters": {"type": "object"}}'
+    record = {
+        "system": "Here is a list of functions in JSON format that you can invoke:\n["
+        + tool % "lookup"
+        + "]\nUse them well.",
+        "tools": "[" + tool % "search" + "]",
+        "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}],
+    }
+    sample = get_reader("sharegpt").read(record, 0)
+    assert sample.meta["system_tools"] == ["lookup"]
+    (finding,) = [f for f in check_rules(sample) if f.code == "sample.inconsistent"]
+    assert "`lookup`" in finding.message and "`search`" in finding.message

@@ -100,6 +100,11 @@ class ShareGPTReader:
                 )
         tools = record_tools(record, system, "auto")
         findings[:0] = tools.findings()
+        meta: dict[str, Any] = {"call_syntax": "json"}
+        in_prompt = tools_from_prompt(system)
+        if in_prompt is not None and in_prompt.tools:
+            # the rule layer compares the prompt's list with the tools the record declares
+            meta["system_tools"] = [t.name for t in in_prompt.tools]
         return Sample(
             index=index,
             id=record_id(record, index),
@@ -107,7 +112,7 @@ class ShareGPTReader:
             tools=list(tools.tools),
             turns=turns,
             findings=findings,
-            meta={"call_syntax": "json"},
+            meta=meta,
             raw=record,
         )
 
