@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import socket
+import stat
 import time
 import uuid
 from pathlib import Path
@@ -20,13 +21,23 @@ POLL_S = 0.002
 """How often a starting worker's socket is looked for: every 2 ms."""
 
 
+def _private_root() -> None:
+    """Create the socket root, refusing one that someone else made first (it is in /tmp)."""
+    SOCKET_ROOT.mkdir(mode=0o700, exist_ok=True)
+    info = SOCKET_ROOT.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        raise BackendUnavailableError(
+            f"{SOCKET_ROOT} is not a private directory of this user; remove it and retry"
+        )
+
+
 class DockerWorker:
     """A started container whose runner accepted our connection."""
 
     def __init__(self, client: Any, config: DockerConfig, limits: Limits) -> None:
         self.client = client
         self.ident = f"toolproof-sbx-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        SOCKET_ROOT.mkdir(mode=0o700, exist_ok=True)
+        _private_root()
         self.socket_dir = SOCKET_ROOT / self.ident.removeprefix("toolproof-sbx-")
         self.socket_dir.mkdir(mode=0o700)
         if os.geteuid() == 0:

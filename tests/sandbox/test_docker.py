@@ -106,3 +106,17 @@ def test_leftovers_of_a_killed_process_are_reaped(docker_sb: DockerSandbox) -> N
         reaped = reap(docker_sb.client)  # ... until a backend starts (it calls reap())
         assert len(reaped) >= 2 and ours(docker_sb.client, owner) == []
         assert mine.call("f", {}).value == 1, "the reaper must leave a live owner's alone"
+
+
+def test_a_socket_root_made_by_someone_else_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_sb: DockerSandbox
+) -> None:
+    from sandbox import BackendUnavailableError
+    from sandbox.docker import pool
+
+    shared = tmp_path / "root"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setattr(pool, "SOCKET_ROOT", shared)
+    with pytest.raises(BackendUnavailableError, match="not a private directory"):
+        pool.DockerWorker(docker_sb.client, docker_sb.config, Limits())
