@@ -83,11 +83,6 @@ def same(a: "Any", b: "Any") -> "bool":
     return bool(a == b) and isinstance(a, bool) == isinstance(b, bool)
 
 
-def has_type(value: "Any", wanted: "str") -> "bool":
-    actual = type_of(value)
-    return actual == wanted or (wanted == "number" and actual == "integer")
-
-
 def format_ok(fmt: "str", value: "str") -> "bool":
     """Check the formats real specs use; unknown formats are annotations (always ok)."""
     try:
@@ -161,37 +156,52 @@ def conforms(value: "Any", schema: "Any") -> "bool":
 def check(
     schema: "Any", value: "Any", path: "str", top: "bool", out: "list[dict[str, str]]"
 ) -> None:
+    # Hot path: ``key in schema`` and ``schema[key]`` rather than ``schema.get``, because
+    # under RestrictedPython every attribute access goes through a guard function.
     if not isinstance(schema, dict) or len(out) >= MAX_FINDINGS:
         if schema is False:
             out.append(finding("call.type_mismatch", path, "no value is allowed here"))
         return
-    types = schema.get("type")
-    if types is not None:
-        wanted = types if isinstance(types, list) else [types]
-        if not any(has_type(value, t) for t in wanted):
-            out.append(
-                finding(
-                    "call.type_mismatch",
-                    path,
-                    f"expected {' or '.join(str(t) for t in wanted)}, got {type_of(value)}",
-                )
-            )
+    actual = type_of(value)
+    if "type" in schema:
+        types = schema["type"]
+        if isinstance(types, str):
+            fits = types == actual or (types == "number" and actual == "integer")
+        else:
+            fits = actual in types or ("number" in types and actual == "integer")
+        if not fits:
+            wanted = " or ".join(str(t) for t in types) if isinstance(types, list) else types
+            out.append(finding("call.type_mismatch", path, f"expected {wanted}, got {actual}"))
             return
     if "const" in schema and not same(value, schema["const"]):
         out.append(finding("call.enum_violation", path, f"must be {schema['const']!r}"))
-    enum = schema.get("enum")
-    if isinstance(enum, list) and not any(same(value, e) for e in enum):
-        shown = ", ".join(repr(e) for e in enum[:10])
-        out.append(finding("call.enum_violation", path, f"{value!r} is not one of {shown}"))
-    if isinstance(value, str):
-        check_string(schema, value, path, out)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        check_number(schema, value, path, out)
-    elif isinstance(value, list):
+    if "enum" in schema:
+        enum = schema["enum"]
+        if isinstance(enum, list) and not any(same(value, e) for e in enum):
+            shown = ", ".join(repr(e) for e in enum[:10])
+            out.append(finding("call.enum_violation", path, f"{value!r} is not one of {shown}"))
+    if actual == "string":
+        if (
+            "minLength" in schema
+            or "maxLength" in schema
+            or "pattern" in schema
+            or ("format" in schema)
+        ):
+            check_string(schema, value, path, out)
+    elif actual == "integer" or actual == "number":
+        if (
+            "minimum" in schema
+            or "maximum" in schema
+            or "exclusiveMinimum" in schema
+            or ("exclusiveMaximum" in schema or "multipleOf" in schema)
+        ):
+            check_number(schema, value, path, out)
+    elif actual == "array":
         check_array(schema, value, path, out)
-    elif isinstance(value, dict):
+    elif actual == "object":
         check_object(schema, value, path, top, out)
-    check_combinators(schema, value, path, top, out)
+    if "anyOf" in schema or "oneOf" in schema or "allOf" in schema or "not" in schema:
+        check_combinators(schema, value, path, top, out)
 
 
 def check_string(
@@ -201,10 +211,10 @@ def check_string(
         out.append(finding("call.range_violation", path, f"shorter than {schema['minLength']}"))
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         out.append(finding("call.range_violation", path, f"longer than {schema['maxLength']}"))
-    pattern = schema.get("pattern")
+    pattern = item(schema, "pattern")
     if isinstance(pattern, str) and not compiled(pattern).search(value):
         out.append(finding("call.format_violation", path, f"{value!r} does not match {pattern}"))
-    fmt = schema.get("format")
+    fmt = item(schema, "format")
     if isinstance(fmt, str) and not format_ok(fmt, value):
         out.append(finding("call.format_violation", path, f"{value!r} is not a valid {fmt}"))
 
@@ -213,7 +223,7 @@ def check_number(
     schema: "dict[str, Any]", value: "float", path: "str", out: "list[dict[str, str]]"
 ) -> None:
     for key, words in BOUNDS:
-        bound = schema.get(key)
+        bound = item(schema, key)
         if isinstance(bound, (int, float)) and not isinstance(bound, bool):
             broken = {
                 "minimum": value < bound,
@@ -223,13 +233,18 @@ def check_number(
             }[key]
             if broken:
                 out.append(finding("call.range_violation", path, f"{value} is {words} {bound}"))
-    step = schema.get("multipleOf")
+    step = item(schema, "multipleOf")
     if isinstance(step, (int, float)) and step > 0:
         ratio = value / step
         if abs(ratio - round(ratio)) > 1e-9:
             out.append(
                 finding("call.range_violation", path, f"{value} is not a multiple of {step}")
             )
+
+
+def item(schema: "dict[str, Any]", key: "str") -> "Any":
+    """``schema.get(key)`` without an attribute access (see :func:`check`)."""
+    return schema[key] if key in schema else None  # noqa: SIM401 (a guarded attribute)
 
 
 def check_array(
@@ -239,22 +254,22 @@ def check_array(
         out.append(finding("call.range_violation", path, f"fewer than {schema['minItems']} items"))
     if "maxItems" in schema and len(value) > schema["maxItems"]:
         out.append(finding("call.range_violation", path, f"more than {schema['maxItems']} items"))
-    if schema.get("uniqueItems") is True:
+    if item(schema, "uniqueItems") is True:
         seen = [repr(v) for v in value]
         if len(dict.fromkeys(seen)) != len(seen):
             out.append(finding("call.range_violation", path, "items are not unique"))
-    prefix = schema.get("prefixItems")
+    prefix = item(schema, "prefixItems")
     start = 0
     if isinstance(prefix, list):
         for i, sub in enumerate(prefix[: len(value)]):
             check(sub, value[i], f"{path}/{i}", False, out)
         start = len(prefix)
-    items = schema.get("items")
+    items = item(schema, "items")
     if isinstance(items, (dict, bool)):
         for i in range(start, len(value)):
             check(items, value[i], f"{path}/{i}", False, out)
-    contains = schema.get("contains")
-    if isinstance(contains, dict) and not any(not validate(contains, v, "", False) for v in value):
+    contains = item(schema, "contains")
+    if isinstance(contains, dict) and not any(conforms(v, contains) for v in value):
         out.append(finding("call.range_violation", path, "no item matches 'contains'"))
 
 
@@ -265,9 +280,9 @@ def check_object(
     top: "bool",
     out: "list[dict[str, str]]",
 ) -> None:
-    props = schema.get("properties")
+    props = item(schema, "properties")
     props = props if isinstance(props, dict) else {}
-    required = schema.get("required")
+    required = item(schema, "required")
     if isinstance(required, list):
         for name in required:
             if isinstance(name, str) and name not in value:
@@ -278,53 +293,66 @@ def check_object(
                         f"required parameter {name!r} is missing",
                     )
                 )
-    dependent = schema.get("dependentRequired")
-    if isinstance(dependent, dict):
-        for name, needs in dependent.items():
-            if name in value and isinstance(needs, list):
-                for need in needs:
-                    if need not in value:
-                        out.append(
-                            finding(
-                                "call.missing_required",
-                                f"{path}/{escape(need)}",
-                                f"{need!r} is required when {name!r} is given",
-                            )
-                        )
-    for key, limit, words in (("minProperties", 1, "fewer"), ("maxProperties", -1, "more")):
-        bound = schema.get(key)
-        if isinstance(bound, int) and (len(value) - bound) * limit < 0:
-            out.append(finding("call.range_violation", path, f"{words} than {bound} properties"))
-    patterns = schema.get("patternProperties")
-    patterns = patterns if isinstance(patterns, dict) else {}
-    extra = schema.get("additionalProperties", None if top else True)
-    names = schema.get("propertyNames")
-    for name, item in value.items():
-        sub_path = f"{path}/{escape(name)}"
-        if isinstance(names, dict):
+    if "dependentRequired" in schema:
+        check_dependent(schema["dependentRequired"], value, path, out)
+    if "minProperties" in schema or "maxProperties" in schema:
+        for key, limit, words in (("minProperties", 1, "fewer"), ("maxProperties", -1, "more")):
+            bound = item(schema, key)
+            if isinstance(bound, int) and (len(value) - bound) * limit < 0:
+                out.append(
+                    finding("call.range_violation", path, f"{words} than {bound} properties")
+                )
+    patterns = item(schema, "patternProperties")
+    patterns = patterns if isinstance(patterns, dict) else None
+    extra = item(schema, "additionalProperties") if "additionalProperties" in schema else None
+    if extra is None and not top:
+        extra = True
+    names = item(schema, "propertyNames")
+    for name, sub_value in value.items():
+        sub_path = path + "/" + (escape(name) if "/" in name or "~" in name else name)
+        if names is not None:
             check(names, name, sub_path, False, out)
         matched = name in props
         if matched:
-            check(props[name], item, sub_path, False, out)
-        for pattern, sub in patterns.items():
-            if compiled(pattern).search(name):
-                matched = True
-                check(sub, item, sub_path, False, out)
+            check(props[name], sub_value, sub_path, False, out)
+        if patterns is not None:
+            for pattern, sub in patterns.items():
+                if compiled(pattern).search(name):
+                    matched = True
+                    check(sub, sub_value, sub_path, False, out)
         if matched:
             continue
         if extra is None or extra is False:
             out.append(finding("call.unknown_param", sub_path, f"unknown parameter {name!r}"))
         elif isinstance(extra, dict):
-            check(extra, item, sub_path, False, out)
+            check(extra, sub_value, sub_path, False, out)
+
+
+def check_dependent(
+    dependent: "Any", value: "dict[str, Any]", path: "str", out: "list[dict[str, str]]"
+) -> None:
+    if not isinstance(dependent, dict):
+        return
+    for name, needs in dependent.items():
+        if name in value and isinstance(needs, list):
+            for need in needs:
+                if need not in value:
+                    out.append(
+                        finding(
+                            "call.missing_required",
+                            f"{path}/{escape(need)}",
+                            f"{need!r} is required when {name!r} is given",
+                        )
+                    )
 
 
 def check_combinators(
     schema: "dict[str, Any]", value: "Any", path: "str", top: "bool", out: "list[dict[str, str]]"
 ) -> None:
-    for sub in schema.get("allOf") or ():
+    for sub in item(schema, "allOf") or ():
         check(sub, value, path, top, out)
     for key in ("anyOf", "oneOf"):
-        branches = schema.get(key)
+        branches = item(schema, key)
         if not isinstance(branches, list) or not branches:
             continue
         results = [validate(b, value, path, top) for b in branches]
@@ -334,7 +362,7 @@ def check_combinators(
             out.extend(best[:1])
         elif key == "oneOf" and passing > 1:
             out.append(finding("call.type_mismatch", path, "value matches more than one oneOf"))
-    negated = schema.get("not")
+    negated = item(schema, "not")
     if isinstance(negated, dict) and not validate(negated, value, path, False):
         out.append(finding("call.type_mismatch", path, "value matches a forbidden schema"))
 

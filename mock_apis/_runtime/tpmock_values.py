@@ -245,13 +245,18 @@ def expand(program: "list[Any]", rng: "random.Random") -> "str":
     return "".join(parts)
 
 
+def item(schema: "dict[str, Any]", key: "str", default: "Any" = None) -> "Any":
+    """``schema.get(key)`` without an attribute access, which RestrictedPython guards."""
+    return schema[key] if key in schema else default  # noqa: SIM401 (a guarded attribute)
+
+
 def fits(value: "Any", schema: "dict[str, Any]") -> "bool":
     """Cheap type and enum check: the default test before echoing a value into an answer.
 
     Callers that have the validator pass it as ``accept`` instead (``tpmock_core`` does).
     """
-    wanted = schema.get("type")
-    enum = schema.get("enum")
+    wanted = item(schema, "type")
+    enum = item(schema, "enum")
     if isinstance(enum, list) and value not in enum:
         return False
     if wanted is None:
@@ -297,16 +302,16 @@ def generate(
         return schema["const"]
     if ctx and name and name in ctx and (accept or fits)(ctx[name], schema):
         return ctx[name]
-    enum = schema.get("enum")
+    enum = item(schema, "enum")
     if isinstance(enum, list) and enum:
         typed = [e for e in enum if fits(e, {"type": schema["type"]})] if "type" in schema else []
         choices = typed or enum  # a spec whose enum contradicts its type gets its enum
         return choices[rng.randrange(len(choices))]
     for key in ("oneOf", "anyOf"):
-        branches = schema.get(key)
+        branches = item(schema, key)
         if isinstance(branches, list) and branches:
             return generate(branches[0], rng, name, ctx, depth, accept)
-    kind = schema.get("type")
+    kind = item(schema, "type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind is None:
@@ -334,14 +339,14 @@ def generate_object(
     out = {}  # type: dict[str, Any]
     if depth >= MAX_DEPTH:
         return out
-    props = schema.get("properties")
+    props = item(schema, "properties")
     if isinstance(props, dict):
         for key, sub in props.items():
             out[key] = generate(sub, rng, key, ctx, depth + 1, accept)
-    for key in schema.get("required") or ():
+    for key in item(schema, "required") or ():
         if key not in out:  # required but never described: any value will do
             out[key] = generate({}, rng, key, ctx, depth + 1, accept)
-    for sub in schema.get("allOf") or ():
+    for sub in item(schema, "allOf") or ():
         if isinstance(sub, dict):
             for key, value in generate_object(sub, rng, ctx, depth + 1, accept).items():
                 out.setdefault(key, value)
@@ -357,30 +362,30 @@ def generate_array(
 ) -> "list[Any]":
     if depth >= MAX_DEPTH:
         return []
-    low = schema.get("minItems", 1)
-    high = max(low, min(schema.get("maxItems", 3), low + 3))
-    items = schema.get("items")
-    prefix = schema.get("prefixItems")
+    low = item(schema, "minItems", 1)
+    high = max(low, min(item(schema, "maxItems", 3), low + 3))
+    items = item(schema, "items")
+    prefix = item(schema, "prefixItems")
     if isinstance(prefix, list):
         return [generate(s, rng, "", ctx, depth + 1, accept) for s in prefix]
     out = []  # type: list[Any]
     for _ in range(rng.randint(low, high) if items is not None else low):
         value = generate(items, rng, "", ctx, depth + 1, accept)
-        if schema.get("uniqueItems") and value in out:
+        if item(schema, "uniqueItems") and value in out:
             continue
         out.append(value)
     return out
 
 
 def generate_string(schema: "dict[str, Any]", rng: "random.Random") -> "str":
-    program = schema.get("x-pattern")
+    program = item(schema, "x-pattern")
     if isinstance(program, list):
         return expand(program, rng)
-    hint = schema.get("x-gen") or schema.get("format") or "word"
+    hint = item(schema, "x-gen") or item(schema, "format") or "word"
     make = STRINGS.get(hint) or STRINGS["word"]
     text = str(make(rng))
-    low = schema.get("minLength", 0)
-    high = schema.get("maxLength")
+    low = item(schema, "minLength", 0)
+    high = item(schema, "maxLength")
     while len(text) < low:
         text = text + rng.choice(LETTERS).lower()
     if isinstance(high, int) and len(text) > high:
@@ -389,9 +394,9 @@ def generate_string(schema: "dict[str, Any]", rng: "random.Random") -> "str":
 
 
 def generate_number(schema: "dict[str, Any]", rng: "random.Random", integer: "bool") -> "float":
-    make = NUMBERS.get(schema.get("x-gen") or "")
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    make = NUMBERS.get(item(schema, "x-gen") or "")
+    low = item(schema, "minimum", item(schema, "exclusiveMinimum"))
+    high = item(schema, "maximum", item(schema, "exclusiveMaximum"))
     value = make(rng) if make else rng.uniform(1, 100)
     if low is not None and high is not None and low <= high:
         value = value if low <= value <= high else rng.uniform(low, high)
@@ -399,7 +404,7 @@ def generate_number(schema: "dict[str, Any]", rng: "random.Random", integer: "bo
         value = low + rng.uniform(0, 100)
     elif high is not None and value > high:
         value = high - rng.uniform(0, 100)
-    step = schema.get("multipleOf")
+    step = item(schema, "multipleOf")
     if isinstance(step, (int, float)) and step > 0:
         value = round(value / step) * step
         value = value if low is None or value >= low else value + step

@@ -18,36 +18,43 @@ from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
 import orjson
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner
+from mock_apis._server._fastpath import PROBLEM_TYPE, TOOLS_PREFIX, ToolCalls, problem_body
 from mock_apis._server._mcp import build_mcp
-from mock_apis._server._openapi import SESSION_HEADER, openapi, tool_path
+from mock_apis._server._openapi import openapi, tool_path
 from mock_apis._server._sessions import SessionPool
 from synth import MockBundle
 
-DEFAULT_SESSION = "default"
-TITLES = {
-    400: "Bad request",
-    404: "Not found",
-    422: "Invalid arguments",
-    500: "Mock error",
-    502: "Sandbox crashed",
-    503: "Sandbox unavailable",
-    504: "Mock timed out",
-}
-
 
 class MockApp(FastAPI):
-    """FastAPI whose OpenAPI document is generated from the specs, not from the routes."""
+    """FastAPI whose OpenAPI document is generated from the specs, not from the routes.
+
+    ``POST /tools/{name}`` bypasses the framework: it is the hot path, answered by
+    :class:`ToolCalls` as bare ASGI (the middleware stack costs more than the mock).
+    """
 
     document: ClassVar[dict[str, Any]] = {}
+    tool_calls: ToolCalls | None = None
 
     def openapi(self) -> dict[str, Any]:
         return self.document
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.tool_calls is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"].startswith(TOOLS_PREFIX)
+        ):
+            await self.tool_calls(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -56,16 +63,7 @@ def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
 
 def problem(outcome: MockOutcome, tool: str) -> Response:
     """RFC 9457 problem+json carrying the outcome's finding codes."""
-    first = outcome.findings[0] if outcome.findings else {}
-    body = {
-        "type": f"urn:toolproof:finding:{first.get('code', 'exec.error')}",
-        "title": TITLES.get(outcome.status, "Error"),
-        "status": outcome.status,
-        "detail": first.get("message", ""),
-        "tool": tool,
-        "findings": outcome.findings,
-    }
-    return Response(orjson.dumps(body), outcome.status, media_type="application/problem+json")
+    return Response(problem_body(outcome, tool), outcome.status, media_type=PROBLEM_TYPE)
 
 
 def create_app(
@@ -100,19 +98,7 @@ def create_app(
     ]  # fmt: skip
     manifest = orjson.loads(bundle.manifest.model_dump_json())
 
-    @app.post("/tools/{name:path}", include_in_schema=False)
-    async def call_tool(name: str, request: Request) -> Response:
-        key = request.headers.get(SESSION_HEADER) or DEFAULT_SESSION
-        raw = await request.body()
-        try:
-            args = orjson.loads(raw) if raw.strip() else {}
-        except orjson.JSONDecodeError as exc:
-            outcome = MockOutcome.failure(400, "call.unparsable", f"the body is not JSON: {exc}")
-            return problem(outcome, name)
-        outcome = await pool.call(key, name, args)
-        if not outcome.ok:
-            return problem(outcome, name)
-        return json_response({"result": outcome.result}, {SESSION_HEADER: key})
+    app.tool_calls = ToolCalls(pool)
 
     @app.get("/tools", include_in_schema=False)
     async def tools() -> Response:

@@ -1,15 +1,19 @@
 """Mock sessions of the server, chosen by the ``X-Toolproof-Session`` header.
 
-Each key owns one ``MockSession`` (one sandbox worker), opened on first use and closed
-when it falls out of the LRU (``max_sessions``) or is deleted. Calls that arrive for the
-same session while one round trip is in flight are queued and sent as one pipelined batch
-(``call_many``) from a worker thread, in arrival order: a sandbox round trip costs about
-as much as the mock's work, so batching is what lets the server keep up on two cores.
+Each key owns one ``MockSession`` (one sandbox worker) and one thread that talks to it:
+the sandbox API blocks on its worker, and a thread per session lets sessions run in
+parallel while the event loop keeps serving. Calls that arrive while a round trip is in
+flight queue up and go as one pipelined batch (``call_many``), in arrival order: a
+sandbox round trip costs about as much as the mock's work, so batching is what lets the
+server keep up on two cores. Sessions beyond ``max_sessions`` are closed, least recently
+used first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -21,42 +25,57 @@ from synth import MockBundle
 from synth.errors import SandboxError
 
 MAX_BATCH = 256
+Pending = tuple[str, Any, "asyncio.Future[MockOutcome]"]
 
 
 class SessionLane:
-    """One session's queue: calls in arrival order, sent in batches."""
+    """One session's queue and the thread that sends it to the sandbox in batches."""
 
-    def __init__(self, session: MockSession) -> None:
-        self.session = session
-        self.pending: list[tuple[str, Any, asyncio.Future[MockOutcome]]] = []
-        self.draining = False
-        self.task: asyncio.Task[None] | None = None
+    def __init__(self, session: MockSession, loop: asyncio.AbstractEventLoop) -> None:
+        self.session, self.loop = session, loop
+        self.queue: queue.SimpleQueue[Pending | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self.serve, name="mock-session", daemon=True)
+        self.thread.start()
 
     async def call(self, tool: str, args: Any) -> MockOutcome:
-        future: asyncio.Future[MockOutcome] = asyncio.get_running_loop().create_future()
-        self.pending.append((tool, args, future))
-        if not self.draining:
-            self.draining = True
-            self.task = asyncio.create_task(self.drain())
+        future: asyncio.Future[MockOutcome] = self.loop.create_future()
+        self.queue.put((tool, args, future))
         return await future
 
-    async def drain(self) -> None:
-        try:
-            while self.pending:
-                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-                calls = [(tool, args) for tool, args, _ in batch]
+    def serve(self) -> None:
+        while True:
+            first = self.queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < MAX_BATCH:
                 try:
-                    outcomes = await to_thread.run_sync(self.session.call_many, calls)
-                except SandboxError as exc:
-                    outcomes = [MockOutcome.failure(503, "exec.crash", str(exc))] * len(batch)
-                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
-                    if not future.done():
-                        future.set_result(outcome)
-        finally:
-            self.draining = False
+                    nxt = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            try:
+                outcomes = self.session.call_many([(tool, args) for tool, args, _ in batch])
+            except SandboxError as exc:
+                outcomes = [MockOutcome.failure(503, "exec.crash", str(exc))] * len(batch)
+            self.loop.call_soon_threadsafe(resolve, batch, outcomes)
+            if stop:
+                return
 
     def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(30)
         self.session.close()
+
+
+def resolve(batch: list[Pending], outcomes: list[MockOutcome]) -> None:
+    for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+        if not future.done():
+            future.set_result(outcome)
 
 
 class SessionPool:
@@ -76,7 +95,7 @@ class SessionPool:
             lane = self.lanes.get(key)
             if lane is None:
                 session = await to_thread.run_sync(self.runner.session, self.bundle)
-                lane = self.lanes[key] = SessionLane(session)
+                lane = self.lanes[key] = SessionLane(session, asyncio.get_running_loop())
                 while len(self.lanes) > self.max_sessions:
                     _, old = self.lanes.popitem(last=False)
                     await to_thread.run_sync(old.close)
