@@ -107,7 +107,8 @@ def main() -> None:
     wall, tools, errors = timed_compile(toolsets, WORKERS)
     rate = N_SPECS / wall
     print(f"compile {N_SPECS} specs ({len(toolsets)} toolsets) on {WORKERS} processes: "
-          f"{wall:.1f} s, {rate:,.0f} specs/s (target < 60 s); {tools} tools, {errors} errors")  # fmt: skip
+          f"{wall:.1f} s, {rate:,.0f} specs/s (target < 60 s)")  # fmt: skip
+    print(f"  {tools} tools compiled, {errors} errors")
     serial_sets = toolsets[: len(toolsets) // 5]
     serial_wall, _, _ = timed_compile(serial_sets, 1)
     serial_rate = len(serial_sets) * TOOLSET / serial_wall
@@ -116,7 +117,8 @@ def main() -> None:
     meta = meta_validation_per_spec(toolsets)
     per_spec = wall * WORKERS / N_SPECS
     print(f"baseline jsonschema meta-validation: {meta * 1000:.2f} ms/spec; compiling costs "
-          f"{per_spec * 1000:.2f} CPU ms/spec ({meta / per_spec:.1f}x cheaper than validating)")  # fmt: skip
+          f"{per_spec * 1000:.2f} CPU ms/spec")  # fmt: skip
+    print(f"  compiling is {meta / per_spec:.1f}x cheaper than meta-validating")
     base = real_specs()
     cached_load(base[:TOOLSET], f"{TOOLSET} tools")
     unique = list({s.name: s for s in base}.values())

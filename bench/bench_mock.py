@@ -159,8 +159,9 @@ def server_rate(tools: list[dict[str, Any]], work: list[tuple[str, dict[str, Any
             ok, failed = asyncio.run(drive(SECONDS))
             rate = ok / (time.perf_counter() - start)
             server_cpu = cpu_seconds(proc.pid) - cpu
-            print(f"  server process: {server_cpu / max(ok, 1) * 1e6:.0f} µs CPU per call "
-                  "(HTTP, sessions, sandbox client; the workers are separate processes)")  # fmt: skip
+            per_call = server_cpu / max(ok, 1) * 1e6
+            print(f"  server process: {per_call:.0f} µs CPU per call (HTTP, sessions, sandbox "
+                  "client; the workers are separate processes)")  # fmt: skip
             if failed:
                 print(f"  ({failed} calls failed)")
         finally:
