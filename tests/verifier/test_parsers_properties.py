@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +30,7 @@ _NAME_CHARS = st.sampled_from(
 
 
 def _good_name(name: str) -> bool:
-    return name == name.strip() and " ." not in name and ". " not in name and name != ""
+    return name != "" and name == name.strip() and re.search(r"[ \t\f]\.|\.[ \t\f]", name) is None
 
 
 def _good_key(key: str) -> bool:

@@ -97,6 +97,8 @@ def test_whitespace_and_newlines_around_calls() -> None:
         ('[import(city="Paris")]', "import"),
         ('[my-api.v2.get(city="Paris")]', "my-api.v2.get"),
         ('[Get X (beta) (city="Paris")]', "Get X (beta)"),
+        ('[é.\xa0é(city="Paris")]', "é.\xa0é"),
+        ('[True(city="Paris")]', "True"),
     ],
 )
 def test_names_that_are_not_identifiers(text: str, name: str) -> None:
@@ -109,6 +111,10 @@ def test_argument_names_that_are_keywords_or_odd() -> None:
         ("Flight Search", {"from": "NYC", "to": "LA", "first-name": "A", "class": 2}),
         ("g", {"x": "a=b, c"}),
     ]
+
+
+def test_spaces_around_dots_are_python_attribute_access() -> None:
+    assert _pairs("[math . factorial(number=5)]") == [("math.factorial", {"number": 5})]
 
 
 def test_names_are_kept_as_written_not_nfkc_normalised() -> None:

@@ -14,11 +14,23 @@ tells the original names back by position (item index, keyword index).
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass, field
 
+_PY_SPACE = " \t\f"  # what Python's tokenizer skips between tokens on one line
 _NOT_IN_NAMES = frozenset("'\"[]{}=,\n\r")
 _OPEN = "([{"
 _CLOSE = ")]}"
+# What the scanner stops at: brackets, commas, '=' and string openings. The string patterns
+# then skip a whole literal (escapes included; a one-quote string ends at a line break).
+_STRUCTURE = re.compile("'''|\"\"\"|['\"()\\[\\]{},=]")
+_FIRST_HEAD = re.compile(r"\[?([^'\"()\[\]{}=,\n\r]+)\(")
+_STRINGS = {
+    "'": re.compile(r"'(?:[^'\\\n\r]|\\[\s\S])*'"),
+    '"': re.compile(r'"(?:[^"\\\n\r]|\\[\s\S])*"'),
+    "'''": re.compile(r"'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"),
+    '"""': re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'),
+}
 
 
 @dataclass(slots=True)
@@ -46,8 +58,18 @@ class _Item:
 
 
 def is_plain_name(name: str) -> bool:
-    """True for ``f`` or ``math.factorial``: names Python parses as written."""
-    return all(_is_plain_arg(part) for part in name.split("."))
+    """True for ``f`` or ``math.factorial`` (or ``math . factorial``): names Python reads."""
+    return all(_is_plain_arg(part.strip(_PY_SPACE)) for part in name.split("."))
+
+
+def first_name_is_odd(text: str) -> bool:
+    """Cheap test: is the first call name one Python cannot read (``Market Trends API``)?
+
+    Lets ToolACE-style text skip the direct parse, whose SyntaxError costs more than the
+    whole masked parse.
+    """
+    match = _FIRST_HEAD.match(text)
+    return match is not None and not is_plain_name(match.group(1))
 
 
 def _is_plain_arg(name: str) -> bool:
@@ -96,13 +118,16 @@ def _top_level_items(text: str) -> list[_Item] | None:
     items = [_Item(base)]
     stack: list[str] = []
     group: _Group | None = None
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "'" or c == '"':
-            i = _skip_string(text, i)
-            if i < 0:
+    search = _STRUCTURE.search
+    match = search(text)
+    while match is not None:
+        c = match.group()
+        i = match.start()
+        if c[0] == "'" or c[0] == '"':
+            end = _STRINGS[c].match(text, i)
+            if end is None:
                 return None
+            match = search(text, end.end())
             continue
         depth = len(stack)
         if c in _OPEN:
@@ -122,33 +147,12 @@ def _top_level_items(text: str) -> list[_Item] | None:
                 items.append(_Item(i + 1))
             elif group is not None and depth == base + 1:
                 group.segment = i + 1
-        elif c == "=" and group is not None and depth == base + 1 and _is_binding(text, i):
+        elif group is not None and depth == base + 1 and _is_binding(text, i):
             group.keywords.append((group.segment, i))
-        i += 1
+        match = search(text, i + 1)
     return items
 
 
 def _is_binding(text: str, i: int) -> bool:
     """``=`` binding an argument, not part of ``==``, ``<=``, ``>=``, ``!=``, ``:=``."""
     return text[i - 1] not in "=<>!:" and text[i + 1 : i + 2] != "="
-
-
-def _skip_string(text: str, i: int) -> int:
-    """Index just past the string literal opening at ``i``; -1 if it never closes."""
-    quote = text[i]
-    n = len(text)
-    triple = text.startswith(quote * 3, i)
-    j = i + 3 if triple else i + 1
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-        elif triple and text.startswith(quote * 3, j):
-            return j + 3
-        elif not triple and c == quote:
-            return j + 1
-        elif not triple and (c == "\n" or c == "\r"):
-            return -1
-        else:
-            j += 1
-    return -1

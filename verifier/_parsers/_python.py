@@ -19,7 +19,7 @@ from typing import Any
 
 from synth.errors import ParseError
 from verifier._model import ToolCall
-from verifier._parsers._heads import Masked, mask_names
+from verifier._parsers._heads import Masked, first_name_is_odd, mask_names
 from verifier._parsers._text import LineIndex, check_size, fail
 from verifier._parsers._values import ValueDecoder, dotted_name
 
@@ -49,6 +49,10 @@ def parse_python_calls(text: str, *, bfcl: bool = False) -> list[ToolCall]:
 
 
 def _parse(body: str, lead: int, bfcl: bool) -> list[ToolCall]:
+    if not bfcl and first_name_is_odd(body):
+        masked = mask_names(body)
+        if masked is not None:
+            return _calls(_syntax(masked.text, lead), masked.text, lead, bfcl, masked)
     try:
         return _calls(_syntax(body, lead), body, lead, bfcl, None)
     except ParseError:
