@@ -259,6 +259,10 @@ class TypeCheck:
         self.outcome = outcome
 
 
+_TYPED = TypeCheck(True, False)
+_VARIABLE = TypeCheck(True, True)
+
+
 def _answer_type(accepted: list[Any]) -> type | None:
     for answer in accepted:
         if answer != "":
@@ -286,7 +290,7 @@ def check_type(
     error_type = "type_error:simple"
     if type(value) is expected:
         if nested is None:
-            return TypeCheck(True, is_variable)
+            return _VARIABLE if is_variable else _TYPED
         elements: Any = value
         for answer in accepted:
             fits = True
@@ -296,7 +300,7 @@ def check_type(
                         fits = False
                         break
             if fits:
-                return TypeCheck(True, is_variable)
+                return _VARIABLE if is_variable else _TYPED
         errors.append(
             f"Nested type checking failed for parameter {param!r}. Expected outer type "
             f"{type_name} with inner type {nested!s}. Parameter value: {value!r}."
@@ -305,7 +309,7 @@ def check_type(
         if answer_type is not None and type(value) is answer_type:
             return TypeCheck(False, True, Outcome(False, error_type, errors))
     elif answer_type is not None and type(value) is answer_type:
-        return TypeCheck(True, True)
+        return _VARIABLE
     errors.append(
         f"Incorrect type for parameter {param!r}. Expected type {type_name}, got "
         f"{type(value).__name__}. Parameter value: {value!r}."
