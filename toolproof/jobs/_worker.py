@@ -144,8 +144,12 @@ class WorkerPool:
 
     def _loop(self, worker: str) -> None:
         runner = JobRunner(self.store, self.settings, worker, self.events)
+        migrated = False
         while not self.stopping.is_set():
             try:
+                if not migrated:  # the store may have been down when the server started
+                    self.store.migrate()
+                    migrated = True
                 job = self.store.claim_job(
                     worker, self.settings.job_lease_s, self.settings.tenant_max_jobs
                 )

@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from toolproof import __version__
 from toolproof.service import _problems
@@ -26,7 +28,7 @@ from toolproof.service._routes_toolsets import router as toolsets_router
 from toolproof.service._routes_verify import router as verify_router
 from toolproof.service._state import ServiceState
 from toolproof.settings import Settings, get_settings
-from toolproof.store import Store
+from toolproof.store import Store, StoreUnavailable
 
 log = logging.getLogger("toolproof.service")
 
@@ -42,7 +44,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.home.mkdir(parents=True, exist_ok=True)
-        store.migrate()
+        try:
+            store.migrate()
+        except StoreUnavailable as exc:  # serve anyway: requests answer 503 until it is back
+            log.error("the store is unavailable at start-up", extra={"error": exc.message})
         state.workers.start()
         log.info(
             "service started",
@@ -65,12 +70,19 @@ def create_app(
     )
     app.state.service = state
     _problems.install(app)
-    app.include_router(verify_router, prefix="/v1")
-    app.include_router(jobs_router, prefix="/v1")
-    app.include_router(toolsets_router, prefix="/v1")
-    app.include_router(health_router)
+    routes: dict[Any, str] = {}
+    for prefix, router in (
+        ("/v1", verify_router),
+        ("/v1", jobs_router),
+        ("/v1", toolsets_router),
+        ("", health_router),
+    ):
+        app.include_router(router, prefix=prefix)
+        routes.update(
+            {r.endpoint: prefix + r.path for r in router.routes if isinstance(r, APIRoute)}
+        )
     app.add_middleware(
         BodyLimit, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
     )
-    app.add_middleware(RequestMiddleware, metrics=state.metrics)
+    app.add_middleware(RequestMiddleware, metrics=state.metrics, routes=routes)
     return app

@@ -86,8 +86,9 @@ def _sane_id(raw: bytes) -> str | None:
 class RequestMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware overhead): request id, metrics, one log line."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, routes: dict[Any, str]) -> None:
         self.app, self.metrics = app, metrics
+        self.routes = routes  # endpoint function → its path template (a bounded label set)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,8 +115,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route: Any = scope.get("route")
-            path = getattr(route, "path", "unmatched")
+            path = self.routes.get(scope.get("endpoint"), "unmatched")
             self.metrics.requests.labels(scope["method"], path, str(status)).inc()
             self.metrics.latency.labels(path).observe(elapsed)
             if log.isEnabledFor(logging.INFO):

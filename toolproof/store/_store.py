@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, Toolset
 MIGRATIONS = Path(__file__).parent / "migrations"
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KEY_PREFIX = "tp_"
+#: Alembic keeps its context in module globals: one migration at a time per process.
+_MIGRATING = threading.Lock()
 
 
 def now() -> datetime:
@@ -114,7 +117,7 @@ class Store:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.begin() as conn:
+            with _MIGRATING, self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except DBAPIError as exc:

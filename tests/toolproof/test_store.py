@@ -1,0 +1,92 @@
+"""The job store on SQLite and on a real PostgreSQL server: keys, toolsets, job lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from synth.errors import ConfigError
+from toolproof.store import Store, StoreUnavailable, key_hash
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    s = Store(url)
+    s.migrate()
+    s.migrate()  # idempotent
+    yield s
+    if request.param == "postgresql":  # one server for the session: leave it empty
+        with s.engine.begin() as conn:
+            for table in ("job_results", "jobs", "toolsets", "api_keys"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+    s.close()
+
+
+def test_keys_are_stored_hashed(store: Store) -> None:
+    key = store.create_key("acme")
+    assert store.tenant_for(key) == "acme"
+    assert store.tenant_for(key + "x") is None
+    with store.engine.connect() as conn:
+        stored = [r[0] for r in conn.exec_driver_sql("SELECT key_hash FROM api_keys")]
+    assert stored == [key_hash(key)] and key not in stored
+
+
+def test_bad_tenant_name(store: Store) -> None:
+    with pytest.raises(ConfigError):
+        store.create_key("no spaces please")
+
+
+def test_toolsets_per_tenant(store: Store) -> None:
+    store.add_toolset("a", "f" * 64, 2)
+    store.add_toolset("a", "f" * 64, 2)
+    assert store.has_toolset("a", "f" * 64)
+    assert not store.has_toolset("b", "f" * 64)
+
+
+def test_job_lifecycle_and_isolation(store: Store, tmp_path: Path) -> None:
+    job = store.create_job("a", "auto", ["rules"], tmp_path / "x")
+    assert store.get_job("b", job.id) is None and store.cancel_job("b", job.id) is None
+    assert [j.id for j in store.list_jobs("a")] == [job.id] and store.list_jobs("b") == []
+    claimed = store.claim_job("w1", 30, tenant_max=1)
+    assert claimed is not None and claimed.status == "running"
+    assert store.claim_job("w2", 30, tenant_max=1) is None  # nothing else queued
+    assert store.commit_results(job.id, "w1", [(0, b"a\n"), (1, b"b\n")], 1, 10.0, 30)
+    assert not store.commit_results(job.id, "w2", [(2, b"c\n")], 0, 1.0, 30)  # not its job
+    assert store.results(job.id, 0) == [(0, b"a\n"), (1, b"b\n")]
+    assert store.results(job.id, 1) == [(1, b"b\n")]
+    assert store.cancel_job("a", job.id).status == "cancelled"  # type: ignore[union-attr]
+    assert not store.commit_results(job.id, "w1", [(2, b"c\n")], 0, 1.0, 30)
+    final = store.get_job("a", job.id)
+    assert final is not None and (final.done, final.passed, final.status) == (2, 1, "cancelled")
+
+
+def test_expired_lease_is_taken_over(store: Store, tmp_path: Path) -> None:
+    job = store.create_job("a", "auto", ["rules"], tmp_path / "x")
+    assert store.claim_job("dead", 0.0, tenant_max=1) is not None
+    taken = store.claim_job("alive", 30, tenant_max=1)
+    assert taken is not None and taken.id == job.id
+    assert not store.commit_results(job.id, "dead", [(0, b"a\n")], 0, 1.0, 30)
+
+
+def test_tenant_job_limit(store: Store, tmp_path: Path) -> None:
+    first = store.create_job("a", "auto", ["rules"], tmp_path / "x")
+    store.create_job("a", "auto", ["rules"], tmp_path / "y")
+    other = store.create_job("b", "auto", ["rules"], tmp_path / "z")
+    assert store.claim_job("w", 30, tenant_max=1).id == first.id  # type: ignore[union-attr]
+    assert store.claim_job("w", 30, tenant_max=1).id == other.id  # type: ignore[union-attr]
+    assert store.claim_job("w", 30, tenant_max=1) is None
+
+
+def test_store_down_is_a_clear_error(tmp_path: Path) -> None:
+    down = Store("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(StoreUnavailable, match="unavailable"):
+        down.ping()
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreUnavailable):
+        Store(f"sqlite:///{tmp_path / 'dir.db'}").migrate()
