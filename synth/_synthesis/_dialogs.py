@@ -1,0 +1,248 @@
+"""Multi-agent dialog generation with executed mocks, and the verified writer.
+
+For each attempt: pick a toolset (tools of one domain, grouped once so mocks compile
+once), let the complexity controller plan the steps, then play them out: the user agent
+asks, the assistant agent answers with calls or text, the tool agent (a fresh session of
+the executed mock) answers each call. A call the mock rejects ends the attempt: only
+dialogs whose tool turns are real, successful executions go on. Candidates are verified
+in windows by the verify callable (all layers, on the records exactly as they would be
+written) and only passing ones are appended to the output.
+
+Resumable: every record's ``id`` is its attempt number; a rerun reads the output file,
+keeps what is there and continues after the last attempt. Each attempt's randomness
+comes from ``(seed, attempt)`` alone, so a resumed run writes what one run would have.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from synth._spec import ToolSpec
+from synth._synthesis._agents import Agents
+from synth._synthesis._controller import ComplexityController, ToolFacts
+from synth._synthesis._dialog import Call, Dialog, Message, get_writer
+from synth._synthesis._errors import GenerationFailed
+from synth._synthesis._pool_file import PoolEntry, append_lines, repair_tail
+from synth._synthesis._protocols import CallPrinter, ToolAgent, Verify
+from synth.errors import DatasetError, ToolproofError
+
+#: Tools offered in one dialog (ToolACE offers a few related APIs per dialog).
+TOOLSET_SIZE = 4
+#: Call turns per step at most (an LLM assistant that keeps calling is cut off).
+MAX_ROUNDS = 4
+ID_PREFIX = "synth-"
+
+Progress = Callable[[int, int, int], None]
+
+
+@dataclass
+class DialogStats:
+    """What a run did: attempts, written dialogs, failures by reason and by code."""
+
+    resumed: int = 0
+    attempts: int = 0
+    verified: int = 0
+    passed: int = 0
+    written: int = 0
+    stalled: bool = False
+    failed_generation: Counter[str] = field(default_factory=Counter)
+    failed_codes: Counter[str] = field(default_factory=Counter)
+    domains: Counter[str] = field(default_factory=Counter)
+    patterns: Counter[str] = field(default_factory=Counter)
+    param_types: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def pass_rate(self) -> float:
+        """Share of generated dialogs that passed verification."""
+        return self.passed / self.verified if self.verified else 0.0
+
+    def count(self, record: dict[str, Any]) -> None:
+        found = record.get("meta")
+        meta: dict[str, Any] = found if isinstance(found, dict) else {}
+        self.domains[str(meta.get("domain", "?")).split("/")[0]] += 1
+        for p in meta.get("patterns") or ():
+            self.patterns[str(p)] += 1
+        for t in meta.get("argument_types") or ():
+            self.param_types[str(t)] += 1
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "null")
+
+
+def toolsets(
+    pool: Sequence[PoolEntry], size: int = TOOLSET_SIZE
+) -> list[tuple[str, list[ToolSpec]]]:
+    """The pool grouped by domain label, in chunks of ``size`` (fixed: mocks compile once)."""
+    by_domain: dict[str, list[PoolEntry]] = {}
+    for entry in pool:
+        by_domain.setdefault(entry.domain, []).append(entry)
+    out: list[tuple[str, list[ToolSpec]]] = []
+    for domain in sorted(by_domain):
+        entries = sorted(by_domain[domain], key=lambda e: e.name)
+        for i in range(0, len(entries), size):
+            out.append((domain, [e.spec() for e in entries[i : i + size]]))
+    return out
+
+
+class DialogGenerator:
+    """Plays out dialogs over a pool and writes the verified ones."""
+
+    def __init__(
+        self,
+        pool: Sequence[PoolEntry],
+        *,
+        agents: Agents,
+        tool_agent: ToolAgent,
+        verify: Verify,
+        format: str = "openai",
+        printer: CallPrinter | None = None,
+        controller: ComplexityController | None = None,
+        seed: int = 0,
+        window: int = 64,
+    ) -> None:
+        if not pool:
+            raise DatasetError("the pool has no tools to build dialogs from")
+        self.agents, self.tool_agent, self.verify = agents, tool_agent, verify
+        self.format, self.printer = format, printer
+        self.writer = get_writer(format)
+        self.controller = controller or ComplexityController()
+        self.seed, self.window = seed, max(1, window)
+        self.toolsets = [(d, specs, [ToolFacts(s) for s in specs]) for d, specs in toolsets(pool)]
+        self.stats = DialogStats()
+
+    def dialog(self, index: int) -> Dialog:
+        """Attempt ``index``: a finished dialog, or ``GenerationFailed`` saying why."""
+        rng = random.Random(f"{self.seed}:{index}")
+        domain, specs, facts = rng.choice(self.toolsets)
+        steps = self.controller.plan(facts, rng)
+        if steps is None:
+            raise GenerationFailed("no_plan", f"the toolset of {domain} cannot serve a plan")
+        dialog = Dialog(f"{ID_PREFIX}{index:08d}", list(specs), domain)
+        session = self.tool_agent.open(specs)
+        try:
+            for step in steps:
+                self._play(dialog, step, specs, session, rng)
+                dialog.patterns.append(step.pattern)
+        finally:
+            session.close()
+        return dialog
+
+    def _play(
+        self, dialog: Dialog, step: Any, specs: list[ToolSpec], session: Any, rng: random.Random
+    ) -> None:
+        msgs = dialog.messages
+        msgs.append(Message("user", self.agents.user_request(step, specs, rng)))
+        rounds, asked = 0, False
+        while True:
+            turn = self.agents.assistant_turn(step, msgs, specs, rounds, asked, rng)
+            if turn.calls:
+                if rounds >= MAX_ROUNDS:
+                    raise GenerationFailed("too_many_calls", "the assistant kept calling")
+                calls = [Call(f"call_{len(msgs)}_{i}", n, a) for i, (n, a) in enumerate(turn.calls)]
+                msgs.append(Message("assistant", calls=calls))
+                for call, result in zip(calls, session.call_many(turn.calls), strict=True):
+                    if not result.ok:
+                        raise GenerationFailed("exec", f"`{call.name}` failed: {result.error}")
+                    msgs.append(Message("tool", call=call, result=result.result))
+                rounds += 1
+                continue
+            if turn.text is None:
+                raise GenerationFailed("no_turn", "the assistant had nothing to say or call")
+            msgs.append(Message("assistant", turn.text))
+            if step.pattern == "clarify" and not asked and step.missing is not None:
+                asked = True
+                value = step.batches[0][0][1][step.missing]
+                msgs.append(Message("user", self.agents.user_reply(step.missing, value, rng)))
+                continue
+            if step.pattern != "non_tool" and rounds == 0:
+                raise GenerationFailed("no_call", "the assistant answered without calling")
+            return
+
+    def record(self, dialog: Dialog) -> dict[str, Any]:
+        record = self.writer(dialog, self.printer)
+        types = [
+            _json_type(v) for m in dialog.messages for c in m.calls for v in c.arguments.values()
+        ]
+        record["meta"]["argument_types"] = types
+        record["meta"]["provenance"] = {"generator": self.agents.name, "seed": self.seed}
+        return record
+
+    def run(
+        self, out: Path, n: int, progress: Progress | None = None, max_attempts: int | None = None
+    ) -> DialogStats:
+        """Append verified dialogs to ``out`` until it holds ``n``; resumes a partial file."""
+        next_index = self._resume(out)
+        limit = max_attempts if max_attempts is not None else n * 20 + 100
+        tried = 0
+        while self.stats.written < n:
+            if tried >= limit:
+                self.stats.stalled = True
+                break
+            batch: list[dict[str, Any]] = []
+            # The last windows shrink to what is still missing (plus a margin for failures).
+            size = min(self.window, (n - self.stats.written) * 5 // 4 + 2)
+            while len(batch) < size and tried < limit:
+                index, tried = next_index, tried + 1
+                next_index += 1
+                self.stats.attempts += 1
+                try:
+                    batch.append(self.record(self.dialog(index)))
+                except GenerationFailed as exc:
+                    self.stats.failed_generation[exc.reason] += 1
+                except ToolproofError as exc:  # the model or the sandbox did not answer
+                    self.stats.failed_generation[exc.code] += 1
+            if batch:
+                self._verify_and_write(out, batch, n)
+            if progress is not None:
+                progress(self.stats.written, n, self.stats.attempts)
+        return self.stats
+
+    def _verify_and_write(self, out: Path, batch: list[dict[str, Any]], n: int) -> None:
+        verdicts = self.verify(batch, self.format)
+        lines: list[bytes] = []
+        for record, verdict in zip(batch, verdicts, strict=True):
+            self.stats.verified += 1
+            if not verdict.passed:
+                for code in set(verdict.codes):
+                    self.stats.failed_codes[code] += 1
+                continue
+            self.stats.passed += 1
+            if self.stats.written >= n:
+                continue
+            lines.append(orjson.dumps(record) + b"\n")
+            self.stats.written += 1
+            self.stats.count(record)
+        append_lines(out, lines)
+
+    def _resume(self, out: Path) -> int:
+        """Count what ``out`` holds; the attempt to start from."""
+        repair_tail(out)
+        if not out.exists():
+            return 0
+        last = -1
+        with out.open("rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                try:
+                    record = orjson.loads(line)
+                    last = max(last, int(str(record["id"]).removeprefix(ID_PREFIX)))
+                except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                    raise DatasetError(
+                        f"{out.name}: line {number} is not a dialog this command wrote; "
+                        "choose another --out to start afresh"
+                    ) from None
+                self.stats.written += 1
+                self.stats.resumed += 1
+                self.stats.count(record)
+        return last + 1

@@ -1,0 +1,271 @@
+"""API pool self-evolution: seeds in, a pool of checked, distinct, executable tools out.
+
+Each round asks the proposer for new APIs of one leaf of the domain tree (speciation),
+variants of pool tools (adaptation) and mixes of two pool tools (evolution). Every
+candidate is imported (any dialect), then must pass the spec checks (the rule layer's,
+passed in), be new (``Deduper``) and compile to a working mock (passed in) before it is
+appended to the pool file with its domain and provenance. Rejections are counted by
+reason, never raised: proposals are hostile input.
+
+Resumable: the pool file is read back (entries seed the deduplicator) and the domain
+tree and round counter live in a small state file beside it (``POOL.state.json``).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from synth._importers import import_tool
+from synth._spec import ToolSpec
+from synth._synthesis._dedupe import Deduper
+from synth._synthesis._pool_file import PoolEntry, append_lines, read_pool, repair_tail
+from synth._synthesis._propose import DomainTree, Proposer, classify
+from synth._synthesis._protocols import SpecCheck
+from synth.errors import SpecError, ToolproofError
+
+#: Tool names every chat API accepts (OpenAI's rule).
+NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+#: Rounds in a row without a new tool before the builder stops short of the target.
+STALL_ROUNDS = 3
+#: Pool tools adapted and evolved per round.
+PER_ROUND = 8
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class PoolStats:
+    """What a build did: accepted tools by origin, rejections by reason, the pool's shape."""
+
+    size: int = 0
+    resumed: int = 0
+    rounds: int = 0
+    stalled: bool = False
+    accepted: Counter[str] = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+    domains: Counter[str] = field(default_factory=Counter)
+    param_types: Counter[str] = field(default_factory=Counter)
+
+    def reject(self, reason: str, example: str) -> None:
+        self.rejected[reason] += 1
+        self.examples.setdefault(reason, example)
+
+    def count(self, entry: PoolEntry) -> None:
+        self.size += 1
+        self.domains[entry.domain.split("/")[0]] += 1
+        for ptype in param_types(entry.parameters):
+            self.param_types[ptype] += 1
+
+
+def param_types(schema: Any) -> list[str]:
+    """The type of every parameter, nested ones included (``array``, ``object``…)."""
+    out: list[str] = []
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return out
+    for sub in props.values():
+        if not isinstance(sub, dict):
+            continue
+        kind = sub.get("type", "any")
+        out.append("enum" if "enum" in sub else kind if isinstance(kind, str) else "union")
+        if kind == "object":
+            out.extend(param_types(sub))
+    return out
+
+
+class PoolBuilder:
+    """Grows a pool file to ``target`` tools with one proposer and the two checks."""
+
+    def __init__(
+        self,
+        proposer: Proposer,
+        *,
+        spec_check: SpecCheck,
+        compile_check: SpecCheck,
+        seed: int = 0,
+    ) -> None:
+        self.proposer = proposer
+        self.spec_check = spec_check
+        self.compile_check = compile_check
+        self.seed = seed
+        self.deduper = Deduper()
+        self.pool: list[PoolEntry] = []
+        self.stats = PoolStats()
+
+    def build(
+        self,
+        seeds: Sequence[tuple[ToolSpec, str]],
+        out: Path,
+        target: int,
+        progress: Progress | None = None,
+    ) -> PoolStats:
+        """Seeds (spec, where it came from) first, then rounds until ``target`` or a stall."""
+        repair_tail(out)
+        state_path = out.with_name(out.name + ".state.json")
+        for entry in read_pool(out) if out.exists() else []:
+            self.pool.append(entry)
+            self.deduper.add(entry.spec())
+            self.stats.count(entry)
+        self.stats.resumed = len(self.pool)
+        state = _load_state(state_path)
+        first = state.get("round", 0)
+        tree = _tree(state.get("tree"))
+        if tree is None:
+            labelled = [PoolEntry.of(s, "", {}) for s, _ in seeds]
+            tree = self.proposer.domain_tree(labelled) or {"general": ["misc"]}
+        for spec, source in seeds:
+            if len(self.pool) >= target:
+                break
+            self._consider(spec, out, tree, {"origin": "seed", "source": source})
+        leaves = [(d, leaf) for d, ls in tree.items() for leaf in ls or ["misc"]]
+        idle = 0
+        round_no = first
+        while len(self.pool) < target and idle < STALL_ROUNDS:
+            before = len(self.pool)
+            self._round(round_no, leaves, tree, out, target)
+            round_no += 1
+            self.stats.rounds += 1
+            state_path.write_bytes(orjson.dumps({"tree": tree, "round": round_no}))
+            if progress is not None:
+                progress(len(self.pool), target)
+            idle = idle + 1 if len(self.pool) == before else 0
+        self.stats.stalled = len(self.pool) < target
+        return self.stats
+
+    def _round(
+        self, r: int, leaves: list[tuple[str, str]], tree: DomainTree, out: Path, target: int
+    ) -> None:
+        rng = random.Random(f"{self.seed}:{r}")
+        domain, leaf = leaves[r % len(leaves)]
+        label = f"{domain}/{leaf}"
+        examples = [e for e in self.pool if e.domain == label][:3]
+        jobs: list[tuple[str, str | None, str | None, list[Any]]] = []
+        jobs.append(
+            (
+                "speciation",
+                None,
+                label,
+                self._ask(partial(self.proposer.speciate, domain, leaf, examples, rng)),
+            )
+        )
+        if self.pool:
+            for entry in rng.sample(self.pool, min(PER_ROUND, len(self.pool))):
+                jobs.append(
+                    (
+                        "adaptation",
+                        entry.name,
+                        entry.domain,
+                        self._ask(partial(self.proposer.adapt, entry, rng)),
+                    )
+                )
+                kin = [e for e in self.pool if e.domain == entry.domain and e is not entry]
+                other = rng.choice(kin or self.pool)
+                jobs.append(
+                    (
+                        "evolution",
+                        entry.name,
+                        entry.domain,
+                        self._ask(partial(self.proposer.evolve, entry, other, rng)),
+                    )
+                )
+        for origin, parent, domain_label, candidates in jobs:
+            for raw in candidates:
+                if len(self.pool) >= target:
+                    return
+                spec = self._import(raw)
+                if spec is None:
+                    continue
+                provenance: dict[str, Any] = {
+                    "origin": origin,
+                    "generator": self.proposer.name,
+                    "round": r,
+                }
+                if parent is not None:
+                    provenance["parent"] = parent
+                self._consider(spec, out, tree, provenance, domain_label)
+
+    def _ask(self, request: Callable[[], list[Any]]) -> list[Any]:
+        """The proposer's answer; a failed request is a rejection, not the end of the run."""
+        try:
+            answer = request()
+        except ToolproofError as exc:  # a generator's failure (bad JSON, no answer)
+            self.stats.reject("no_answer", exc.message)
+            return []
+        return answer if isinstance(answer, list) else []
+
+    def _import(self, raw: Any) -> ToolSpec | None:
+        if isinstance(raw, dict):
+            raw = {k: v for k, v in raw.items() if k not in ("domain", "provenance")}
+        try:
+            spec = import_tool(raw)
+        except (SpecError, RecursionError, TypeError, ValueError) as exc:
+            self.stats.reject("invalid", str(exc)[:200])
+            return None
+        return ToolSpec(
+            name=spec.name,
+            description=spec.description,
+            parameters=spec.parameters,
+            output_schema=spec.output_schema,
+        )
+
+    def _consider(
+        self,
+        spec: ToolSpec,
+        out: Path,
+        tree: DomainTree,
+        provenance: dict[str, Any],
+        domain: str | None = None,
+    ) -> bool:
+        if not NAME.match(spec.name):
+            self.stats.reject("invalid", f"`{spec.name[:80]}` is not a usable tool name")
+            return False
+        problems = self.spec_check(spec)
+        if problems:
+            self.stats.reject("spec_check", f"`{spec.name}`: {problems[0]}")
+            return False
+        dup = self.deduper.reason(spec)
+        if dup is not None:
+            self.stats.reject("duplicate", f"`{spec.name}`: {dup}")
+            return False
+        problems = self.compile_check(spec)
+        if problems:
+            self.stats.reject("compile", f"`{spec.name}`: {problems[0]}")
+            return False
+        label = domain or classify(spec.name, spec.description, tree)
+        entry = PoolEntry.of(spec, label, provenance)
+        append_lines(out, [entry.line()])
+        self.pool.append(entry)
+        self.deduper.add(spec)
+        self.stats.count(entry)
+        self.stats.accepted[str(provenance["origin"])] += 1
+        return True
+
+
+def _tree(value: Any) -> DomainTree | None:
+    """A domain tree read back from the state file, or None when it is not one."""
+    if not isinstance(value, dict) or not value:
+        return None
+    tree: DomainTree = {}
+    for domain, leaves in value.items():
+        if not isinstance(leaves, list) or not all(isinstance(x, str) for x in leaves):
+            return None
+        tree[str(domain)] = leaves
+    return tree
+
+
+def _load_state(path: Path) -> dict[str, Any]:
+    try:
+        state = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return state if isinstance(state, dict) else {}

@@ -1,0 +1,86 @@
+"""The proposer seam of API pool self-evolution, its registry, and domain labelling.
+
+ToolACE grows its API pool in steps, each a request to a model: a domain tree from the
+seeds, new APIs per leaf (speciation), variants of an API (adaptation: parameters,
+types, nesting, constraints) and new APIs mixed from others (evolution). A
+:class:`Proposer` answers those requests with raw tool objects in any dialect the
+importers read; what it proposes is only a candidate: the pool builder imports, checks,
+deduplicates and compiles each one before it joins.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from synth._synthesis._dedupe import words
+from synth._synthesis._pool_file import PoolEntry
+from synth._synthesis._protocols import ChatModel
+from synth._synthesis._vocab import DOMAINS
+from synth.errors import ConfigError
+
+#: A domain tree: domain → its leaves (sub-domains).
+DomainTree = dict[str, list[str]]
+
+
+class Proposer(Protocol):
+    """Proposes candidate tools; each method returns raw tool objects (maybe none)."""
+
+    name: str
+
+    def domain_tree(self, seeds: Sequence[PoolEntry]) -> DomainTree: ...
+
+    def speciate(
+        self, domain: str, leaf: str, examples: Sequence[PoolEntry], rng: random.Random
+    ) -> list[Any]: ...
+
+    def adapt(self, entry: PoolEntry, rng: random.Random) -> list[Any]: ...
+
+    def evolve(self, entry: PoolEntry, other: PoolEntry, rng: random.Random) -> list[Any]: ...
+
+
+def classify(name: str, description: str, tree: DomainTree) -> str:
+    """``domain/leaf`` of ``tree`` that shares most words with the tool (keywords of the
+    built-in vocabulary count for its domains); ``general/misc`` when nothing matches."""
+    mine = set(words(f"{name} {description}"))
+    best, best_score = "general/misc", 0
+    for domain, leaves in tree.items():
+        keywords = set(DOMAINS[domain][0]) if domain in DOMAINS else set()
+        base = len(mine & (keywords | set(words(domain))))
+        for leaf in leaves or ["misc"]:
+            leaf_words = set(words(leaf))
+            if leaf in DOMAINS.get(domain, ((), {}))[1]:
+                things = DOMAINS[domain][1][leaf]
+                leaf_words |= {w for thing in things for w in words(thing)}
+            score = base * 2 + len(mine & leaf_words)
+            if score > best_score:
+                best, best_score = f"{domain}/{leaf}", score
+    return best
+
+
+#: Builds a proposer; the model is None for generators that need none.
+ProposerFactory = Callable[[ChatModel | None], Proposer]
+_PROPOSERS: dict[str, ProposerFactory] = {}
+
+
+def register_proposer(name: str) -> Callable[[ProposerFactory], ProposerFactory]:
+    def add(factory: ProposerFactory) -> ProposerFactory:
+        _PROPOSERS[name] = factory
+        return factory
+
+    return add
+
+
+def proposer_names() -> list[str]:
+    return sorted(_PROPOSERS)
+
+
+def make_proposer(name: str, *, model: ChatModel | None = None) -> Proposer:
+    """``offline`` or ``llm`` (which needs ``model``); unknown names list the known ones."""
+    factory = _PROPOSERS.get(name)
+    if factory is None:
+        raise ConfigError(
+            f"unknown proposer {name!r}; known proposers: {', '.join(proposer_names())}"
+        )
+    return factory(model)

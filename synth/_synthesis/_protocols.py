@@ -1,0 +1,81 @@
+"""The seams of the synthesis pipeline: what the application layer passes in.
+
+``synth`` may import neither ``verifier`` nor ``mock_apis`` (DESIGN.md: arrows point one
+way), yet every proposed spec must pass the rule layer's spec checks and compile to a
+mock, every tool turn must be an executed mock's answer and every dialog must pass
+verification. So the pipeline takes those as callables, typed here, and the application
+(``toolproof.synthesis``) builds them from the verifier and the mock runtime. Tests pass
+plain functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from synth._spec import ToolSpec
+
+#: A spec check: the problems that keep ``spec`` out of the pool (empty when it is fit).
+SpecCheck = Callable[[ToolSpec], list[str]]
+
+#: Prints calls ``[(name, arguments), ...]`` in Python call syntax (ToolACE's assistant
+#: turns). The verifier's printer is passed in so there is one printer and one parser.
+CallPrinter = Callable[[Sequence[tuple[str, dict[str, Any]]]], str]
+
+
+class ChatModel(Protocol):
+    """A chat-completions model: messages in, the answer's text out.
+
+    Raises ``synth.errors.JudgeError`` (the client's error) when no answer comes; the
+    pipeline counts that as a failed attempt and goes on.
+    """
+
+    model: str
+
+    def chat(self, messages: list[dict[str, str]]) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """One executed call: ``ok`` with ``result``, or not ``ok`` with ``error`` (a sentence)."""
+
+    ok: bool
+    result: Any = None
+    error: str = ""
+
+
+class ToolSession(Protocol):
+    """Mock state for one dialog: calls see what earlier calls of the dialog did."""
+
+    def call_many(self, calls: Sequence[tuple[str, dict[str, Any]]]) -> list[ToolResult]:
+        """Execute the calls of one assistant turn, in order."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class ToolAgent(Protocol):
+    """The tool agent: executed mocks, never free text."""
+
+    def open(self, specs: Sequence[ToolSpec]) -> ToolSession:
+        """A fresh session (empty mock state) on the compiled toolset of ``specs``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Verification of one written record: ``passed`` and the codes of its findings."""
+
+    passed: bool
+    codes: list[str] = field(default_factory=list)
+
+
+class Verify(Protocol):
+    """Verifies records exactly as they will be written, in ``format``; one verdict each.
+
+    Records come in windows so that layers doing I/O work on many at once; the callable
+    keeps state across calls (duplicates across the whole output are caught).
+    """
+
+    def __call__(self, records: Sequence[dict[str, Any]], format: str) -> list[Verdict]: ...

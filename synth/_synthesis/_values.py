@@ -1,0 +1,258 @@
+"""Argument values a user can say: schema-valid, realistic, and stated verbatim.
+
+The offline user agent must state every value it wants in a call so that the value is
+grounded (the judge checks it). So values come from small realistic lists chosen by the
+parameter's name and format (a city for ``origin_city``, an ISO date for a ``date``
+format or a description saying YYYY-MM-DD), then are checked against the tool's own
+schema with ``jsonschema``; a tool whose schema defeats the picker is not used.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+import orjson
+
+from synth._synthesis._dedupe import words
+
+CITIES = (
+    "Paris",
+    "Berlin",
+    "Tokyo",
+    "Madrid",
+    "Chicago",
+    "Toronto",
+    "Sydney",
+    "Lisbon",
+    "Seoul",
+    "Nairobi",
+    "Denver",
+    "Oslo",
+)
+PEOPLE = (
+    "Anna Berg",
+    "Luis Ortega",
+    "Mei Tanaka",
+    "Omar Haddad",
+    "Grace Miller",
+    "Ravi Patel",
+    "Sofia Rossi",
+    "Jonas Weber",
+)
+WORDS = (
+    "harbor",
+    "summit",
+    "maple",
+    "orbit",
+    "lantern",
+    "meadow",
+    "granite",
+    "willow",
+    "beacon",
+    "cobalt",
+    "juniper",
+    "falcon",
+)
+TITLES = (
+    "Quarterly planning",
+    "Team offsite",
+    "Budget review",
+    "Product launch",
+    "Client onboarding",
+    "Design sprint",
+)
+FORMAT_VALUES: dict[str, tuple[str, ...]] = {
+    "iso4217": ("USD", "EUR", "GBP", "JPY", "CHF"),
+    "iso3166-alpha2": ("US", "DE", "FR", "JP", "BR", "CA"),
+    "iso639-1": ("en", "fr", "de", "es", "ja"),
+    "email": (
+        "anna.berg@example.com",
+        "luis.ortega@example.org",
+        "mei.tanaka@example.net",
+        "team@example.com",
+    ),
+    "uri": (
+        "https://www.example.com/reports/q3",
+        "https://example.org/docs/start",
+        "https://api.example.net/v1/items",
+    ),
+    "ipv4": ("192.168.1.20", "10.0.0.7", "172.16.4.12"),
+    "ipv6": ("2001:db8::1", "2001:db8::42"),
+}
+_NAME_HINTS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"city", "location", "origin", "destination", "place", "town"}), CITIES),
+    (frozenset({"name", "recipient", "patient", "student", "author", "artist", "owner"}), PEOPLE),
+    (frozenset({"title", "subject", "event", "message", "note"}), TITLES),
+    (frozenset({"currency"}), FORMAT_VALUES["iso4217"]),
+    (frozenset({"country"}), FORMAT_VALUES["iso3166-alpha2"]),
+    (frozenset({"language", "lang"}), FORMAT_VALUES["iso639-1"]),
+    (frozenset({"email"}), FORMAT_VALUES["email"]),
+    (frozenset({"url", "link", "website", "uri"}), FORMAT_VALUES["uri"]),
+    (frozenset({"symbol", "ticker"}), ("AAPL", "MSFT", "GOOG", "TSLA")),
+)
+#: Tries per call before a tool is given up as one the picker cannot satisfy.
+TRIES = 6
+
+
+@lru_cache(maxsize=4096)
+def _validator(schema_json: bytes) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        orjson.loads(schema_json), format_checker=jsonschema.FormatChecker()
+    )
+
+
+def valid(value: Any, schema: dict[str, Any]) -> bool:
+    """``value`` satisfies ``schema`` (formats asserted)."""
+    try:
+        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return False
+    try:
+        return _validator(key).is_valid(value)
+    except (jsonschema.SchemaError, RecursionError, ValueError, TypeError):
+        return False
+
+
+def _date(rng: random.Random) -> str:
+    return f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def _time(rng: random.Random) -> str:
+    return f"{rng.randint(8, 19):02d}:{rng.choice((0, 15, 30, 45)):02d}"
+
+
+def _format_value(fmt: str, rng: random.Random) -> str | None:
+    if fmt == "date":
+        return _date(rng)
+    if fmt == "time":
+        return _time(rng)
+    if fmt == "date-time":
+        return f"{_date(rng)}T{_time(rng)}:00Z"
+    if fmt == "uuid":
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    values = FORMAT_VALUES.get(fmt)
+    return rng.choice(values) if values else None
+
+
+def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Random) -> str:
+    if fmt is not None:
+        found = _format_value(fmt, rng)
+        if found is not None:
+            return found
+    tokens = set(words(name))
+    if tokens & {"id", "identifier", "reference", "code"}:
+        letters = "".join(rng.choice("ABCDEFGHKMNPRSTVWXZ") for _ in range(2))
+        return f"{letters}-{rng.randint(10000, 99999)}"
+    if "date" in tokens or "birthdate" in tokens:
+        return _date(rng)
+    if "time" in tokens:
+        return _time(rng)
+    for keys, values in _NAME_HINTS:
+        if tokens & keys:
+            return rng.choice(values)
+    words_in = schema.get("description")
+    if isinstance(words_in, str) and "yyyy-mm-dd" in words_in.lower():
+        return _date(rng)
+    return f"{rng.choice(WORDS)} {rng.choice(WORDS)}"
+
+
+def _number(schema: dict[str, Any], integer: bool, rng: random.Random) -> int | float:
+    low = schema.get("minimum", schema.get("exclusiveMinimum", 1))
+    high = schema.get("maximum", schema.get("exclusiveMaximum", max(low, 0) + 100))
+    low = low if isinstance(low, int | float) and not isinstance(low, bool) else 1
+    high = high if isinstance(high, int | float) and not isinstance(high, bool) else low + 100
+    if high < low:
+        high = low
+    if integer:
+        lo, hi = int(-(-low // 1)), int(high // 1)
+        return rng.randint(lo, max(lo, hi))
+    value = round(rng.uniform(low, high) * 4) / 4
+    return value if low <= value <= high else float(low)
+
+
+class Picker:
+    """Values for a tool's parameters; ``hints`` are the importer's formats by pointer."""
+
+    def __init__(self, hints: dict[str, str] | None = None) -> None:
+        self.hints = hints or {}
+
+    def value(self, name: str, schema: Any, rng: random.Random, pointer: str = "") -> Any:
+        if not isinstance(schema, dict):
+            return f"{rng.choice(WORDS)}"
+        if "const" in schema:
+            return schema["const"]
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return rng.choice(enum)
+        for key in ("anyOf", "oneOf"):
+            branches = schema.get(key)
+            if isinstance(branches, list) and branches:
+                return self.value(name, branches[0], rng, pointer)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        fmt = schema.get("format") or self.hints.get(pointer)
+        if kind == "boolean":
+            return rng.random() < 0.5
+        if kind in ("integer", "number"):
+            return _number(schema, kind == "integer", rng)
+        if kind == "array":
+            return self._array(name, schema, rng, pointer)
+        if kind == "object" or "properties" in schema:
+            return self.arguments(schema, rng, pointer)
+        return _string(name, schema, fmt if isinstance(fmt, str) else None, rng)
+
+    def _array(self, name: str, schema: dict[str, Any], rng: random.Random, ptr: str) -> list[Any]:
+        low = schema.get("minItems", 1)
+        high = schema.get("maxItems", max(low, 3))
+        low = low if isinstance(low, int) else 1
+        high = high if isinstance(high, int) and high >= low else low
+        count = rng.randint(low, min(high, low + 2))
+        items = schema.get("items", {"type": "string"})
+        out: list[Any] = []
+        for _ in range(count * 3):
+            if len(out) == count:
+                break
+            value = self.value(name, items, rng, f"{ptr}/items")
+            if value not in out:
+                out.append(value)
+        return out
+
+    def arguments(
+        self, schema: dict[str, Any], rng: random.Random, pointer: str = "", optional: float = 0.4
+    ) -> dict[str, Any]:
+        """Required properties always, optional ones with probability ``optional``."""
+        props = schema.get("properties")
+        if not isinstance(props, dict):
+            return {}
+        required = schema.get("required")
+        required = set(required) if isinstance(required, list) else set()
+        out: dict[str, Any] = {}
+        for key, sub in props.items():
+            if key in required or rng.random() < optional:
+                out[key] = self.value(key, sub, rng, f"{pointer}/properties/{key}")
+        return out
+
+    def call(self, parameters: dict[str, Any], rng: random.Random) -> dict[str, Any] | None:
+        """Valid arguments for a tool, or None when a few tries do not find any."""
+        for _ in range(TRIES):
+            args = self.arguments(parameters, rng)
+            if valid(args, parameters):
+                return args
+        return None
+
+
+def say(value: Any) -> str:
+    """A value as the user states it: verbatim, lists and objects spelled out."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        parts = [say(v) for v in value]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if isinstance(value, dict):
+        return ", ".join(f"{' '.join(words(str(k)))} {say(v)}" for k, v in value.items())
+    return str(value)

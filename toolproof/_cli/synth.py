@@ -1,0 +1,235 @@
+"""``toolproof synth pool|dialogs``: the ToolACE-style synthesis pipeline.
+
+``pool`` grows an API pool from seed tool files; ``dialogs`` plays out dialogs over it
+with executed mocks as the tool agent and writes only those that pass verification by
+all layers. Both append to their output and resume where a previous run stopped.
+Exit codes: 0 the target was reached, 1 the generator stopped short of it, 2 usage or
+input error.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from mock_apis import MockRunner
+from synth import load_tools_file
+from synth._synthesis import (
+    ChatModel,
+    ComplexityController,
+    DialogGenerator,
+    DialogStats,
+    PoolBuilder,
+    PoolStats,
+    make_agents,
+    make_proposer,
+    parse_mix,
+    read_pool,
+)
+from synth.errors import ConfigError, ToolproofError
+from toolproof._cli.layers import build_layers
+from toolproof.settings import get_settings
+from toolproof.synthesis import MockToolAgent, PipelineVerify, SyncChat, print_calls, spec_check
+from verifier import LayerCheck, Pipeline
+from verifier._exec import ExecLayer
+
+app = typer.Typer(
+    help="Synthesise verified function-calling data: an API pool, then dialogs.",
+    no_args_is_help=True,
+)
+err = Console(stderr=True)
+LAYERS = ("rules", "exec", "judge")
+
+
+def _model(llm: str, model: str | None, stack: ExitStack) -> tuple[str, ChatModel | None]:
+    """``offline`` → no model; an http(s) URL → the judge's chat client on that endpoint."""
+    if llm == "offline":
+        return "offline", None
+    if not llm.startswith(("http://", "https://")):
+        raise ConfigError(f"--llm takes 'offline' or an http(s) URL; got {llm!r}")
+    settings = get_settings()
+    chat = SyncChat(llm, model or settings.judge_model, api_key=settings.judge_api_key)
+    stack.callback(chat.close)
+    return "llm", chat
+
+
+def _progress(label: str, quiet: bool) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed}/{task.total} · {task.fields[extra]}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _counts(console: Console, title: str, counts: dict[str, int]) -> None:
+    """One line: ``title: a 12 · b 3`` (most frequent first)."""
+    if not counts:
+        return
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    console.print(f"  {title}: " + " · ".join(f"{k} {v}" for k, v in ranked), highlight=False)
+
+
+@app.command("pool")
+def pool_command(
+    seeds: list[Path] = typer.Option(
+        ..., "--seeds", help="seed tool files in any dialect (BFCL docs, OpenAI tools, …)"
+    ),
+    more_seeds: list[Path] | None = typer.Argument(
+        None, help="more seed files (so that `--seeds A B` works)", show_default=False
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="pool file (JSONL), appended to"),
+    target: int = typer.Option(..., "--target", min=1, help="tools the pool should hold"),
+    llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
+    model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
+    seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
+) -> None:
+    """Grow an API pool: seeds, then speciation, adaptation and evolution, each tool
+    checked by the rule layer, deduplicated and compiled to a mock before it joins."""
+    console = Console()
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        try:
+            kind, chat = _model(llm, model, stack)
+            specs = [(s, f.name) for f in [*seeds, *(more_seeds or [])] for s in load_tools_file(f)]
+            extra, _ = build_layers(
+                ("rules", "exec"),
+                sandbox="inprocess",
+                judge="offline",
+                settings=get_settings(),
+                stack=stack,
+            )
+            agent = MockToolAgent(_runner(extra))
+            builder = PoolBuilder(
+                make_proposer(kind, model=chat),
+                spec_check=spec_check,
+                compile_check=agent.compile_check,
+                seed=seed,
+            )
+            with _progress("pool", quiet) as bar:
+                task = bar.add_task("pool", total=target, extra="tools")
+
+                def tick(size: int, goal: int) -> None:
+                    bar.update(task, completed=size, extra=f"round {builder.stats.rounds}")
+
+                stats = builder.build(specs, out, target, tick)
+        except ToolproofError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    if not quiet:
+        _pool_summary(console, stats, time.perf_counter() - started, out)
+    if stats.stalled:
+        err.print(f"[yellow]stopped short:[/] {stats.size} of {target} tools (no new ones)")
+        raise typer.Exit(1)
+
+
+def _pool_summary(console: Console, stats: PoolStats, elapsed: float, out: Path) -> None:
+    added = sum(stats.accepted.values())
+    tried = added + sum(stats.rejected.values())
+    console.print(
+        f"[bold]{stats.size}[/] tools in {out} ({stats.resumed} resumed, {added} added in "
+        f"{stats.rounds} rounds, {elapsed:.1f}s) · acceptance {added / max(tried, 1):.1%}"
+    )
+    _counts(console, "added by origin", dict(stats.accepted))
+    _counts(console, "rejected by reason", dict(stats.rejected))
+    for reason, example in stats.examples.items():
+        console.print(f"    e.g. {reason}: {example}", highlight=False)
+    _counts(console, "domains", dict(stats.domains))
+    _counts(console, "parameter types", dict(stats.param_types))
+
+
+def _runner(extra: dict[str, LayerCheck]) -> MockRunner:
+    """The exec layer's mock runner: the tool agent shares it (and its compiled code)."""
+    layer = extra.get("exec")
+    if not isinstance(layer, ExecLayer):
+        raise ConfigError("the exec layer is not available in this build")
+    return layer.runner
+
+
+@app.command("dialogs")
+def dialogs_command(
+    pool: Path = typer.Option(..., "--pool", help="pool file written by `synth pool`"),
+    out: Path = typer.Option(..., "--out", "-o", help="dialogs file (JSONL), appended to"),
+    n: int = typer.Option(..., "--n", min=1, help="verified dialogs the file should hold"),
+    format: str = typer.Option("openai", "--format", "-f", help="openai or toolace"),
+    llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
+    model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
+    sandbox: str = typer.Option(
+        "inprocess",
+        "--sandbox",
+        help="backend of the mocks: inprocess (compiled-from-spec code only), process, docker",
+    ),
+    judge: str | None = typer.Option(
+        None, "--judge", help="judge of the verification: offline (default) or a URL"
+    ),
+    mix: str | None = typer.Option(
+        None, "--mix", help="pattern weights, e.g. single=3,parallel=2,dependent=2,clarify=1"
+    ),
+    seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
+) -> None:
+    """Generate dialogs over a pool (user, assistant and executed-mock tool agents) and
+    write those that pass verification by every layer."""
+    console = Console()
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        try:
+            kind, chat = _model(llm, model, stack)
+            settings = get_settings()
+            extra, provenance = build_layers(
+                LAYERS,
+                sandbox=sandbox,
+                judge=judge or settings.judge,
+                settings=settings,
+                stack=stack,
+            )
+            pipeline = Pipeline(LAYERS, extra_layers=extra, provenance=provenance)
+            generator = DialogGenerator(
+                read_pool(pool),
+                agents=make_agents(kind, model=chat),
+                tool_agent=MockToolAgent(_runner(extra)),
+                verify=PipelineVerify(pipeline),
+                format=format,
+                printer=print_calls,
+                controller=ComplexityController(parse_mix(mix)),
+                seed=seed,
+            )
+            with _progress("dialogs", quiet) as bar:
+                task = bar.add_task("dialogs", total=n, extra="")
+
+                def tick(written: int, goal: int, attempts: int) -> None:
+                    bar.update(task, completed=written, extra=f"{attempts} attempts")
+
+                stats = generator.run(out, n, tick)
+        except ToolproofError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    if not quiet:
+        _dialog_summary(console, stats, time.perf_counter() - started, out)
+    if stats.stalled:
+        err.print(f"[yellow]stopped short:[/] {stats.written} of {n} dialogs passed")
+        raise typer.Exit(1)
+
+
+def _dialog_summary(console: Console, stats: DialogStats, elapsed: float, out: Path) -> None:
+    made = stats.written - stats.resumed
+    console.print(
+        f"[bold]{stats.written}[/] verified dialogs in {out} ({stats.resumed} resumed, "
+        f"{made} new from {stats.attempts} attempts, {elapsed:.1f}s, "
+        f"{made / max(elapsed, 1e-9):,.1f}/s) · pass rate {stats.pass_rate:.1%} "
+        f"of {stats.verified} verified"
+    )
+    _counts(console, "call patterns", dict(stats.patterns))
+    _counts(console, "domains", dict(stats.domains))
+    _counts(console, "parameter types (argument values)", dict(stats.param_types))
+    _counts(console, "failed verification (error codes)", dict(stats.failed_codes))
+    _counts(console, "failed generation (reasons)", dict(stats.failed_generation))

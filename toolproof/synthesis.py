@@ -1,0 +1,165 @@
+"""The synthesis pipeline's seams, built from the verifier and the mock runtime.
+
+``synth`` cannot import ``verifier`` or ``mock_apis`` (DESIGN.md's arrows); this module
+is where the application hands them in: the rule layer's spec checks, a compile check
+that runs the mock once, the executed-mock tool agent, the verify callable (the same
+``Pipeline`` as ``toolproof verify``), the verifier's call printer for ToolACE's format
+and a synchronous face on the judge's chat client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from mock_apis import MockRunner, MockSession, compile_toolset, example_arguments
+from synth import MockBundle, ToolSpec
+from synth._synthesis import ToolResult, Verdict
+from synth.errors import CompileError
+from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
+from verifier._judge import ChatClient
+from verifier._readers import Dataset
+
+#: Compiled toolsets kept per tool agent (dialogs reuse a few hundred toolsets).
+BUNDLE_CACHE = 1024
+
+
+def spec_check(spec: ToolSpec) -> list[str]:
+    """The rule layer's spec findings (``spec.invalid_schema``, ``spec.unclear``) as text."""
+    sample = Sample(index=0, id=spec.name, format="openai", tools=[spec])
+    return [f"{f.code}: {f.message}" for f in check_rules(sample) if f.code.startswith("spec.")]
+
+
+def print_calls(calls: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """ToolACE's call text, by the verifier's own printer (its parser reads it back)."""
+    return format_python_calls([ToolCall(name, dict(args)) for name, args in calls])
+
+
+class MockSessionAdapter:
+    """A mock session as the synthesis pipeline's ``ToolSession``."""
+
+    def __init__(self, session: MockSession) -> None:
+        self.session = session
+
+    def call_many(self, calls: Sequence[tuple[str, dict[str, Any]]]) -> list[ToolResult]:
+        out: list[ToolResult] = []
+        for outcome in self.session.call_many(calls):
+            if outcome.ok:
+                out.append(ToolResult(True, outcome.result))
+            else:
+                text = "; ".join(str(f.get("message", "")) for f in outcome.findings)
+                out.append(ToolResult(False, None, text or "the mock failed"))
+        return out
+
+    def close(self) -> None:
+        self.session.close()
+
+
+class MockToolAgent:
+    """The tool agent: toolsets compiled once (LRU by content), a fresh session per dialog."""
+
+    def __init__(self, runner: MockRunner, seed: int = 0) -> None:
+        self.runner, self.seed = runner, seed
+        self._bundles: OrderedDict[str, MockBundle] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def bundle(self, specs: Sequence[ToolSpec]) -> MockBundle:
+        key = hashlib.sha256("".join(s.spec_hash for s in specs).encode()).hexdigest()
+        with self._lock:
+            found = self._bundles.get(key)
+            if found is not None:
+                self._bundles.move_to_end(key)
+                return found
+        found = compile_toolset(specs, seed=self.seed)
+        with self._lock:
+            self._bundles[key] = found
+            if len(self._bundles) > BUNDLE_CACHE:
+                self._bundles.popitem(last=False)
+        return found
+
+    def open(self, specs: Sequence[ToolSpec]) -> MockSessionAdapter:
+        return MockSessionAdapter(self.runner.session(self.bundle(specs)))
+
+    def compile_check(self, spec: ToolSpec) -> list[str]:
+        """Problems keeping ``spec`` from being a working mock: it must compile, and some
+        call must pass its own validation (a schema no value satisfies is useless)."""
+        try:
+            bundle = compile_toolset([spec], seed=self.seed)
+        except CompileError as exc:
+            return [exc.message]
+        if bundle.errors:
+            return [e.message for e in bundle.errors]
+        entry = bundle.tool(spec.name)
+        if entry is None or example_arguments(entry, self.seed) is None:
+            return ["no call can satisfy the parameter schema"]
+        return []
+
+
+class PipelineVerify:
+    """``Verify`` over the verifier's ``Pipeline``: records read back by the dataset
+    readers exactly as ``toolproof verify`` reads the written file."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def __call__(self, records: Sequence[dict[str, Any]], format: str) -> list[Verdict]:
+        data = Dataset.from_records(records, format)
+        return [
+            Verdict(
+                result.verdict == "pass",
+                [f.code for f in result.findings if f.severity == "error"]
+                or [f.code for f in result.findings],
+            )
+            for _, result in self.pipeline.run(data)
+        ]
+
+
+class SyncChat:
+    """The judge's chat client (``ChatClient``: retries, backoff, stats) behind the
+    pipeline's synchronous ``ChatModel``; its event loop runs in a thread of its own."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int | None = None,
+    ) -> None:
+        from verifier._judge import RetryPolicy
+
+        self.model = model
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, daemon=True, name="toolproof-synth-llm"
+        )
+        self._thread.start()
+        retry = (
+            RetryPolicy()
+            if max_retries is None
+            else RetryPolicy(max_retries=max_retries, backoff=0.01)
+        )
+
+        async def make() -> ChatClient:
+            return ChatClient(
+                base_url, model, api_key=api_key, timeout=timeout, retry=retry, concurrency=8
+            )
+
+        self.client = asyncio.run_coroutine_threadsafe(make(), self._loop).result()
+
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        future = asyncio.run_coroutine_threadsafe(self.client.complete(messages), self._loop)
+        return future.result().content
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self.client.aclose(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
