@@ -12,15 +12,40 @@ from synth._importers import (
     load_tools_file,
 )
 from synth._spec import ToolSpec
+from synth._synthesis import (
+    ChatModel,
+    ComplexityController,
+    DialogGenerator,
+    PoolBuilder,
+    PoolEntry,
+    ToolAgent,
+    ToolResult,
+    ToolSession,
+    Verdict,
+    Verify,
+    make_agents,
+    make_proposer,
+    read_pool,
+)
 from synth.errors import SpecError, ToolproofError
 
 __all__ = [
     "FORMAT_NAMES",
     "ORIGINAL_TYPE_KEY",
+    "ChatModel",
+    "ComplexityController",
+    "DialogGenerator",
     "MockBundle",
+    "PoolBuilder",
+    "PoolEntry",
     "SpecError",
+    "ToolAgent",
+    "ToolResult",
+    "ToolSession",
     "ToolSpec",
     "ToolproofError",
+    "Verdict",
+    "Verify",
     "compile",
     "detect_dialect",
     "import_openapi",
@@ -28,4 +53,7 @@ __all__ = [
     "import_tools",
     "known_dialects",
     "load_tools_file",
+    "make_agents",
+    "make_proposer",
+    "read_pool",
 ]

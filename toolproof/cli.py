@@ -13,6 +13,7 @@ from toolproof._cli import bfcl as bfcl_cli
 from toolproof._cli import keys as keys_cli
 from toolproof._cli import mock as mock_cli
 from toolproof._cli import sandbox as sandbox_cli
+from toolproof._cli import synth as synth_cli
 from toolproof._cli.compile import compile_command
 from toolproof._cli.serve import serve
 from toolproof._cli.verify import verify
@@ -43,6 +44,7 @@ app.command(name="serve")(serve)
 app.add_typer(bfcl_cli.app, name="bfcl")
 app.add_typer(sandbox_cli.app, name="sandbox")
 app.add_typer(mock_cli.app, name="mock")
+app.add_typer(synth_cli.app, name="synth")
 app.add_typer(keys_cli.app, name="keys")
 
 
