@@ -72,6 +72,8 @@ def decode_python(text: str) -> list[Call]:
 
 def call_name(func: ast.expr) -> str:
     """BFCL's name of a call: its attribute chain, down to a plain name if there is one."""
+    if type(func) is ast.Name:
+        return func.id
     parts: list[str] = []
     while isinstance(func, ast.Attribute):
         parts.append(func.attr)
@@ -100,6 +102,8 @@ class _BfclValues(ValueDecoder):
         if kind is ast.Constant:
             value = node.value  # type: ignore[attr-defined]
             return "..." if value is Ellipsis else value
+        if kind is ast.List:
+            return [self.decode(e, depth + 1) for e in node.elts]  # type: ignore[attr-defined]
         if kind is ast.Tuple:
             return tuple(self.decode(e, depth + 1) for e in node.elts)  # type: ignore[attr-defined]
         if kind is ast.UnaryOp:
