@@ -105,4 +105,9 @@ def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
         "--category", "simple_python", "--results", str(results), "--out", out, "--data", str(data)
     )
     assert bad.exit_code == 2 and "not valid JSON" in bad.output
-    assert "Traceback" not in unknown.output + missing.output + bad.output
+    unwritable = _invoke(
+        "--category", "simple_python", "--results", str(results), "--out", str(tmp_path)
+    )
+    assert unwritable.exit_code == 2 and "cannot write" in unwritable.output
+    outputs = unknown.output + missing.output + bad.output + unwritable.output
+    assert "Traceback" not in outputs

@@ -106,7 +106,10 @@ def _check(
         )
     except ToolproofError as exc:
         raise _fail(exc.message) from None
-    written = _write_report(report, out, summary)
+    try:
+        written = _write_report(report, out, summary)
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _print_summary(report.summary)
     _out.print(f"verdicts: {out}  summary: {written}", highlight=False)
 
@@ -189,9 +192,14 @@ def run(
         backoff_s=backoff,
         timeout_s=timeout,
     )
-    with Progress(console=_err, transient=True) as progress:
-        task = progress.add_task("querying the model", total=len(work))
-        stats = asyncio.run(run_model(settings, work, out, on_done=lambda: progress.advance(task)))
+    try:
+        with Progress(console=_err, transient=True) as progress:
+            task = progress.add_task("querying the model", total=len(work))
+            stats = asyncio.run(
+                run_model(settings, work, out, on_done=lambda: progress.advance(task))
+            )
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _out.print(
         f"answered {stats.answered}, already done {stats.skipped}, failed {len(stats.failed)}",
         highlight=False,
