@@ -28,14 +28,19 @@ def examples_dir() -> Path:
 
 def _docker_available() -> str | None:
     """None when a Docker engine answers, else the reason it does not."""
+    client = None
     try:
         import docker
 
-        client = docker.from_env(timeout=5)
+        # A fixed API version: "auto" asks the engine inside the constructor, and a refused
+        # connection there leaks the client's socket (an unraisable warning in a later test).
+        client = docker.from_env(timeout=5, version="1.41")
         client.ping()
-        client.close()
     except Exception as exc:  # any failure to reach the engine means "no docker"
         return f"no Docker engine: {exc}"
+    finally:
+        if client is not None:
+            client.close()
     return None
 
 
