@@ -9,6 +9,7 @@ object instead of its JSON text is accepted too). Decoding never evaluates the o
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from synth.errors import ParseError
@@ -18,14 +19,18 @@ from verifier.bfcl._decode_python import decode_python
 from verifier.bfcl._decode_source import decode_java, decode_javascript
 
 
+PROMPT_DECODERS: dict[Language, Callable[[str], Any]] = {
+    "python": decode_python,
+    "java": decode_java,
+    "javascript": decode_javascript,
+}
+"""How a prompting model's text is read, per language of the category."""
+
+
 def decode_output(result: str | list[Any], language: Language) -> Any:
     """BFCL's decoded form of one result; a ParseError when BFCL's decoder would fail."""
     if isinstance(result, str):
-        if language == "java":
-            return decode_java(result)
-        if language == "javascript":
-            return decode_javascript(result)
-        return decode_python(result)
+        return PROMPT_DECODERS[language](result)
     return _decode_function_calls(result)
 
 
