@@ -64,7 +64,7 @@ calls = st.lists(
 
 
 @given(calls)
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_printed_calls_parse_back_unchanged(generated: list[ToolCall]) -> None:
     assert parse_python_calls(format_python_calls(generated)) == generated
 
@@ -102,7 +102,7 @@ _SYNTAX = st.text(st.sampled_from([*"[](){}'\",=.:-+*/ 0123456789aeTFN\n\\#<>_",
 
 
 @given(st.one_of(st.text(), _SYNTAX))
-@settings(max_examples=1500)
+@settings(max_examples=600)
 def test_arbitrary_text_raises_only_parse_errors(text: str) -> None:
     _only_parse_errors(text)
 
