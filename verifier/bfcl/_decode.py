@@ -18,7 +18,6 @@ from verifier.bfcl._categories import Language
 from verifier.bfcl._decode_python import decode_python
 from verifier.bfcl._decode_source import decode_java, decode_javascript
 
-
 PROMPT_DECODERS: dict[Language, Callable[[str], Any]] = {
     "python": decode_python,
     "java": decode_java,
