@@ -27,6 +27,7 @@ import orjson
 from synth._importers import import_tool
 from synth._spec import ToolSpec
 from synth._synthesis._dedupe import Deduper
+from synth._synthesis._offline_pool import OfflineProposer
 from synth._synthesis._pool_file import PoolEntry, append_lines, read_pool, repair_tail
 from synth._synthesis._propose import DomainTree, Proposer, classify
 from synth._synthesis._protocols import SpecCheck
@@ -118,37 +119,58 @@ class PoolBuilder:
             self.stats.count(entry)
         self.stats.resumed = len(self.pool)
         state = _load_state(state_path)
-        first = state.get("round", 0)
-        tree = _tree(state.get("tree"))
-        if tree is None:
-            labelled = [PoolEntry.of(s, "", {}) for s, _ in seeds]
-            tree = self.proposer.domain_tree(labelled) or {"general": ["misc"]}
+        round_no = state.get("round", 0) if isinstance(state.get("round"), int) else 0
+        start = state.get("start") if isinstance(state.get("start"), int) else None
+        tree = _tree(state.get("tree")) or self._domain_tree(seeds)
         for spec, source in seeds:
             if len(self.pool) >= target:
                 break
             self._consider(spec, out, tree, {"origin": "seed", "source": source})
         leaves = [(d, leaf) for d, ls in tree.items() for leaf in ls or ["misc"]]
         idle = 0
-        round_no = first
         while len(self.pool) < target and idle < STALL_ROUNDS:
             before = len(self.pool)
-            self._round(round_no, leaves, tree, out, target)
-            round_no += 1
+            # A round sees the pool as it was when the round began; the state file says
+            # so, and a resumed run replays an interrupted round over that same pool.
+            if start is None or start > len(self.pool):
+                start = len(self.pool)
+            state_path.write_bytes(orjson.dumps({"tree": tree, "round": round_no, "start": start}))
+            self._round(round_no, leaves, self.pool[:start], tree, out, target)
+            if len(self.pool) >= target:
+                break
+            round_no, start = round_no + 1, None
             self.stats.rounds += 1
-            state_path.write_bytes(orjson.dumps({"tree": tree, "round": round_no}))
             if progress is not None:
                 progress(len(self.pool), target)
             idle = idle + 1 if len(self.pool) == before else 0
+        if progress is not None:
+            progress(len(self.pool), target)
         self.stats.stalled = len(self.pool) < target
         return self.stats
 
+    def _domain_tree(self, seeds: Sequence[tuple[ToolSpec, str]]) -> DomainTree:
+        """The proposer's tree; the built-in one when its answer is unusable."""
+        labelled = [PoolEntry.of(s, "", {}) for s, _ in seeds]
+        try:
+            tree = self.proposer.domain_tree(labelled)
+        except ToolproofError as exc:
+            self.stats.reject("no_answer", f"domain tree: {exc.message}")
+            tree = {}
+        return tree or OfflineProposer().domain_tree(labelled)
+
     def _round(
-        self, r: int, leaves: list[tuple[str, str]], tree: DomainTree, out: Path, target: int
+        self,
+        r: int,
+        leaves: list[tuple[str, str]],
+        base: list[PoolEntry],
+        tree: DomainTree,
+        out: Path,
+        target: int,
     ) -> None:
         rng = random.Random(f"{self.seed}:{r}")
         domain, leaf = leaves[r % len(leaves)]
         label = f"{domain}/{leaf}"
-        examples = [e for e in self.pool if e.domain == label][:3]
+        examples = [e for e in base if e.domain == label][:3]
         jobs: list[tuple[str, str | None, str | None, list[Any]]] = []
         jobs.append(
             (
@@ -158,8 +180,8 @@ class PoolBuilder:
                 self._ask(partial(self.proposer.speciate, domain, leaf, examples, rng)),
             )
         )
-        if self.pool:
-            for entry in rng.sample(self.pool, min(PER_ROUND, len(self.pool))):
+        if base:
+            for entry in rng.sample(base, min(PER_ROUND, len(base))):
                 jobs.append(
                     (
                         "adaptation",
@@ -168,8 +190,8 @@ class PoolBuilder:
                         self._ask(partial(self.proposer.adapt, entry, rng)),
                     )
                 )
-                kin = [e for e in self.pool if e.domain == entry.domain and e is not entry]
-                other = rng.choice(kin or self.pool)
+                kin = [e for e in base if e.domain == entry.domain and e is not entry]
+                other = rng.choice(kin or base)
                 jobs.append(
                     (
                         "evolution",

@@ -9,7 +9,9 @@ schema with ``jsonschema``; a tool whose schema defeats the picker is not used.
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -129,7 +131,7 @@ def _format_value(fmt: str, rng: random.Random) -> str | None:
     if fmt == "date":
         return _date(rng)
     if fmt == "time":
-        return _time(rng)
+        return f"{_time(rng)}:00"
     if fmt == "date-time":
         return f"{_date(rng)}T{_time(rng)}:00Z"
     if fmt == "uuid":
@@ -138,7 +140,24 @@ def _format_value(fmt: str, rng: random.Random) -> str | None:
     return rng.choice(values) if values else None
 
 
+def _patterned(pattern: str, rng: random.Random) -> str | None:
+    """A known realistic value the pattern accepts (JSON Schema patterns search)."""
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError):
+        return None
+    pool = [v for values in FORMAT_VALUES.values() for v in values]
+    pool += [*CITIES, *PEOPLE, *WORDS, *TITLES, *(str(n) for n in range(0, 100, 7))]
+    matches = [v for v in pool if compiled.search(v)]
+    return rng.choice(matches) if matches else None
+
+
 def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Random) -> str:
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        found = _patterned(pattern, rng)
+        if found is not None:
+            return found
     if fmt is not None:
         found = _format_value(fmt, rng)
         if found is not None:
@@ -160,17 +179,25 @@ def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Rand
     return f"{rng.choice(WORDS)} {rng.choice(WORDS)}"
 
 
+def _bound(schema: dict[str, Any], key: str) -> float | None:
+    value = schema.get(key)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _number(schema: dict[str, Any], integer: bool, rng: random.Random) -> int | float:
-    low = schema.get("minimum", schema.get("exclusiveMinimum", 1))
-    high = schema.get("maximum", schema.get("exclusiveMaximum", max(low, 0) + 100))
-    low = low if isinstance(low, int | float) and not isinstance(low, bool) else 1
-    high = high if isinstance(high, int | float) and not isinstance(high, bool) else low + 100
+    """A value inside the bounds (exclusive ones kept clear of), on a quarter grid."""
+    ex_low, ex_high = _bound(schema, "exclusiveMinimum"), _bound(schema, "exclusiveMaximum")
+    low = _bound(schema, "minimum")
+    high = _bound(schema, "maximum")
+    step = 1 if integer else 0.25
+    low = low if low is not None else (ex_low + step if ex_low is not None else 1)
+    high = high if high is not None else (ex_high - step if ex_high is not None else low + 99)
     if high < low:
         high = low
     if integer:
-        lo, hi = int(-(-low // 1)), int(high // 1)
+        lo, hi = math.ceil(low), math.floor(high)
         return rng.randint(lo, max(lo, hi))
-    value = round(rng.uniform(low, high) * 4) / 4
+    value = math.floor(rng.uniform(low, high) * 4) / 4
     return value if low <= value <= high else float(low)
 
 
