@@ -9,6 +9,7 @@ annotations: JSON Schema ignores keywords it does not know.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from synth._compiler._names import words
@@ -69,9 +70,11 @@ NUMBER_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
-def by_name(name: str, rules: tuple[tuple[tuple[str, ...], str], ...]) -> str | None:
+@lru_cache(maxsize=16_384)
+def by_name(name: str, numeric: bool) -> str | None:
+    """The generator a field's name suggests (cached: real specs reuse a few names)."""
     tokens = set(words(name))
-    for needed, gen in rules:
+    for needed, gen in NUMBER_RULES if numeric else STRING_RULES:
         if tokens.issuperset(needed):
             return gen
     return None
@@ -100,11 +103,11 @@ def annotate(
                 f"{pointer or '/'}: pattern {pattern!r} has no generator; values may not match"
             )
         gen = FORMATS.get(str(schema.get("format"))) or FORMATS.get(hints.get(pointer, ""))
-        gen = gen or by_name(name, STRING_RULES)
+        gen = gen or by_name(name, False)
         if gen:
             out["x-gen"] = gen
     elif "number" in kinds or "integer" in kinds:
-        gen = by_name(name, NUMBER_RULES)
+        gen = by_name(name, True)
         if gen:
             out["x-gen"] = gen
     for key in ("properties", "patternProperties"):

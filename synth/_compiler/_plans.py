@@ -20,6 +20,10 @@ from synth._spec import ToolSpec
 
 STATEFUL = frozenset(("create", "get", "list", "search", "update", "cancel", "delete"))
 ID_SCHEMA: dict[str, Any] = {"type": "string", "x-gen": "id"}
+#: What a create verb makes, when the other tools name that instead of the object.
+CREATED = {"book": "booking", "reserve": "reservation", "order": "order", "rent": "rental",
+           "subscribe": "subscription", "register": "registration", "enroll": "enrollment",
+           "schedule": "appointment"}  # fmt: skip
 
 
 @dataclass
@@ -53,6 +57,13 @@ def group(tools: list[Planned]) -> dict[str, list[Planned]]:
     for tool in tools:
         if tool.entity and tool.kind in STATEFUL:
             by_entity[tool.entity].append(tool)
+    for tool in tools:  # book_room creates the booking that get_booking looks up
+        noun = CREATED.get(words(tool.spec.name)[0]) if words(tool.spec.name) else None
+        if tool.kind == "create" and noun and noun in by_entity and tool.entity != noun:
+            if tool.entity in by_entity and tool in by_entity[tool.entity]:
+                by_entity[tool.entity].remove(tool)
+            tool.entity = noun
+            by_entity[noun].append(tool)
     groups = {e: ts for e, ts in by_entity.items() if len({t.kind for t in ts}) >= 2}
     for tool in tools:
         if tool.entity not in groups:
@@ -69,7 +80,8 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
             continue
         names[key] += 1
         sub = tool.params["properties"][key]
-        if id_schema is None or ("x-pattern" in sub or "format" in sub or "enum" in sub):
+        shaped = "x-pattern" in sub or "format" in sub or "enum" in sub
+        if id_schema is None or shaped or sub.get("x-gen") not in (None, "id"):
             id_schema = {
                 k: v for k, v in sub.items() if k not in ("description", "default", "title")
             }

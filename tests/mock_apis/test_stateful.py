@@ -70,3 +70,26 @@ def test_repeated_creates_make_distinct_records(shop: MockBundle, inprocess: Moc
     assert one.result["order_id"] != two.result["order_id"]
     fresh = inprocess.session(shop).call("create_order", args)
     assert fresh.result == one.result  # a replayed dialog gets the same answers
+
+
+def test_ids_take_the_format_other_tools_demand(inprocess: MockRunner) -> None:
+    from synth import ToolSpec, compile
+
+    def spec(name: str, props: dict[str, object], hints: dict[str, str] | None = None) -> ToolSpec:
+        params = {"type": "object", "properties": props, "required": list(props)}
+        return ToolSpec(name=name, parameters=params, hints=hints or {})
+
+    booking = compile([
+        spec("book_room", {"hotel": {"type": "string"}}),
+        spec("get_booking", {"booking_id": {"type": "string", "format": "uuid"}}),
+    ])  # fmt: skip
+    made = inprocess.session(booking).call("book_room", {"hotel": "Ritz"}).result
+    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}"
+    assert re.fullmatch(uuid, made["booking_id"]) and made["hotel"] == "Ritz"
+    stated = compile([
+        spec("create_ticket", {"title": {"type": "string"}}),
+        spec("delete_ticket", {"ticket_id": {"type": "string"}}),
+        spec("get_ticket", {"ticket_id": {"type": "string"}}, {"/properties/ticket_id": "uuid"}),
+    ])  # fmt: skip
+    ticket = inprocess.session(stated).call("create_ticket", {"title": "Printer"}).result
+    assert len(ticket["ticket_id"]) == 36  # a format stated only in a description counts too
