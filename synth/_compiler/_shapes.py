@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth._compiler._names import words
+from synth._compiler._names import NOISE, VERBS, plural, words
 
 CONTROL = frozenset(
     ("limit", "page", "offset", "sort", "sort_by", "order_by", "max_results", "page_size",
@@ -118,6 +118,8 @@ def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dic
                 break
         if shape is not None:
             break
+    if kind == "action":
+        kind = described_kind(name, description)
     if shape is None:
         shape = KINDS[kind]()
     echo = echo_fields(params)
@@ -127,6 +129,19 @@ def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dic
         return shape
     props = {**echo, **shape["properties"]}
     return {"type": "object", "properties": props, "required": list(shape["properties"])}
+
+
+def described_kind(name: str, description: str) -> str:
+    """A verbless name (``Market Trends API``) takes its kind from the description's first
+    verb ("Get the latest market trends"); a plural noun makes a get a list."""
+    first = words(description)[:1]
+    kind = VERBS.get(first[0], "action") if first else "action"
+    if first and first[0] in ("returns", "retrieves", "fetches", "lists", "gets", "provides"):
+        kind = "get"
+    nouns = [w for w in words(name) if w not in NOISE]
+    if kind == "get" and nouns and plural(nouns[-1]):
+        kind = "list"
+    return kind if kind in ("get", "list", "search") else "action"
 
 
 def is_control(name: str) -> bool:
