@@ -25,8 +25,9 @@ IMPL_PREFIX = "tpmock_impl_"
 class InProcessSession:
     """One bundle loaded as fresh module objects; their globals are the session state."""
 
-    def __init__(self, bundle: Bundle, limits: Limits, codes: dict[str, types.CodeType]) -> None:
-        self.bundle, self.limits, self.codes = bundle, limits, codes
+    def __init__(self, sandbox: InProcessSandbox, bundle: Bundle, limits: Limits) -> None:
+        self.sandbox, self.bundle, self.limits = sandbox, bundle, limits
+        self.codes = sandbox.compiled(bundle)
         self.modules: dict[str, types.ModuleType] = {}
         self.reset()
 
@@ -69,6 +70,11 @@ class InProcessSession:
         self.modules = {}
         self.load(self.bundle.main)
 
+    def rebind(self, bundle: Bundle) -> None:
+        self.codes = self.sandbox.compiled(bundle)
+        self.bundle = bundle
+        self.reset()
+
     def close(self) -> None:
         self.modules = {}
 
@@ -89,6 +95,10 @@ class InProcessSandbox:
         self.codes: dict[str, dict[str, types.CodeType]] = {}
 
     def session(self, bundle: Bundle, limits: Limits | None = None) -> InProcessSession:
+        return InProcessSession(self, bundle, limits or Limits())
+
+    def compiled(self, bundle: Bundle) -> dict[str, types.CodeType]:
+        """The bundle's code objects (cached by hash); supplied implementations refused."""
         if any(name.startswith(IMPL_PREFIX) for name in bundle.modules):
             raise ConfigError(
                 "this bundle carries a supplied implementation, which runs only in a sandbox "
@@ -98,7 +108,7 @@ class InProcessSandbox:
         if codes is None:
             codes = {n: compile(s, f"<bundle:{n}>", "exec") for n, s in bundle.modules.items()}
             self.codes[bundle.sha256] = codes
-        return InProcessSession(bundle, limits or Limits(), codes)
+        return codes
 
     def isolation(self) -> Isolation:
         return Isolation("inprocess", True, "no isolation: for compiled-from-spec mocks only")

@@ -87,6 +87,11 @@ class MockSession:
     def reset(self) -> None:
         self.session.reset()
 
+    def rebind(self, bundle: MockBundle) -> None:
+        """Switch this session (and its warm worker) to another toolset; state starts empty."""
+        self.session.rebind(sandbox_bundle(bundle))
+        self.bundle, self.entries = bundle, bundle.entries
+
     def close(self) -> None:
         self.session.close()
 
@@ -103,6 +108,9 @@ class MockRunner:
 
     def __init__(self, sandbox: Sandbox | str = "process", limits: Limits | None = None,
                  **options: Any) -> None:  # fmt: skip
+        if isinstance(sandbox, str) and sandbox != "inprocess":
+            # every bundle carries the runtime: workers compile it before a session needs it
+            options.setdefault("preload", runtime_modules())
         self.sandbox = open_sandbox(sandbox, **options) if isinstance(sandbox, str) else sandbox
         self.limits = limits or DEFAULT_LIMITS
         self.bundles: dict[str, Bundle] = {}

@@ -22,7 +22,7 @@ from anyio import to_thread
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner, MockSession
 from synth import MockBundle
-from synth.errors import SandboxError
+from synth.errors import SandboxError, ToolproofError
 
 MAX_BATCH = 256
 Pending = tuple[str, Any, "asyncio.Future[MockOutcome]"]
@@ -104,7 +104,7 @@ class SessionPool:
     async def call(self, key: str, tool: str, args: Any) -> MockOutcome:
         try:
             lane = await self.lane(key)
-        except SandboxError as exc:
+        except ToolproofError as exc:  # no worker could start, or the backend refuses it
             return MockOutcome.failure(503, "exec.crash", f"no sandbox session: {exc}")
         return await lane.call(tool, args)
 

@@ -112,3 +112,12 @@ def test_mock_serve_end_to_end(tools_file: Path, tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode in (0, -signal.SIGINT, 130)
+
+
+def test_mock_serve_refuses_impls_without_a_sandbox(tools_file: Path, tmp_path: Path) -> None:
+    impl = tmp_path / "impl.py"
+    impl.write_text("def get_order(order_id):\n    return {}\n", "utf-8")
+    args = ["mock", "serve", str(tools_file), "--impl", str(impl), "--sandbox", "inprocess"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "only in a sandbox" in result.output

@@ -36,6 +36,8 @@ def serve(
 
     from mock_apis import create_app
 
+    if impl is not None and sandbox == "inprocess":
+        raise fail("--impl code runs only in a sandbox: use --sandbox process or docker")
     bundle = build(tools, impl, seed, get_settings().home / "bundles")
     try:
         runner = MockRunner(sandbox)
