@@ -60,6 +60,10 @@ class FakeSession:
     def reset(self) -> None:
         self.state.clear()
 
+    def rebind(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.state.clear()
+
     def close(self) -> None:
         self.closed = True
 

@@ -41,6 +41,16 @@ class Session(Protocol):
         """Forget the state: module bodies run again from scratch."""
         ...
 
+    def rebind(self, bundle: Bundle) -> None:
+        """Load another bundle into this session's worker; state starts empty.
+
+        For one owner running many toolsets in turn (the exec layer verifies sample after
+        sample): the worker, already started and with the shared modules compiled, is
+        kept, so switching costs a load instead of a new worker. Never share a session
+        between owners who must not see each other's code.
+        """
+        ...
+
     def close(self) -> None:
         """Give the worker back (it is killed, never reused by another session)."""
         ...

@@ -169,6 +169,16 @@ class PooledSession:
             return  # the next call loads the bundle from scratch anyway
         self.load_error = self._control({"op": "reset"})
 
+    def rebind(self, bundle: Bundle) -> None:
+        if self.pool.closed:
+            raise SessionClosedError("this session's sandbox is closed")
+        self.bundle = bundle
+        if self.worker is None:
+            return  # the next call starts a worker and loads the new bundle
+        request = {"op": "load", "modules": dict(bundle.modules), "main": bundle.main,
+                   "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
+        self.load_error = self._control(request)
+
     def close(self) -> None:
         self._replace()
 

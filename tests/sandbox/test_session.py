@@ -55,6 +55,24 @@ def test_sessions_never_share_a_worker(backend: Sandbox) -> None:
             assert a.worker is not b.worker  # type: ignore[attr-defined]
 
 
+def test_rebind_keeps_the_worker_and_starts_state_empty(backend: Sandbox) -> None:
+    other = Bundle.from_source("def hello(name):\n    return 'hi ' + name\n", name="other")
+    with backend.session(STORE) as s:
+        s.call("create", {"item": "tea"})
+        worker = getattr(s, "worker", None)
+        s.rebind(other)
+        assert s.call("hello", {"name": "ada"}).value == "hi ada"
+        assert s.call("create", {"item": "x"}).error.kind == "entry"  # type: ignore[union-attr]
+        assert getattr(s, "worker", None) is worker
+        s.rebind(STORE)
+        assert s.call("get", {"id": "o1"}).value is None
+        broken = Bundle.from_source("def f(:\n", name="broken")
+        s.rebind(broken)
+        assert s.call("f", {}).error.kind == "compile"  # type: ignore[union-attr]
+        s.rebind(STORE)
+        assert s.call("create", {"item": "tea"}).ok
+
+
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
 def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
     with backend.session(STORE) as s:

@@ -200,3 +200,18 @@ def test_pairing_follows_ids_then_names_then_order() -> None:
 )
 def test_error_like_responses(value: Any, expected: bool) -> None:
     assert looks_like_error(value) is expected
+
+
+def test_sessions_are_reused_across_samples_and_toolsets() -> None:
+    """One warm worker per thread: a new toolset rebinds it, state still starts empty."""
+    with MockRunner("process") as runner:
+        exec_layer = ExecLayer(runner)
+        first = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+        price = dialog([PRICE], ("get_price", {"product": "tea"}, {"price": 1, "currency": "EUR"}))
+        again = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+        for sample in (first, price, again):
+            assert exec_layer(sample) == []
+        assert len(exec_layer._sessions) == 1
+        # same inputs, fresh state each time: the same deterministic answer
+        assert first.meta[META_KEY][0]["result"] == again.meta[META_KEY][0]["result"]
+        exec_layer.close()

@@ -1,8 +1,10 @@
 """The execution layer: every parsed call of a sample run against its compiled mocks.
 
-For each sample: compile its tools (cached by the tool list's content), open a fresh
-sandbox session (mock state starts empty for every sample), execute every call in
-dialog order, one sandbox round trip per assistant turn, and turn outcomes into
+For each sample: compile its tools (cached by the tool list's content), take this
+thread's sandbox session and reset it, or rebind it to the sample's toolset (mock state
+starts empty for every sample, and the warm worker is kept, so a sample costs a load, not
+a new worker), execute every call in dialog order, one sandbox round trip per assistant
+turn, and turn outcomes into
 findings (``exec.error``, ``exec.timeout``, ``exec.crash``, ``exec.response_mismatch``).
 Argument problems the mock's validator finds are the rule layer's (``call.*``) and are
 not repeated here.
@@ -14,6 +16,7 @@ and the bundle's hash goes into the sample's provenance.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +54,9 @@ class ExecLayer:
         self._cache_size = cache_size
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
         self._ready: dict[int, tuple[Sample, list[Finding]]] = {}
+        self._local = threading.local()
+        self._sessions: list[MockSession] = []
+        self._lock = threading.Lock()
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -69,6 +75,24 @@ class ExecLayer:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def _session(self, bundle: MockBundle) -> MockSession:
+        """This thread's session, holding ``bundle`` with empty state."""
+        session: MockSession | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self.runner.session(bundle)
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        elif session.bundle.sha256 == bundle.sha256:
+            session.reset()
+        else:
+            session.rebind(bundle)
+        return session
 
     def bundle(self, tools: Sequence[ToolSpec]) -> MockBundle:
         """The compiled toolset (LRU by content); raises ``CompileError``."""
@@ -98,11 +122,10 @@ class ExecLayer:
             return [Finding.of("exec.error", f"the sample's tools do not compile: {exc}")]
         sample.meta.setdefault("provenance", {})["bundle_hash"] = bundle.sha256
         try:
-            session = self.runner.session(bundle)
+            session = self._session(bundle)
         except SandboxError as exc:
             return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
-        with session:
-            return self._execute(sample, bundle, session, sites)
+        return self._execute(sample, bundle, session, sites)
 
     def _execute(
         self, sample: Sample, bundle: MockBundle, session: MockSession, sites: list[CallSite]
