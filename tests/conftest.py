@@ -28,19 +28,13 @@ def examples_dir() -> Path:
 
 def _docker_available() -> str | None:
     """None when a Docker engine answers, else the reason it does not."""
-    client = None
-    try:
-        import docker
+    from sandbox import BackendUnavailableError
+    from sandbox.docker.prereqs import docker_client
 
-        # A fixed API version: "auto" asks the engine inside the constructor, and a refused
-        # connection there leaks the client's socket (an unraisable warning in a later test).
-        client = docker.from_env(timeout=5, version="1.41")
-        client.ping()
-    except Exception as exc:  # any failure to reach the engine means "no docker"
-        return f"no Docker engine: {exc}"
-    finally:
-        if client is not None:
-            client.close()
+    try:
+        docker_client(timeout=5).close()
+    except BackendUnavailableError as exc:
+        return str(exc)
     return None
 
 

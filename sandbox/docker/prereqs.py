@@ -11,22 +11,31 @@ MIN_API_VERSION = (1, 41)
 
 
 def docker_client(timeout: float = 30.0) -> Any:
-    """A connected Docker SDK client, or BackendUnavailableError saying how to get one."""
+    """A connected Docker SDK client, or BackendUnavailableError saying how to get one.
+
+    The API version is pinned to the minimum instead of asked for: the SDK's automatic
+    version probe leaks its socket when no engine answers, and newer engines serve it.
+    """
+    client = None
     try:
         import docker
 
-        client = docker.from_env(timeout=timeout)
+        api = ".".join(map(str, MIN_API_VERSION))
+        client = docker.from_env(timeout=timeout, version=api)
         client.ping()
         version = client.version()
     except Exception as exc:  # the SDK raises many types for "no engine here"
+        if client is not None:
+            client.close()
         raise BackendUnavailableError(
             f"no Docker engine answers ({exc}); start one with images/docker-bootstrap.sh "
             "(as root on Debian: installs docker.io and runs dockerd --bridge=none)"
         ) from None
-    api = tuple(int(x) for x in str(version.get("ApiVersion", "0.0")).split(".")[:2])
-    if api < MIN_API_VERSION:
+    found = tuple(int(x) for x in str(version.get("ApiVersion", "0.0")).split(".")[:2])
+    if found < MIN_API_VERSION:
+        client.close()
         raise BackendUnavailableError(
-            f"Docker API {'.'.join(map(str, api))} is too old; toolproof needs "
+            f"Docker API {'.'.join(map(str, found))} is too old; toolproof needs "
             f"{'.'.join(map(str, MIN_API_VERSION))} (Docker Engine 20.10) or newer"
         )
     return client
