@@ -90,3 +90,18 @@ def test_unknown_backends_list_the_known_ones() -> None:
     assert {"inprocess", "process", "docker"} <= set(runner_names())
     with pytest.raises(ConfigError, match=r"known: .*inprocess"):
         MockRunner("vm")
+
+
+@pytest.mark.parametrize("backend", ["inprocess", "process"])
+def test_rebind_switches_toolsets_with_empty_state(
+    backend: str, shop: MockBundle, shop_specs: list[ToolSpec]
+) -> None:
+    weather_only = compile_toolset(shop_specs[6:7])
+    with MockRunner(backend) as runner, runner.session(shop) as s:
+        oid = s.call("create_order", {"item": "tea", "quantity": 1}).result["order_id"]
+        s.call("delete_order", {"order_id": oid})
+        s.rebind(weather_only)
+        assert s.call("get_weather", {"location": "Oslo"}).ok
+        assert s.call("get_order", {"order_id": oid}).codes == ["call.unknown_tool"]
+        s.rebind(shop)
+        assert s.call("get_order", {"order_id": oid}).ok  # the deletion was forgotten
