@@ -35,6 +35,9 @@ from synth.errors import SpecError, ToolproofError
 
 #: Tool names every chat API accepts (OpenAI's rule).
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+#: A spec check's problem that starts with a finding code (``spec.unclear: …``) is
+#: counted under that code.
+_CODE = re.compile(r"^([a-z_]+\.[a-z_.]+): ")
 #: Rounds in a row without a new tool before the builder stops short of the target.
 STALL_ROUNDS = 3
 #: Pool tools adapted and evolved per round.
@@ -253,7 +256,9 @@ class PoolBuilder:
             return False
         problems = self.spec_check(spec)
         if problems:
-            self.stats.reject("spec_check", f"`{spec.name}`: {problems[0]}")
+            code = _CODE.match(problems[0])
+            reason = code.group(1) if code else "spec_check"
+            self.stats.reject(reason, f"`{spec.name}`: {problems[0]}")
             return False
         dup = self.deduper.reason(spec)
         if dup is not None:

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from synth._spec import ToolSpec
 
 #: A spec check: the problems that keep ``spec`` out of the pool (empty when it is fit).
+#: A problem may start with its finding code (``"spec.unclear: …"``); the pool's summary
+#: counts rejections by that code.
 SpecCheck = Callable[[ToolSpec], list[str]]
 
 #: Prints calls ``[(name, arguments), ...]`` in Python call syntax (ToolACE's assistant

@@ -82,8 +82,12 @@ ITEM_ID = {"type": "string", "description": "Identifier of the item."}
 
 #: A small travel pool: a creator, a reader by id (dependent calls), a search.
 POOL = [
-    entry("create_item", {"city": CITY, "date": DATE, "guests": GUESTS}, ["city", "date"],
-          "travel/lodging"),
+    entry(
+        "create_item",
+        {"city": CITY, "date": DATE, "guests": GUESTS},
+        ["city", "date"],
+        "travel/lodging",
+    ),
     entry("get_item_details", {"item_id": ITEM_ID}, ["item_id"], "travel/lodging"),
     entry("search_items", {"city": CITY, "guests": GUESTS}, ["city"], "travel/lodging"),
-]  # fmt: skip
+]

@@ -22,8 +22,11 @@ from tests.synth.synth_fakes import POOL, FakeToolAgent, FakeVerify
 
 
 def python_calls(calls: Any) -> str:
-    return "[" + ", ".join(f"{n}({', '.join(f'{k}={v!r}' for k, v in a.items())})"
-                           for n, a in calls) + "]"  # fmt: skip
+    return (
+        "["
+        + ", ".join(f"{n}({', '.join(f'{k}={v!r}' for k, v in a.items())})" for n, a in calls)
+        + "]"
+    )
 
 
 def generator(**kw: Any) -> DialogGenerator:
@@ -153,8 +156,9 @@ def test_settings_fail_with_the_known_names() -> None:
         make_agents("gpt")
     assert generator_names() == ["llm", "offline"]
     with pytest.raises(DatasetError, match="no tools"):
-        DialogGenerator([], agents=make_agents("offline"), tool_agent=FakeToolAgent(),
-                        verify=FakeVerify())  # fmt: skip
+        DialogGenerator(
+            [], agents=make_agents("offline"), tool_agent=FakeToolAgent(), verify=FakeVerify()
+        )
 
 
 def test_toolsets_group_by_domain_in_fixed_chunks() -> None:

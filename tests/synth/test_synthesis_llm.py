@@ -58,11 +58,13 @@ def pool_script(messages: list[dict[str, str]]) -> str:
         return '```json\n{"travel": ["hotels", "flights"], "weather": ["forecasts"]}\n```'
     if ask.startswith("Propose 4 new"):
         leaf = ask.split(" / ", 1)[1].split(",", 1)[0]
-        return orjson.dumps([
-            tool(f"find_{leaf}", {"city": CITY}, ["city"], f"Find {leaf} in a city."),
-            tool(f"todo_{leaf}", {"city": {"type": "string", "description": "TODO"}}, ["city"]),
-            {"description": f"A {leaf} tool without a name."},
-        ]).decode()  # fmt: skip
+        return orjson.dumps(
+            [
+                tool(f"find_{leaf}", {"city": CITY}, ["city"], f"Find {leaf} in a city."),
+                tool(f"todo_{leaf}", {"city": {"type": "string", "description": "TODO"}}, ["city"]),
+                {"description": f"A {leaf} tool without a name."},
+            ]
+        ).decode()
     if ask.startswith("Adapt"):
         return "I would rather not."  # invalid JSON
     return '{"tools": "not a list"}'  # evolution: wrong shape
@@ -73,18 +75,21 @@ def test_llm_proposer_pool_with_broken_answers(tmp_path: Path) -> None:
 
     def spec_check(spec: ToolSpec) -> list[str]:
         props = spec.properties.values()
-        return ["spec.unclear"] if any(p.get("description") == "TODO" for p in props) else []
+        return ["spec.unclear: TODO"] if any(p.get("description") == "TODO" for p in props) else []
 
-    builder = PoolBuilder(make_proposer("llm", model=model), spec_check=spec_check,
-                          compile_check=lambda s: [])  # fmt: skip
+    builder = PoolBuilder(
+        make_proposer("llm", model=model), spec_check=spec_check, compile_check=lambda s: []
+    )
     stats = builder.build([], tmp_path / "pool.jsonl", 3)
     assert stats.size == 3
     assert {e.domain for e in builder.pool} == {
-        "travel/hotels", "travel/flights", "weather/forecasts",
-    }  # fmt: skip
+        "travel/hotels",
+        "travel/flights",
+        "weather/forecasts",
+    }
     assert {e.provenance["generator"] for e in builder.pool} == {"llm"}
     # the third round stops at its first tool: the target is reached
-    assert stats.rejected["spec_check"] == 2 and stats.rejected["invalid"] == 2
+    assert stats.rejected["spec.unclear"] == 2 and stats.rejected["invalid"] == 2
     assert stats.rejected["no_answer"] >= 2  # invalid JSON and a wrong shape
 
 
@@ -94,8 +99,11 @@ def test_unusable_domain_tree_falls_back_to_the_built_in_one(tmp_path: Path) -> 
             raise JudgeError("HTTP 500 after 3 attempts")
         return "[]"
 
-    builder = PoolBuilder(make_proposer("llm", model=ScriptedModel(script)),
-                          spec_check=lambda s: [], compile_check=lambda s: [])  # fmt: skip
+    builder = PoolBuilder(
+        make_proposer("llm", model=ScriptedModel(script)),
+        spec_check=lambda s: [],
+        compile_check=lambda s: [],
+    )
     stats = builder.build([], tmp_path / "pool.jsonl", 1)
     assert stats.stalled and "HTTP 500" in stats.examples["no_answer"]
 
@@ -111,8 +119,11 @@ class DialogScript:
     def __call__(self, messages: list[dict[str, str]]) -> str:
         system, ask = messages[0]["content"], messages[-1]["content"]
         if system.startswith("You play the user"):
-            wanted = orjson.loads(ask.split("tool uses (", 1)[1].split("): ", 1)[1]
-                                  .rsplit(". State every value", 1)[0])  # fmt: skip
+            wanted = orjson.loads(
+                ask.split("tool uses (", 1)[1]
+                .split("): ", 1)[1]
+                .rsplit(". State every value", 1)[0]
+            )
             text = "Please do this: " + "; ".join(
                 f"{w['tool']} with " + ", ".join(f"{k} {v}" for k, v in w["values"].items())
                 for w in wanted
@@ -124,8 +135,7 @@ class DialogScript:
         if self.turns % 5 == 0:
             return "{not json"
         if last.startswith("user: "):
-            calls = [{"name": w["tool"], "arguments": w["values"]}
-                     for w in self.wanted[last[6:]]]  # fmt: skip
+            calls = [{"name": w["tool"], "arguments": w["values"]} for w in self.wanted[last[6:]]]
             return orjson.dumps({"calls": calls}).decode()
         return '{"answer": "Here is what the tools returned."}'
 
@@ -134,9 +144,12 @@ def test_llm_agents_play_dialogs_and_broken_turns_are_counted(tmp_path: Path) ->
     script = DialogScript()
     model = ScriptedModel(script)
     gen = DialogGenerator(
-        POOL, agents=LLMAgents(model), tool_agent=FakeToolAgent(), verify=FakeVerify(),
+        POOL,
+        agents=LLMAgents(model),
+        tool_agent=FakeToolAgent(),
+        verify=FakeVerify(),
         controller=ComplexityController({"single": 1, "parallel": 1}, max_steps=1),
-    )  # fmt: skip
+    )
     stats = gen.run(tmp_path / "d.jsonl", 8)
     assert stats.written == 8
     assert stats.failed_generation["invalid_json"] > 0
@@ -172,8 +185,9 @@ def test_user_prompt_hides_the_value_to_clarify_and_the_linked_one() -> None:
     model = ScriptedModel(lambda m: "Hi")
     agents = LLMAgents(model)
     specs = [e.spec() for e in POOL]
-    step = Step("clarify", [[("create_item", {"city": "Oslo", "date": "2025-01-02"})]],
-                missing="date")  # fmt: skip
+    step = Step(
+        "clarify", [[("create_item", {"city": "Oslo", "date": "2025-01-02"})]], missing="date"
+    )
     agents.user_request(step, specs, random.Random(0))
     prompt = model.asked[-1][-1]["content"]
     assert "Oslo" in prompt and "2025-01-02" not in prompt

@@ -20,12 +20,20 @@ from synth._synthesis._values import Picker, say, valid
         ("n", {"type": "integer", "minimum": 3, "maximum": 5}),
         ("x", {"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
         ("mode", {"type": "string", "enum": ["a", "b"]}),
-        ("tags", {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2,
-                  "uniqueItems": True}),
+        (
+            "tags",
+            {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 2,
+                "maxItems": 2,
+                "uniqueItems": True,
+            },
+        ),
         ("code", {"type": "string", "pattern": "^[A-Z]{3}$", "description": "currency code"}),
         ("o", {"type": "object", "properties": {"k": {"type": "boolean"}}, "required": ["k"]}),
     ],
-)  # fmt: skip
+)
 def test_values_satisfy_their_schema(name: str, schema: dict[str, object]) -> None:
     picker = Picker()
     rng = random.Random(1)
@@ -37,20 +45,37 @@ def test_names_and_hints_choose_realistic_values() -> None:
     rng = random.Random(3)
     picker = Picker({"/properties/when": "date", "/properties/money": "iso4217"})
     assert picker.value("origin_city", {"type": "string"}, rng) in (
-        "Paris", "Berlin", "Tokyo", "Madrid", "Chicago", "Toronto", "Sydney", "Lisbon",
-        "Seoul", "Nairobi", "Denver", "Oslo",
-    )  # fmt: skip
+        "Paris",
+        "Berlin",
+        "Tokyo",
+        "Madrid",
+        "Chicago",
+        "Toronto",
+        "Sydney",
+        "Lisbon",
+        "Seoul",
+        "Nairobi",
+        "Denver",
+        "Oslo",
+    )
     when = picker.value("when", {"type": "string"}, rng, "/properties/when")
     assert valid(when, {"type": "string", "format": "date"})
     assert picker.value("money", {"type": "string"}, rng, "/properties/money") in (
-        "USD", "EUR", "GBP", "JPY", "CHF",
-    )  # fmt: skip
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CHF",
+    )
     assert "-" in picker.value("order_id", {"type": "string"}, rng)
 
 
 def test_call_gives_up_on_an_unsatisfiable_schema() -> None:
-    params = {"type": "object", "properties": {"v": {"type": "string", "pattern": "^q{9}$"}},
-              "required": ["v"]}  # fmt: skip
+    params = {
+        "type": "object",
+        "properties": {"v": {"type": "string", "pattern": "^q{9}$"}},
+        "required": ["v"],
+    }
     assert Picker().call(params, random.Random(0)) is None
 
 
