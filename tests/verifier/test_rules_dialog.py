@@ -158,5 +158,15 @@ def test_duplicate_tracker_memory_is_bounded() -> None:
     for s in samples:
         assert tracker.check(s) is None
     assert len(tracker) == 2
-    assert tracker.check(samples[0]) is None  # forgotten: the oldest digest was evicted
-    assert tracker.check(samples[2]) is not None
+    assert tracker.check(samples[0]) is not None  # the first two are remembered
+    assert tracker.check(samples[2]) is None  # past the bound: no longer remembered
+
+
+def test_duplicate_tracker_grows_its_table_and_keeps_every_entry() -> None:
+    tracker = DuplicateTracker()
+    samples = [make([Turn("user", f"question {i}"), ANSWER], index=i) for i in range(5000)]
+    assert all(tracker.check(s) is None for s in samples)
+    assert len(tracker) == 5000
+    repeats = [tracker.check(s) for s in samples[::97]]
+    assert all(f is not None and f"record {s.index}" in f.message
+               for f, s in zip(repeats, samples[::97], strict=True))  # fmt: skip

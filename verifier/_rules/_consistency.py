@@ -16,7 +16,7 @@ forgotten, so a repeat further apart than that goes unnoticed.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+from array import array
 from typing import Any
 
 import orjson
@@ -96,8 +96,11 @@ def check_consistency(sample: Sample) -> list[Finding]:
     return _system_list(sample, names) + _response_names(sample, names)
 
 
-def content_digest(sample: Sample) -> bytes:
-    """16-byte digest of what makes two samples the same training example."""
+def content_digest(sample: Sample) -> int:
+    """64-bit fingerprint of what makes two samples the same training example.
+
+    Two different samples share one with probability ~n²/2⁶⁵ (3·10⁻⁸ for a million).
+    """
     body = (
         [(t.name, t.description, t.parameters) for t in sample.tools],
         [
@@ -109,34 +112,59 @@ def content_digest(sample: Sample) -> bytes:
         data = orjson.dumps(body, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     except TypeError:  # values orjson cannot encode (e.g. integers beyond 64 bits)
         data = repr(body).encode()
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
 class DuplicateTracker:
-    """Reports a sample whose content was already seen in this dataset (bounded memory).
+    """Reports a sample whose content was already seen in this dataset, in flat memory.
 
-    The pipeline calls ``check`` once per sample, in input order; about 120 bytes per
-    remembered sample, so the default bound keeps it near 120 MB at most.
+    Fingerprints and first indexes live in two ``array('q')`` open-addressing tables, 16
+    bytes a slot at most half full, so a million distinct samples cost 32 MB (a Python
+    dict of digests would cost ~10 times that). After ``max_entries`` distinct samples
+    new ones are no longer remembered: repeats of the first ``max_entries`` are still
+    found; that bound keeps memory flat on a dataset of any size.
     """
 
     def __init__(self, max_entries: int = 1_000_000) -> None:
         self.max_entries = max_entries
-        self._seen: OrderedDict[bytes, tuple[int, str]] = OrderedDict()
+        self._count = 0
+        self._mask = 1023
+        self._keys = array("q", bytes(8 * (self._mask + 1)))
+        self._first = array("q", bytes(8 * (self._mask + 1)))
 
     def check(self, sample: Sample) -> Finding | None:
         """A ``sample.inconsistent`` finding if an earlier sample had the same content."""
-        digest = content_digest(sample)
-        first = self._seen.get(digest)
-        if first is not None:
-            index, ident = first
+        fp = content_digest(sample) or 1  # 0 marks an empty slot
+        slot = self._slot(fp)
+        if self._keys[slot] == fp:
             return Finding.of(
                 "sample.inconsistent",
-                f"this sample duplicates record {index} (id {ident!r})",
+                f"this sample duplicates record {self._first[slot]}",
             )
-        self._seen[digest] = (sample.index, sample.id)
-        if len(self._seen) > self.max_entries:
-            self._seen.popitem(last=False)
+        if self._count < self.max_entries:
+            self._keys[slot], self._first[slot] = fp, sample.index
+            self._count += 1
+            if 2 * self._count > self._mask:
+                self._grow()
         return None
 
+    def _slot(self, fp: int) -> int:
+        """The slot holding ``fp``, else the empty slot where it belongs (linear probing)."""
+        mask, keys = self._mask, self._keys
+        slot = fp & mask
+        while keys[slot] != 0 and keys[slot] != fp:
+            slot = (slot + 1) & mask
+        return slot
+
+    def _grow(self) -> None:
+        keys, first = self._keys, self._first
+        self._mask = 2 * self._mask + 1
+        self._keys = array("q", bytes(8 * (self._mask + 1)))
+        self._first = array("q", bytes(8 * (self._mask + 1)))
+        for fp, index in zip(keys, first, strict=True):
+            if fp != 0:
+                slot = self._slot(fp)
+                self._keys[slot], self._first[slot] = fp, index
+
     def __len__(self) -> int:
-        return len(self._seen)
+        return self._count
