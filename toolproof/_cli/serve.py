@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import typer
 
 from synth.errors import ToolproofError
 from toolproof.settings import get_settings
 
+FACTORY = "toolproof.service._app:app_from_env"
+
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     port: int = typer.Option(8000, "--port", help="port to listen on"),
-    workers: int | None = typer.Option(
+    job_workers: int | None = typer.Option(
         None, "--job-workers", help="job worker threads (default: TOOLPROOF_JOB_WORKERS or 1)"
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="server processes (each with its own job workers)"
     ),
 ) -> None:
     """Serve the HTTP API: /v1/verify, /v1/jobs, /v1/toolsets, /healthz, /readyz, /metrics."""
@@ -20,19 +28,25 @@ def serve(
 
     from toolproof.service import configure_logging, create_app
 
+    if job_workers is not None:
+        os.environ["TOOLPROOF_JOB_WORKERS"] = str(job_workers)
+        get_settings.cache_clear()
     settings = get_settings()
     configure_logging(settings.log_level)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_config": None,
+        "log_level": settings.log_level,
+        "timeout_keep_alive": 30,
+    }
+    if workers > 1:  # each process imports the app through the factory
+        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+        return
     try:
-        app = create_app(settings, workers=workers)
+        app = create_app(settings)
     except ToolproofError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        access_log=False,
-        log_config=None,
-        log_level=settings.log_level,
-        timeout_keep_alive=30,
-    )
+    uvicorn.run(app, **options)

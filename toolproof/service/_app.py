@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from toolproof import __version__
 from toolproof.service import _problems
 from toolproof.service._limits import BodyLimit
+from toolproof.service._logging import configure as configure_logging
 from toolproof.service._metrics import RequestMiddleware
 from toolproof.service._routes_health import router as health_router
 from toolproof.service._routes_jobs import router as jobs_router
@@ -86,3 +87,10 @@ def create_app(
     )
     app.add_middleware(RequestMiddleware, metrics=state.metrics, routes=routes)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory each uvicorn worker process calls (``toolproof serve --workers N``)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
