@@ -14,16 +14,22 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from mock_apis import MockRunner, MockSession, compile_toolset, example_arguments
 from synth import MockBundle, ToolSpec
 from synth._synthesis import ToolResult, Verdict
-from synth.errors import CompileError
+from synth.errors import CompileError, ConfigError
+from toolproof._cli.layers import build_layers
+from toolproof.settings import Settings
 from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
+from verifier._exec import ExecLayer
 from verifier._judge import ChatClient
 from verifier._readers import Dataset
 
+#: Every layer verifies a synthesised dialog.
+LAYERS = ("rules", "exec", "judge")
 #: Compiled toolsets kept per tool agent (dialogs reuse a few hundred toolsets).
 BUNDLE_CACHE = 1024
 
@@ -116,6 +122,21 @@ class PipelineVerify:
             )
             for _, result in self.pipeline.run(data)
         ]
+
+
+def verifying_agents(
+    stack: ExitStack, *, sandbox: str, judge: str, settings: Settings
+) -> tuple[PipelineVerify, MockToolAgent]:
+    """The verify callable (``Pipeline`` over every layer, as ``toolproof verify`` builds
+    it) and the tool agent, sharing the exec layer's mock runner and its compiled code."""
+    extra, provenance = build_layers(
+        LAYERS, sandbox=sandbox, judge=judge, settings=settings, stack=stack
+    )
+    layer = extra.get("exec")
+    if not isinstance(layer, ExecLayer):
+        raise ConfigError("the exec layer is not available in this build")
+    pipeline = Pipeline(LAYERS, extra_layers=extra, provenance=provenance)
+    return PipelineVerify(pipeline), MockToolAgent(layer.runner)
 
 
 class SyncChat:

@@ -13,28 +13,12 @@ from typing import Any
 
 Attr = tuple[str, str, str]
 
+# fmt: off
 #: domain → (classification keywords, {leaf: {thing: [attributes]}}).
 DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
     "finance": (
-        (
-            "stock",
-            "price",
-            "currency",
-            "loan",
-            "tax",
-            "invest",
-            "bank",
-            "payment",
-            "discount",
-            "interest",
-            "mortgage",
-            "tip",
-            "bill",
-            "salary",
-            "profit",
-            "exchange",
-            "budget",
-        ),
+        ("stock", "price", "currency", "loan", "tax", "invest", "bank", "payment", "discount",
+         "interest", "mortgage", "tip", "bill", "salary", "profit", "exchange", "budget",),
         {
             "markets": {
                 "stock_quote": [
@@ -60,19 +44,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "travel": (
-        (
-            "flight",
-            "hotel",
-            "trip",
-            "airport",
-            "travel",
-            "booking",
-            "destination",
-            "vacation",
-            "airline",
-            "passport",
-            "itinerary",
-        ),
+        ("flight", "hotel", "trip", "airport", "travel", "booking", "destination", "vacation",
+         "airline", "passport", "itinerary",),
         {
             "flights": {
                 "flight": [
@@ -97,7 +70,7 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "weather": (
-        ("weather", "forecast", "temperature", "rain", "climate", "wind", "humidity", "storm"),
+        ("weather", "forecast", "temperature", "rain", "climate", "wind", "humidity", "storm",),
         {
             "forecasts": {
                 "forecast": [
@@ -113,20 +86,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "health": (
-        (
-            "bmi",
-            "calorie",
-            "medical",
-            "doctor",
-            "health",
-            "fitness",
-            "workout",
-            "diet",
-            "symptom",
-            "medication",
-            "heart",
-            "sleep",
-        ),
+        ("bmi", "calorie", "medical", "doctor", "health", "fitness", "workout", "diet", "symptom",
+         "medication", "heart", "sleep",),
         {
             "fitness": {
                 "workout": [
@@ -148,24 +109,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "math": (
-        (
-            "calculate",
-            "area",
-            "triangle",
-            "math",
-            "equation",
-            "prime",
-            "factorial",
-            "circle",
-            "square",
-            "root",
-            "sum",
-            "average",
-            "probability",
-            "derivative",
-            "integral",
-            "number",
-        ),
+        ("calculate", "area", "triangle", "math", "equation", "prime", "factorial", "circle",
+         "square", "root", "sum", "average", "probability", "derivative", "integral", "number",),
         {
             "geometry": {
                 "shape_area": [
@@ -186,21 +131,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "entertainment": (
-        (
-            "movie",
-            "music",
-            "song",
-            "game",
-            "book",
-            "artist",
-            "album",
-            "concert",
-            "tv",
-            "show",
-            "film",
-            "playlist",
-            "podcast",
-        ),
+        ("movie", "music", "song", "game", "book", "artist", "album", "concert", "tv", "show",
+         "film", "playlist", "podcast",),
         {
             "movies": {
                 "movie": [
@@ -223,18 +155,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "food": (
-        (
-            "recipe",
-            "restaurant",
-            "food",
-            "cook",
-            "ingredient",
-            "meal",
-            "dish",
-            "cuisine",
-            "nutrition",
-            "menu",
-        ),
+        ("recipe", "restaurant", "food", "cook", "ingredient", "meal", "dish", "cuisine",
+         "nutrition", "menu",),
         {
             "cooking": {
                 "recipe": [
@@ -254,19 +176,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "communication": (
-        (
-            "email",
-            "message",
-            "sms",
-            "notify",
-            "notification",
-            "chat",
-            "call",
-            "contact",
-            "send",
-            "mail",
-            "phone",
-        ),
+        ("email", "message", "sms", "notify", "notification", "chat", "call", "contact", "send",
+         "mail", "phone",),
         {
             "messaging": {
                 "email_message": [
@@ -282,19 +193,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "shopping": (
-        (
-            "order",
-            "product",
-            "cart",
-            "shop",
-            "purchase",
-            "buy",
-            "store",
-            "delivery",
-            "shipping",
-            "inventory",
-            "item",
-        ),
+        ("order", "product", "cart", "shop", "purchase", "buy", "store", "delivery", "shipping",
+         "inventory", "item",),
         {
             "orders": {
                 "order": [
@@ -316,19 +216,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "productivity": (
-        (
-            "todo",
-            "note",
-            "calendar",
-            "reminder",
-            "event",
-            "task",
-            "schedule",
-            "meeting",
-            "project",
-            "document",
-            "file",
-        ),
+        ("todo", "note", "calendar", "reminder", "event", "task", "schedule", "meeting", "project",
+         "document", "file",),
         {
             "planning": {
                 "meeting": [
@@ -352,20 +241,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "location": (
-        (
-            "map",
-            "distance",
-            "location",
-            "city",
-            "geo",
-            "route",
-            "direction",
-            "address",
-            "nearby",
-            "coordinates",
-            "place",
-            "country",
-        ),
+        ("map", "distance", "location", "city", "geo", "route", "direction", "address", "nearby",
+         "coordinates", "place", "country",),
         {
             "navigation": {
                 "route": [
@@ -387,19 +264,8 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "sports": (
-        (
-            "sport",
-            "team",
-            "player",
-            "match",
-            "score",
-            "league",
-            "football",
-            "basketball",
-            "tennis",
-            "soccer",
-            "game",
-        ),
+        ("sport", "team", "player", "match", "score", "league", "football", "basketball", "tennis",
+         "soccer", "game",),
         {
             "results": {
                 "match_result": [
@@ -411,28 +277,13 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
     "education": (
-        (
-            "course",
-            "student",
-            "school",
-            "university",
-            "learn",
-            "exam",
-            "grade",
-            "language",
-            "translate",
-            "word",
-            "dictionary",
-        ),
+        ("course", "student", "school", "university", "learn", "exam", "grade", "language",
+         "translate", "word", "dictionary",),
         {
             "learning": {
                 "course": [
                     ("subject", "text", "subject of the course"),
-                    (
-                        "level",
-                        "enum:beginner|intermediate|advanced",
-                        "difficulty level of the course",
-                    ),
+                    ("level", "enum:beginner|intermediate|advanced", "difficulty of the course"),
                     ("max_weeks", "int:1:52", "longest duration in weeks"),
                 ],
                 "exam_result": [
@@ -443,6 +294,7 @@ DOMAINS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, list[Attr]]]]] = {
         },
     ),
 }
+# fmt: on
 
 #: Verb templates per operation: (name template, description template, attribute use).
 #: ``{thing}``/``{things}`` are filled in; attribute use is ``all``, ``key`` or ``filter``.

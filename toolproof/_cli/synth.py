@@ -32,18 +32,20 @@ from synth._synthesis import (
     read_pool,
 )
 from synth.errors import ConfigError, ToolproofError
-from toolproof._cli.layers import build_layers
 from toolproof.settings import get_settings
-from toolproof.synthesis import MockToolAgent, PipelineVerify, SyncChat, print_calls, spec_check
-from verifier import LayerCheck, Pipeline
-from verifier._exec import ExecLayer
+from toolproof.synthesis import (
+    MockToolAgent,
+    SyncChat,
+    print_calls,
+    spec_check,
+    verifying_agents,
+)
 
 app = typer.Typer(
     help="Synthesise verified function-calling data: an API pool, then dialogs.",
     no_args_is_help=True,
 )
 err = Console(stderr=True)
-LAYERS = ("rules", "exec", "judge")
 
 
 def _model(llm: str, model: str | None, stack: ExitStack) -> tuple[str, ChatModel | None]:
@@ -101,14 +103,8 @@ def pool_command(
         try:
             kind, chat = _model(llm, model, stack)
             specs = [(s, f.name) for f in [*seeds, *(more_seeds or [])] for s in load_tools_file(f)]
-            extra, _ = build_layers(
-                ("rules", "exec"),
-                sandbox="inprocess",
-                judge="offline",
-                settings=get_settings(),
-                stack=stack,
-            )
-            agent = MockToolAgent(_runner(extra))
+            # Pool tools are compiled from specs: the in-process backend runs them.
+            agent = MockToolAgent(stack.enter_context(MockRunner("inprocess")))
             builder = PoolBuilder(
                 make_proposer(kind, model=chat),
                 spec_check=spec_check,
@@ -147,14 +143,6 @@ def _pool_summary(console: Console, stats: PoolStats, elapsed: float, out: Path)
     _counts(console, "parameter types", dict(stats.param_types))
 
 
-def _runner(extra: dict[str, LayerCheck]) -> MockRunner:
-    """The exec layer's mock runner: the tool agent shares it (and its compiled code)."""
-    layer = extra.get("exec")
-    if not isinstance(layer, ExecLayer):
-        raise ConfigError("the exec layer is not available in this build")
-    return layer.runner
-
-
 @app.command("dialogs")
 def dialogs_command(
     pool: Path = typer.Option(..., "--pool", help="pool file written by `synth pool`"),
@@ -185,19 +173,14 @@ def dialogs_command(
         try:
             kind, chat = _model(llm, model, stack)
             settings = get_settings()
-            extra, provenance = build_layers(
-                LAYERS,
-                sandbox=sandbox,
-                judge=judge or settings.judge,
-                settings=settings,
-                stack=stack,
+            verify, agent = verifying_agents(
+                stack, sandbox=sandbox, judge=judge or settings.judge, settings=settings
             )
-            pipeline = Pipeline(LAYERS, extra_layers=extra, provenance=provenance)
             generator = DialogGenerator(
                 read_pool(pool),
                 agents=make_agents(kind, model=chat),
-                tool_agent=MockToolAgent(_runner(extra)),
-                verify=PipelineVerify(pipeline),
+                tool_agent=agent,
+                verify=verify,
                 format=format,
                 printer=print_calls,
                 controller=ComplexityController(parse_mix(mix)),

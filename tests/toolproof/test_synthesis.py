@@ -1,0 +1,114 @@
+"""The synthesis seams the application builds: spec checks, compile check, tool agent,
+verify callable, ToolACE printer and the judge's chat client behind ``ChatModel``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_apis import MockRunner
+from synth import ToolSpec, import_tool
+from synth.errors import JudgeError
+from toolproof.settings import Settings
+from toolproof.synthesis import (
+    MockToolAgent,
+    SyncChat,
+    print_calls,
+    spec_check,
+    verifying_agents,
+)
+from verifier import ScriptedChatServer, ScriptedReply, parse_python_calls
+
+CITY = {"type": "string", "description": "City to search in."}
+
+
+def spec(props: dict[str, Any], required: list[str], name: str = "find_hotels") -> ToolSpec:
+    return import_tool(
+        {"name": name, "description": "Find hotels in a city.",
+         "parameters": {"type": "object", "properties": props, "required": required}}
+    )  # fmt: skip
+
+
+@pytest.fixture
+def runner() -> Iterator[MockRunner]:
+    with MockRunner("inprocess") as r:
+        yield r
+
+
+def test_spec_check_reports_the_rule_layers_codes() -> None:
+    assert spec_check(spec({"city": CITY}, ["city"])) == []
+    vague = spec_check(spec({"city": {"type": "string", "description": "TODO"}}, ["city"]))
+    assert [p.split(":")[0] for p in vague] == ["spec.unclear"]
+    broken = spec_check(spec({"city": {"type": "strng", "description": "City to see."}}, []))
+    assert broken[0].startswith("spec.invalid_schema:")
+
+
+def test_compile_check_needs_a_callable_mock(runner: MockRunner) -> None:
+    agent = MockToolAgent(runner)
+    assert agent.compile_check(spec({"city": CITY}, ["city"])) == []
+    impossible = {"type": "string", "minLength": 5, "maxLength": 2, "description": "A code."}
+    assert agent.compile_check(spec({"code": impossible}, ["code"])) == [
+        "no call can satisfy the parameter schema"
+    ]
+
+
+def test_tool_agent_sessions_execute_and_keep_state(runner: MockRunner) -> None:
+    create = spec({"city": CITY}, ["city"], "create_booking")
+    get = spec({"booking_id": {"type": "string", "description": "Booking id."}},
+               ["booking_id"], "get_booking_details")  # fmt: skip
+    agent = MockToolAgent(runner)
+    session = agent.open([create, get])
+    made = session.call_many([("create_booking", {"city": "Oslo"})])[0]
+    assert made.ok and made.result["city"] == "Oslo"
+    again = session.call_many([("get_booking_details", {"booking_id": made.result["booking_id"]})])
+    assert again[0].ok and again[0].result["city"] == "Oslo"
+    bad = session.call_many([("create_booking", {"city": 3}), ("nope", {})])
+    assert [r.ok for r in bad] == [False, False] and bad[1].error
+    session.close()
+    assert agent.bundle([create, get]) is agent.bundle([create, get])
+
+
+def test_verifying_agents_verify_records_as_written(tmp_path: Path) -> None:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Find hotels in Oslo."},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
+             "function": {"name": "find_hotels", "arguments": '{"city": "Oslo"}'}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": '{"results": [], "count": 0}'},
+            {"role": "assistant", "content": "None found."},
+    ]  # fmt: skip
+    tools = [spec({"city": CITY}, ["city"]).to_openai()]
+    record = {"messages": messages, "tools": tools}
+    said = {"role": "user", "content": "Find me a hotel."}
+    invented = {"messages": [said, *messages[1:]], "tools": tools}
+    with ExitStack() as stack:
+        verify, _ = verifying_agents(
+            stack, sandbox="inprocess", judge="offline", settings=Settings(home=tmp_path)
+        )
+        ok, bad = verify([record, invented], "openai")
+    assert ok.passed and ok.codes == []
+    assert not bad.passed and bad.codes == ["judge.hallucinated_value"]
+
+
+def test_print_calls_is_the_verifiers_printer() -> None:
+    text = print_calls([("Market Trends API", {"n": 3, "tags": ["a"]}), ("f", {})])
+    assert text == "[Market Trends API(n=3, tags=['a']), f()]"
+    assert [c.name for c in parse_python_calls(text)] == ["Market Trends API", "f"]
+
+
+def test_sync_chat_is_the_judges_client_over_loopback() -> None:
+    replies = iter([ScriptedReply(content="hello"), ScriptedReply(raw=b"<html>oops</html>")])
+    with ScriptedChatServer(lambda request: next(replies)) as server:
+        chat = SyncChat(server.url, "m1", max_retries=0)
+        try:
+            assert chat.chat([{"role": "user", "content": "hi"}]) == "hello"
+            with pytest.raises(JudgeError, match="not a chat completion"):
+                chat.chat([{"role": "user", "content": "hi"}])
+            assert chat.client.stats.calls == 2 and chat.model == "m1"
+            assert server.bodies[0]["model"] == "m1"
+        finally:
+            chat.close()
+            chat.close()
