@@ -33,6 +33,9 @@ class Summary:
     by_severity: Counter[str] = field(default_factory=Counter)
     examples: dict[str, CodeExample] = field(default_factory=dict)
     format: str | None = None
+    #: The layers that ran; each gets its own pass rate (samples with no error of it).
+    layers: tuple[str, ...] = ()
+    failed_by_layer: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: SampleResult) -> None:
         self.total += 1
@@ -41,6 +44,8 @@ class Summary:
         seen: set[str] = set()
         for f in result.findings:
             self._count(f, result, seen)
+        for layer in {f.layer for f in result.findings if f.severity == "error"}:
+            self.failed_by_layer[layer] += 1
 
     def _count(self, f: Finding, result: SampleResult, seen: set[str]) -> None:
         self.by_code[f.code] += 1
@@ -61,6 +66,12 @@ class Summary:
         """Share of samples that passed; 1.0 for an empty dataset (nothing failed)."""
         return self.passed / self.total if self.total else 1.0
 
+    def layer_pass_rates(self) -> dict[str, float]:
+        """Per layer that ran: the share of samples that layer found no error in."""
+        if not self.total:
+            return {layer: 1.0 for layer in self.layers}
+        return {layer: 1 - self.failed_by_layer[layer] / self.total for layer in self.layers}
+
     def codes_by_frequency(self) -> list[tuple[str, int]]:
         return sorted(self.by_code.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -71,6 +82,7 @@ class Summary:
             "passed": self.passed,
             "failed": self.failed,
             "pass_rate": round(self.pass_rate, 6),
+            "pass_rate_by_layer": {k: round(v, 6) for k, v in self.layer_pass_rates().items()},
             "findings_by_code": dict(self.codes_by_frequency()),
             "samples_by_code": dict(self.samples_by_code),
             "findings_by_layer": dict(self.by_layer),

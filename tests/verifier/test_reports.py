@@ -148,3 +148,13 @@ def test_html_shows_executed_outcome_beside_response_and_evidence(tmp_path: Path
     assert "executed</b> (0.4 ms): {&quot;temperature&quot;:17}" in html
     assert '<code>/city</code> = &quot;Paris&quot;: <span class="yes">grounded</span>' in html
     assert "in user turn 0" in html
+
+
+def test_summary_pass_rate_per_layer() -> None:
+    summary = Summary(layers=("rules", "judge"))
+    _, failing = _pair(0, failing=True)
+    _, clean = _pair(1, failing=False)
+    warned = SampleResult("w", 2, "pass", 0.8, [Finding.of("judge.unavailable", "down")], {})
+    for result in (failing, clean, warned):
+        summary.add(result)
+    assert summary.layer_pass_rates() == {"rules": pytest.approx(2 / 3), "judge": 1.0}

@@ -17,6 +17,9 @@ def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
         f"pass rate [{colour}]{summary.pass_rate:.1%}[/] · {elapsed_s:.2f}s "
         f"({rate:,.0f} samples/s)"
     )
+    if len(summary.layers) > 1:
+        rates = " · ".join(f"{k} {v:.1%}" for k, v in summary.layer_pass_rates().items())
+        console.print(f"pass rate by layer: {rates}")
     if not summary.by_code:
         return
     table = Table(title="findings by code", title_justify="left", expand=False)

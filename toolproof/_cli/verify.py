@@ -113,7 +113,7 @@ def verify(
             writers.append(open_report("html", report))
         if junit is not None:
             writers.append(open_report("junit", junit))
-        summary = Summary(format=data.format)
+        summary = Summary(format=data.format, layers=chosen)
         started = time.perf_counter()
         try:
             _stream(pipeline, data, summary, writers, err, quiet=quiet, to_stdout=to_stdout)

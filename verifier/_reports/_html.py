@@ -189,7 +189,12 @@ class HtmlReport:
             f"<div class='card'><b>{s.total}</b>samples</div>"
             f"<div class='card'><b>{s.passed}</b>passed</div>"
             f"<div class='card'><b>{s.failed}</b>failed</div>"
-            f"<div class='card'><b>{100 * s.pass_rate:.1f}%</b>pass rate</div></div>"
+            f"<div class='card'><b>{100 * s.pass_rate:.1f}%</b>pass rate</div>"
+            + "".join(
+                f"<div class='card'><b>{100 * rate:.1f}%</b>{escape(layer)} layer</div>"
+                for layer, rate in s.layer_pass_rates().items()
+            )
+            + "</div>"
             "<h2>Findings by code</h2><table><tr><th>code</th><th>findings</th>"
             f"<th>samples</th><th></th><th>example</th></tr>{table}</table>"
             "<h2>Failing samples</h2>"
