@@ -75,11 +75,20 @@ def test_tool_agent_sessions_execute_and_keep_state(runner: MockRunner) -> None:
 def test_verifying_agents_verify_records_as_written(tmp_path: Path) -> None:
     messages: list[dict[str, Any]] = [
         {"role": "user", "content": "Find hotels in Oslo."},
-            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
-             "function": {"name": "find_hotels", "arguments": '{"city": "Oslo"}'}}]},
-            {"role": "tool", "tool_call_id": "c1", "content": '{"results": [], "count": 0}'},
-            {"role": "assistant", "content": "None found."},
-    ]  # fmt: skip
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "find_hotels", "arguments": '{"city": "Oslo"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": '{"results": [], "count": 0}'},
+        {"role": "assistant", "content": "None found."},
+    ]
     tools = [spec({"city": CITY}, ["city"]).to_openai()]
     record = {"messages": messages, "tools": tools}
     said = {"role": "user", "content": "Find me a hotel."}
