@@ -62,7 +62,3 @@ class MockOutcome:
     @property
     def codes(self) -> list[str]:
         return [str(f.get("code")) for f in self.findings]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "result": self.result, "status": self.status,
-                "findings": self.findings, "duration_ms": round(self.duration_ms, 3)}  # fmt: skip

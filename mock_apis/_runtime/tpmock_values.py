@@ -4,7 +4,9 @@ Every value comes from a ``random.Random`` seeded by a hash of (bundle seed, too
 arguments), so the same call always gets the same answer. The compiler annotates schema
 nodes with ``x-gen`` (what kind of value a field holds, inferred from its name, format or
 description) and ``x-pattern`` (a pattern pre-parsed into a small expansion program), so
-this module only interprets; it never guesses from text at call time. Like every
+this module only interprets; it never guesses from text at call time. (It is longer than
+most modules because of its word lists, and the runtime modules cannot import one another
+in the host package, so the lists stay here.) Like every
 ``tpmock_*`` module it is compiled with RestrictedPython in the sandbox (see ``tpmock_check``).
 """
 

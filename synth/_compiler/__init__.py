@@ -8,7 +8,7 @@ from synth._compiler._bundle import (
     ToolEntry,
     ToolError,
 )
-from synth._compiler._compile import COMPILER_VERSION, RUNTIME_ABI, bundle_key, compile, describe
+from synth._compiler._compile import COMPILER_VERSION, RUNTIME_ABI, bundle_key, compile
 from synth._compiler._errors import ToolCompileError
 from synth._compiler._impls import Checker, syntax_check
 from synth._compiler._schemas import SUPPORTED
@@ -27,6 +27,5 @@ __all__ = [
     "ToolError",
     "bundle_key",
     "compile",
-    "describe",
     "syntax_check",
 ]

@@ -14,7 +14,6 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from synth._compiler._bundle import (
     BundleCache,
@@ -230,15 +229,3 @@ def implementations(
             )
     impls = {by_ident[f]: f for f in parts.functions if f in by_ident}
     return impls, parts.source()
-
-
-def describe(bundle: MockBundle) -> dict[str, Any]:
-    """Counts for humans: tools compiled, failed, stateful entities, supplied impls."""
-    tools = bundle.manifest.tools
-    return {
-        "sha256": bundle.sha256,
-        "tools": len(tools),
-        "errors": len(bundle.manifest.errors),
-        "entities": len(bundle.manifest.entities),
-        "impls": sum(1 for t in tools if t.source == "impl"),
-    }
