@@ -11,7 +11,7 @@ from toolproof.service._problems import Unauthorized
 from toolproof.service._state import ServiceState
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     return cast(ServiceState, request.app.state.service)
 
 
