@@ -6,7 +6,8 @@ from typing import Any
 
 import orjson
 
-from verifier._model import Turn
+from verifier._model import Finding, Sample, Turn
+from verifier._readers._base import record_id
 from verifier._readers._tools import ToolList, tools_in_text
 
 #: How each prompt style introduces its tool list: (marker, end marker, importer dialect).
@@ -69,3 +70,25 @@ def text_of(value: Any) -> str | None:
 def str_field(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
     return value if isinstance(value, str) else None
+
+
+def sample_of(
+    reader: str,
+    record: dict[str, Any],
+    index: int,
+    tools: ToolList,
+    turns: list[Turn],
+    findings: list[Finding],
+    meta: dict[str, Any],
+) -> Sample:
+    """The sample a reader built: tool problems first, then what reading the turns found."""
+    return Sample(
+        index=index,
+        id=record_id(record, index),
+        format=reader,
+        tools=list(tools.tools),
+        turns=turns,
+        findings=[*tools.findings(), *findings],
+        meta=meta,
+        raw=record,
+    )

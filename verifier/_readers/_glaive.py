@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from verifier._model import Finding, Sample, ToolCall, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import decode_arguments, parse_calls
-from verifier._readers._common import str_field, tool_turns, tools_from_prompt
+from verifier._readers._common import sample_of, str_field, tool_turns, tools_from_prompt
 from verifier._readers._tools import ToolList
 
 _SPEAKER = re.compile(r"(?:^|\n)[ \t]*(USER|ASSISTANT|FUNCTION RESPONSE|SYSTEM):[ \t]?")
@@ -55,16 +55,8 @@ class GlaiveReader:
             else:
                 turns.append(_assistant(text, len(turns), findings))
         tools = tools_from_prompt(system) or ToolList(())
-        findings[:0] = tools.findings()
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta={"call_syntax": "glaive"},
-            raw=record,
+        return sample_of(
+            self.name, record, index, tools, turns, findings, {"call_syntax": "glaive"}
         )
 
 

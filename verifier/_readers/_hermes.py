@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from verifier._model import Finding, Sample, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import text_of, tool_turns
+from verifier._readers._common import sample_of, text_of, tool_turns
 from verifier._readers._sharegpt import EXPECTED, conversation, record_tools, speaker_role
 
 _CALL_BLOCK = re.compile(r"<tool_call>.*?(?:</tool_call>|\Z)", re.DOTALL)
@@ -61,16 +61,8 @@ class HermesReader:
             else:
                 turns.append(Turn(role=speaker_role(role, findings, len(turns)), content=value))
         tools = record_tools(record, system, "hermes")
-        findings[:0] = tools.findings()
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta={"call_syntax": "tool_call_blocks"},
-            raw=record,
+        return sample_of(
+            self.name, record, index, tools, turns, findings, {"call_syntax": "tool_call_blocks"}
         )
 
 

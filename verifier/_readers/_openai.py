@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from verifier._model import Finding, Role, Sample, ToolCall, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import decode_arguments
-from verifier._readers._common import text_of, tool_turns
+from verifier._readers._common import sample_of, text_of, tool_turns
 from verifier._readers._tools import tools_from_value
 
 _ROLES: dict[str, Role] = {
@@ -80,16 +80,8 @@ class OpenAIReader:
             tools = tools_from_value(record["tools"], "openai")
         else:
             tools = tools_from_value(record.get("functions"), "function")
-        findings[:0] = tools.findings()
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta={"call_syntax": "openai"},
-            raw=record,
+        return sample_of(
+            self.name, record, index, tools, turns, findings, {"call_syntax": "openai"}
         )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from verifier._model import Finding, Role, Sample, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import str_field, text_of, tool_turns, tools_from_prompt
+from verifier._readers._common import sample_of, str_field, text_of, tool_turns, tools_from_prompt
 from verifier._readers._tools import ToolList, tools_from_value
 
 ROLES: dict[str, Role] = {
@@ -99,22 +99,12 @@ class ShareGPTReader:
                     Turn(role=speaker_role(role, findings, len(turns)), content=text_of(value))
                 )
         tools = record_tools(record, system, "auto")
-        findings[:0] = tools.findings()
         meta: dict[str, Any] = {"call_syntax": "json"}
         in_prompt = tools_from_prompt(system)
         if in_prompt is not None and in_prompt.tools:
             # the rule layer compares the prompt's list with the tools the record declares
             meta["system_tools"] = [t.name for t in in_prompt.tools]
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta=meta,
-            raw=record,
-        )
+        return sample_of(self.name, record, index, tools, turns, findings, meta)
 
 
 def speaker_role(name: str, findings: list[Finding], turn: int) -> Role:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from verifier._model import Finding, Role, Sample, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import text_of
+from verifier._readers._common import sample_of, text_of
 from verifier._readers._tools import tools_from_value
 
 _BFCL_ROLES: dict[str, Role] = {
@@ -43,16 +43,14 @@ class XLAMReader:
         calls = parse_calls("json", answers, 1, findings, "answers") if answers else []
         turns.append(Turn(role="assistant", calls=calls))
         tools = tools_from_value(record.get("tools"), "xlam")
-        findings[:0] = tools.findings()
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta={"call_syntax": "json", "responses": False},
-            raw=record,
+        return sample_of(
+            self.name,
+            record,
+            index,
+            tools,
+            turns,
+            findings,
+            {"call_syntax": "json", "responses": False},
         )
 
 
@@ -88,20 +86,10 @@ class BFCLReader:
             for message in step if isinstance(step, list) else [step]:
                 turns.append(_bfcl_turn(message, len(turns), findings))
         tools = tools_from_value(record.get("function"), "bfcl")
-        findings[:0] = tools.findings()
         meta: dict[str, Any] = {"call_syntax": "python", "responses": False, "steps": starts}
         if isinstance(record.get("involved_classes"), list):
             meta["involved_classes"] = record["involved_classes"]
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta=meta,
-            raw=record,
-        )
+        return sample_of(self.name, record, index, tools, turns, findings, meta)
 
 
 def _bfcl_turn(message: object, turn: int, findings: list[Finding]) -> Turn:

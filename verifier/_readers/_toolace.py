@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from verifier._model import Finding, Sample, Turn
-from verifier._readers._base import not_in_format, record_id, register
+from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import TOOLACE_MARKER, str_field, text_of, tool_turns
+from verifier._readers._common import TOOLACE_MARKER, sample_of, str_field, text_of, tool_turns
 from verifier._readers._sharegpt import EXPECTED, conversation, record_tools, speaker_role
 
 #: An assistant message that is a call list: ``[``, a name (ToolACE's hold spaces, ``/``,
@@ -64,14 +64,6 @@ class ToolACEReader:
             else:
                 turns.append(Turn(role=speaker_role(role, findings, len(turns)), content=value))
         tools = record_tools(record, system, "toolace")
-        findings[:0] = tools.findings()
-        return Sample(
-            index=index,
-            id=record_id(record, index),
-            format=self.name,
-            tools=list(tools.tools),
-            turns=turns,
-            findings=findings,
-            meta={"call_syntax": "python"},
-            raw=record,
+        return sample_of(
+            self.name, record, index, tools, turns, findings, {"call_syntax": "python"}
         )
