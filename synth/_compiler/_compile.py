@@ -34,7 +34,17 @@ from synth._compiler._shapes import enum_contradicts
 from synth._spec import ToolSpec
 from synth.errors import CompileError
 
-COMPILER_VERSION = "1.0"
+
+def source_digest() -> str:
+    """sha256 of the compiler's own source: any change to it yields new bundle ids, so a
+    cache never serves a bundle that this compiler would generate differently."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+COMPILER_VERSION = f"1.{source_digest()}"
 #: The interface between generated modules and the ``tpmock_*`` runtime modules.
 RUNTIME_ABI = 1
 MAX_NAME = 200

@@ -48,6 +48,13 @@ def test_compile_writes_the_bundle_and_lists_what_failed(tools_file: Path, tmp_p
     assert "order" in bundle.manifest.entities
     assert "tree" in result.output and "recursive $ref" in result.output
     assert "#3" in result.output  # the nameless tool is reported by its position
+    script = (
+        f"import {bundle.module} as b, json; print(json.dumps(b.tool_create_order(item='tea')))"
+    )
+    ran = subprocess.run([sys.executable, "-E", "-s", "-c", script], cwd=out, capture_output=True,
+                         text=True, timeout=60, check=True)  # fmt: skip
+    envelope = json.loads(ran.stdout)
+    assert envelope["ok"] and envelope["result"]["item"] == "tea"
     strict = CliRunner().invoke(app, ["compile", str(tools_file), "--out", str(out), "--strict"])
     assert strict.exit_code == 1
 

@@ -1,9 +1,11 @@
 """``toolproof compile TOOLS.json --out DIR``: write a toolset's mock bundle for inspection.
 
 TOOLS.json is in any dialect the importers read. The bundle directory holds the generated
-module and ``manifest.json`` (tools, inferred operations and entities, response schemas,
-errors). Exit 0 when the bundle was written (tools that could not compile are listed, and
-with ``--strict`` they make it exit 1); 2 when the input cannot be read or nothing compiles.
+module, ``manifest.json`` (tools, inferred operations and entities, response schemas,
+errors) and a copy of the stdlib-only ``tpmock_*`` runtime, so that plain ``python3`` can
+import the module there and call its ``tool_*`` entries (unsandboxed: for inspection).
+Exit 0 when the bundle was written (tools that could not compile are listed, and with
+``--strict`` they make it exit 1); 2 when the input cannot be read or nothing compiles.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mock_apis import compile_toolset, read_tools
+from mock_apis import compile_toolset, read_tools, runtime_modules
 from synth import MockBundle
 from synth._compiler import ToolError
 from synth.errors import ToolproofError
@@ -72,9 +74,17 @@ def compile_command(
     """Compile TOOLS.json into a mock bundle in DIR (generated module + manifest.json)."""
     bundle = build(tools, impl, seed, None)
     bundle.write(out_dir)
+    for name, source in runtime_modules().items():  # so the directory runs on its own
+        (out_dir / f"{name}.py").write_text(source, encoding="utf-8")
     m = bundle.manifest
     stateful = ", ".join(f"{e} ({len(x.tools)} tools)" for e, x in m.entities.items()) or "none"
     out.print(f"bundle {m.sha256[:12]}: {len(m.tools)} tool(s) → {out_dir}", highlight=False)
     out.print(f"stateful entities: {stateful}", highlight=False)
+    first = m.tools[0]
+    out.print(
+        f"try it: cd {out_dir} && python3 -c 'import {m.module} as b; "
+        f"print(b.{first.entry}(**{{...}}))'",
+        highlight=False,
+    )
     if strict and bundle.errors:
         raise typer.Exit(1)
