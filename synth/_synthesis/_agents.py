@@ -26,6 +26,8 @@ CHAT: tuple[tuple[str, str], ...] = (
     ("Hello! Before we start, what can you do for me?", ""),
     ("Great, thank you for the quick help.", "Glad it helped. Anything else?"),
 )
+REPLIES = ("Use {value} as the {param}.", "Please use {value} for the {param}.",
+           "The {param} is {value}.")  # fmt: skip
 #: (opener, closing mark) of a request.
 OPENERS = (("Could you", "?"), ("Can you", "?"), ("Please", "."), ("I need you to", "."))
 
@@ -89,7 +91,8 @@ def summary(name: str, result: Any) -> str:
             return f"{name} found {len(listed)} result(s)"
         scalars = [(k, v) for k, v in result.items() if isinstance(v, str | int | float)][:4]
         if scalars:
-            return f"{name} returned " + ", ".join(f"{' '.join(words(k))} {v}" for k, v in scalars)
+            shown = (f"{' '.join(words(k))} {str(v).rstrip('.')}" for k, v in scalars)
+            return f"{name} returned " + ", ".join(shown)
     if isinstance(result, list):
         return f"{name} returned {len(result)} item(s)"
     return f"{name} returned {result}"
@@ -125,10 +128,8 @@ class OfflineAgents:
         return f"{opener} {describe(by_name[name])}{mark}{_with(args, skip)}"
 
     def user_reply(self, param: str, value: Any, rng: random.Random) -> str:
-        return (
-            f"{rng.choice(('Use', 'Please use', 'Make it'))} {say(value)} as the "
-            f"{' '.join(words(param))}."
-        )
+        what = " ".join(words(param))
+        return rng.choice(REPLIES).format(value=say(value), param=what)
 
     def assistant_turn(
         self,
@@ -159,6 +160,7 @@ class OfflineAgents:
                     return Turn()
                 calls[0] = linked
             return Turn(calls=calls)
-        results = [m for m in history if m.role == "tool" and m.call is not None][-4:]
+        asked_at = max(i for i, m in enumerate(history) if m.role == "user")
+        results = [m for m in history[asked_at:] if m.role == "tool" and m.call is not None]
         text = "; ".join(summary(m.call.name, m.result) for m in results if m.call is not None)
         return Turn(text=f"Done. {text}." if text else "Done.")

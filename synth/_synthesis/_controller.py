@@ -138,16 +138,21 @@ class ComplexityController:
     ) -> Step | None:
         """A second tool with a required parameter the first call's output likely holds:
         an identifier of the thing the first tool names, or one of its own inputs."""
-        first_words = set(words(first.spec.name)) | set(first.spec.properties)
-        options: list[tuple[ToolFacts, str]] = []
+        first_words = set(words(first.spec.name))
+        by_id: list[tuple[ToolFacts, str]] = []
+        by_input: list[tuple[ToolFacts, str]] = []
         for second in tools:
             if second is first:
                 continue
             for param in second.spec.required:
                 stem = [w for w in words(param) if w not in ("id", "identifier")]
-                is_id = len(stem) < len(words(param))
-                if param in first.spec.properties or (is_id and set(stem) <= first_words):
-                    options.append((second, param))
+                if len(stem) < len(words(param)) and stem and set(stem) <= first_words:
+                    by_id.append((second, param))
+                elif param in first.spec.properties:
+                    by_input.append((second, param))
+        # An identifier the first call creates or finds is the natural link; an echoed
+        # input of the first call is the fallback.
+        options = by_id or by_input
         if not options:
             return None
         second, param = rng.choice(options)
