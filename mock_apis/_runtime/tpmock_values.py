@@ -348,6 +348,10 @@ def generate_object(
     for key in item(schema, "required") or ():
         if key not in out:  # required but never described: any value will do
             out[key] = generate({}, rng, key, ctx, depth + 1, accept)
+    if "x-counts" in schema:  # count fields state how long their lists are
+        for key, counted in schema["x-counts"].items():
+            if counted in out and isinstance(out[counted], list):
+                out[key] = len(out[counted])
     for sub in item(schema, "allOf") or ():
         if isinstance(sub, dict):
             for key, value in generate_object(sub, rng, ctx, depth + 1, accept).items():

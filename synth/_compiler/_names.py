@@ -158,8 +158,12 @@ def identifier(name: str) -> str:
 
 
 def classify(name: str) -> tuple[str, str | None]:
-    """(kind, entity) of a tool name; kind is ``action`` when no verb is recognised."""
-    tokens = words(name)
+    """(kind, entity) of a tool name; kind is ``action`` when no verb is recognised.
+
+    A dotted name is a namespace and a function (``music_composer.create_mix``): the
+    function part speaks.
+    """
+    tokens = words(name.rsplit(".", 1)[-1]) or words(name)
     if not tokens:
         return "action", None
     kind = "action"

@@ -17,6 +17,11 @@ CONTROL = frozenset(
     ("limit", "page", "offset", "sort", "sort_by", "order_by", "max_results", "page_size",
      "per_page", "count", "cursor", "fields", "format", "verbose", "api_key", "token")
 )  # fmt: skip
+#: Domain words too common in descriptions to mean anything there ("This is …").
+NAME_ONLY = frozenset(
+    ("is", "add", "send", "sum", "tip", "area", "share", "convert", "message", "email",
+     "check", "available", "math", "solve", "prime", "validate")
+)  # fmt: skip
 STRING: dict[str, Any] = {"type": "string"}
 NUMBER: dict[str, Any] = {"type": "number"}
 INTEGER: dict[str, Any] = {"type": "integer"}
@@ -28,7 +33,9 @@ def obj(**props: dict[str, Any]) -> dict[str, Any]:
 
 
 def listing(item: dict[str, Any], key: str = "results") -> dict[str, Any]:
-    return obj(**{key: {"type": "array", "items": item}, "count": INTEGER})
+    """A list answer; ``x-counts`` makes the runtime set ``count`` to the list's length."""
+    return {**obj(**{key: {"type": "array", "items": item}, "count": INTEGER}),
+            "x-counts": {"count": key}}  # fmt: skip
 
 
 def echo_fields(params: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +118,8 @@ def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dic
     """The inferred response schema of a stateless tool (one without a shared entity)."""
     shape: dict[str, Any] | None = None
     name_words = set(words(name))
-    for sources in (name_words, set(words(description[:300]))):
+    described = set(words(description[:300])) - NAME_ONLY
+    for sources in (name_words, described):
         for keys, make in DOMAINS:
             if keys & sources:
                 shape = make()
@@ -128,7 +136,8 @@ def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dic
         item["properties"] = {**echo, **item["properties"]}
         return shape
     props = {**echo, **shape["properties"]}
-    return {"type": "object", "properties": props, "required": list(shape["properties"])}
+    marks = {k: v for k, v in shape.items() if k.startswith("x-")}
+    return {"type": "object", "properties": props, "required": list(shape["properties"]), **marks}
 
 
 def described_kind(name: str, description: str) -> str:

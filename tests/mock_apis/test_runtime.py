@@ -101,3 +101,14 @@ def test_invalid_arguments_answer_422_with_codes(shop: MockBundle, inprocess: Mo
     assert session.call("get_order", {"order_id": "123"}).codes == ["call.format_violation"]
     assert session.call("nope", {}).codes == ["call.unknown_tool"]
     assert session.call("get_order", [1]).codes == ["call.type_mismatch"]
+
+
+def test_list_answers_count_what_they_list(inprocess: MockRunner) -> None:
+    from synth import ToolSpec, compile
+
+    params = {"type": "object", "properties": {"city": {"type": "string"}}}
+    browse = ToolSpec(name="list_hotels", description="List hotels", parameters=params)
+    bundle = compile([browse])
+    for seed in range(5):
+        out = inprocess.session(bundle).call("list_hotels", {"city": f"City {seed}"}).result
+        assert out["count"] == len(out["results"])

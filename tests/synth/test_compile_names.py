@@ -48,3 +48,8 @@ def test_words_split_every_casing() -> None:
 )
 def test_classify(name: str, kind: str, entity: str | None) -> None:
     assert classify(name) == (kind, entity)
+
+
+def test_a_dotted_name_is_classified_by_its_function_part() -> None:
+    assert classify("music_composer.create_mix") == ("create", "mix")
+    assert classify("math.factorial") == ("action", "factorial")
