@@ -128,6 +128,7 @@ def admit(specs: list[ToolSpec], errors: list[ToolError]) -> list[tuple[ToolSpec
 
 
 def prepare(spec: ToolSpec, notes: list[str]) -> Planned:
+    spec_hash = spec.spec_hash  # of the spec as given, before refs are resolved
     params = normalise(spec.parameters, spec.name)
     params = annotate(params, spec.hints, "", "", notes)
     for key, sub in (params.get("properties") or {}).items():
@@ -140,7 +141,7 @@ def prepare(spec: ToolSpec, notes: list[str]) -> Planned:
         except ToolCompileError as exc:
             notes.append(f"declared output schema unusable ({exc.detail}); shape inferred instead")
             spec = spec.model_copy(update={"output_schema": None})
-    return Planned(spec=spec, params=params, notes=notes)
+    return Planned(spec=spec, params=params, notes=notes, spec_hash=spec_hash)
 
 
 def build(
@@ -184,7 +185,7 @@ def build(
             name=t.spec.name,
             entry=entries[t.spec.name],
             description=t.spec.description,
-            spec_hash=t.spec.spec_hash,
+            spec_hash=t.spec_hash,
             parameters=t.params,
             kind=t.kind,
             entity=t.entity,

@@ -32,6 +32,7 @@ class Planned:
 
     spec: ToolSpec
     params: dict[str, Any]
+    spec_hash: str
     kind: str = "action"
     entity: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -189,3 +189,19 @@ def test_an_impl_prelude_that_does_not_compile_disables_the_file() -> None:
     bundle = compile(ORDERS, impl_source="import (\n\ndef get_weather(location):\n    return 1\n")
     assert {e.tool for e in bundle.errors} == {"get_weather"}
     assert all(t.source == "generated" for t in bundle.manifest.tools)
+
+
+def test_manifest_spec_hashes_are_those_of_the_specs_as_given() -> None:
+    declared = ToolSpec(
+        name="get_user",
+        parameters={"type": "object", "properties": {"id": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {"u": {"$ref": "#/$defs/u"}},
+                       "$defs": {"u": {"type": "string"}}},
+    )  # fmt: skip
+    bundle = compile([declared, *ORDERS])
+    assert {t.name: t.spec_hash for t in bundle.manifest.tools} == {
+        s.name: s.spec_hash for s in [declared, *ORDERS]
+    }
+    user = bundle.tool("get_user")
+    assert user is not None and user.declared_output
+    assert user.response_schema["properties"]["u"] == {"type": "string"}  # refs resolved
