@@ -1,7 +1,8 @@
 """The mock server: ``POST /tools/{name}`` for every compiled tool, and MCP at ``/mcp``.
 
 Thin routes over a :class:`SessionPool`; library code never raises HTTP errors, so the
-mapping to problem+json (RFC 9457) with finding codes lives here, in one function.
+mapping to problem+json (RFC 9457) with finding codes lives in the server, in one function
+(``_fastpath.problem_body``).
 
     POST /tools/{name}       body: the arguments → 200 {"result": ...} | problem+json
     GET  /tools              the tools, their kinds, entities and paths
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, ClassVar
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Response
@@ -39,16 +40,17 @@ class MockApp(FastAPI):
     :class:`ToolCalls` as bare ASGI (the middleware stack costs more than the mock).
     """
 
-    document: ClassVar[dict[str, Any]] = {}
-    tool_calls: ToolCalls | None = None
+    def __init__(self, document: dict[str, Any], tool_calls: ToolCalls, **options: Any) -> None:
+        super().__init__(**options)
+        self.document = document
+        self.tool_calls = tool_calls
 
     def openapi(self) -> dict[str, Any]:
         return self.document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
-            self.tool_calls is not None
-            and scope["type"] == "http"
+            scope["type"] == "http"
             and scope["method"] == "POST"
             and scope["path"].startswith(TOOLS_PREFIX)
         ):
@@ -89,16 +91,13 @@ def create_app(
             yield
         pool.close()
 
-    app = MockApp(title=name, lifespan=lifespan)
-    app.document = openapi(bundle, name)  # type: ignore[misc]
+    app = MockApp(openapi(bundle, name), ToolCalls(pool), title=name, lifespan=lifespan)
     listing = [
         {"name": t.name, "description": t.description, "kind": t.kind, "entity": t.entity,
          "path": tool_path(t.name), "source": t.source}
         for t in bundle.manifest.tools
     ]  # fmt: skip
     manifest = orjson.loads(bundle.manifest.model_dump_json())
-
-    app.tool_calls = ToolCalls(pool)
 
     @app.get("/tools", include_in_schema=False)
     async def tools() -> Response:
