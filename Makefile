@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := build
 
-.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker
+.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker service-image
 
 install: $(STAMP)
 
@@ -30,6 +30,16 @@ test: install docker
 ## Build the sandbox image offline (debootstrap base, RestrictedPython wheel), cached by hash.
 sandbox-image: install
 	images/build-image.sh
+
+## Build the service image (top-level Dockerfile) offline: wheels made on the host, the
+## debootstrap base of images/ (BASE=python:3.11-slim where a registry is reachable).
+service-image: install
+	@if [ -z "$$BASE" ]; then images/build-base.sh toolproof-sandbox-base:bookworm; fi
+	rm -rf $(OUT)/service-image && mkdir -p $(OUT)/service-image
+	$(BIN)/pip wheel -q -w $(OUT)/service-image/wheels '.[postgres]' pip
+	cp Dockerfile $(OUT)/service-image/
+	docker build -q --network none --build-arg BASE=$${BASE:-toolproof-sandbox-base:bookworm} \
+	  -t toolproof-service:latest $(OUT)/service-image
 
 ## Make a Docker engine answer (installs docker.io, starts dockerd --bridge=none) and build
 ## the sandbox image; on failure the docker tests skip, unless TOOLPROOF_REQUIRE_DOCKER=1.
