@@ -80,6 +80,10 @@ def compile_command(
     stateful = ", ".join(f"{e} ({len(x.tools)} tools)" for e, x in m.entities.items()) or "none"
     out.print(f"bundle {m.sha256[:12]}: {len(m.tools)} tool(s) → {out_dir}", highlight=False)
     out.print(f"stateful entities: {stateful}", highlight=False)
+    noted = [t for t in m.tools if t.notes]
+    if noted:
+        out.print(f"{len(noted)} tool(s) compiled with notes (e.g. {noted[0].name!r}: "
+                  f"{noted[0].notes[0]}); all are in manifest.json", highlight=False)  # fmt: skip
     first = m.tools[0]
     out.print(
         f"try it: cd {out_dir} && python3 -c 'import {m.module} as b; "
