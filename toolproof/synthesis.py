@@ -25,7 +25,7 @@ from toolproof._cli.layers import build_layers
 from toolproof.settings import Settings
 from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
 from verifier._exec import ExecLayer
-from verifier._judge import ChatClient
+from verifier._judge import ChatClient, RetryPolicy
 from verifier._readers import Dataset
 
 #: Every layer verifies a synthesised dialog.
@@ -151,9 +151,8 @@ class SyncChat:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int | None = None,
+        concurrency: int = 8,
     ) -> None:
-        from verifier._judge import RetryPolicy
-
         self.model = model
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -168,7 +167,12 @@ class SyncChat:
 
         async def make() -> ChatClient:
             return ChatClient(
-                base_url, model, api_key=api_key, timeout=timeout, retry=retry, concurrency=8
+                base_url,
+                model,
+                api_key=api_key,
+                timeout=timeout,
+                retry=retry,
+                concurrency=concurrency,
             )
 
         self.client = asyncio.run_coroutine_threadsafe(make(), self._loop).result()

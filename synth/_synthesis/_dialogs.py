@@ -15,9 +15,11 @@ comes from ``(seed, attempt)`` alone, so a resumed run writes what one run would
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +83,17 @@ def _json_type(value: Any) -> str:
     return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "null")
 
 
+def digest(dialog: Dialog) -> str:
+    """What makes two dialogs the same: the tools offered, the words and the calls."""
+    said = [
+        (m.role, m.content, [(c.name, c.arguments) for c in m.calls])
+        for m in dialog.messages
+        if m.role != "tool"
+    ]
+    key = orjson.dumps([[t.name for t in dialog.tools], said], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
 def toolsets(
     pool: Sequence[PoolEntry], size: int = TOOLSET_SIZE
 ) -> list[tuple[str, list[ToolSpec]]]:
@@ -111,6 +124,7 @@ class DialogGenerator:
         controller: ComplexityController | None = None,
         seed: int = 0,
         window: int = 64,
+        concurrency: int = 1,
     ) -> None:
         if not pool:
             raise DatasetError("the pool has no tools to build dialogs from")
@@ -119,8 +133,14 @@ class DialogGenerator:
         self.writer = get_writer(format)
         self.controller = controller or ComplexityController()
         self.seed, self.window = seed, max(1, window)
+        #: Dialogs of a window played at once: an LLM answers slowly; the offline
+        #: generator gains nothing from threads. Attempts stay deterministic by index.
+        self.concurrency = max(1, concurrency)
         self.toolsets = [(d, specs, [ToolFacts(s) for s in specs]) for d, specs in toolsets(pool)]
         self.stats = DialogStats()
+        #: Digests of the dialogs written (this run's and a resumed file's), so that a
+        #: resumed run does not write a dialog the file already holds.
+        self._digests: set[str] = set()
 
     def dialog(self, index: int) -> Dialog:
         """Attempt ``index``: a finished dialog, or ``GenerationFailed`` saying why."""
@@ -176,6 +196,7 @@ class DialogGenerator:
             _json_type(v) for m in dialog.messages for c in m.calls for v in c.arguments.values()
         ]
         record["meta"]["argument_types"] = types
+        record["meta"]["digest"] = digest(dialog)
         record["meta"]["provenance"] = {"generator": self.agents.name, "seed": self.seed}
         return record
 
@@ -190,24 +211,39 @@ class DialogGenerator:
             if tried >= limit:
                 self.stats.stalled = True
                 break
-            batch: list[dict[str, Any]] = []
             # The last windows shrink to what is still missing (plus a margin for failures).
-            size = min(self.window, (n - self.stats.written) * 5 // 4 + 2)
-            while len(batch) < size and tried < limit:
-                index, tried = next_index, tried + 1
-                next_index += 1
+            size = min(self.window, (n - self.stats.written) * 5 // 4 + 2, limit - tried)
+            indices = range(next_index, next_index + size)
+            next_index, tried = next_index + size, tried + size
+            if self.concurrency > 1:
+                with ThreadPoolExecutor(self.concurrency) as pool:
+                    outcomes = list(pool.map(self._attempt, indices))
+            else:
+                outcomes = [self._attempt(i) for i in indices]
+            batch: list[dict[str, Any]] = []
+            for outcome in outcomes:
                 self.stats.attempts += 1
-                try:
-                    batch.append(self.record(self.dialog(index)))
-                except GenerationFailed as exc:
-                    self.stats.failed_generation[exc.reason] += 1
-                except ToolproofError as exc:  # the model or the sandbox did not answer
-                    self.stats.failed_generation[exc.code] += 1
+                if isinstance(outcome, str):
+                    self.stats.failed_generation[outcome] += 1
+                elif outcome["meta"]["digest"] in self._digests:
+                    self.stats.failed_generation["duplicate"] += 1
+                else:
+                    self._digests.add(outcome["meta"]["digest"])
+                    batch.append(outcome)
             if batch:
                 self._verify_and_write(out, batch, n)
             if progress is not None:
                 progress(self.stats.written, n, self.stats.attempts)
         return self.stats
+
+    def _attempt(self, index: int) -> dict[str, Any] | str:
+        """The record of attempt ``index``, or the reason it failed."""
+        try:
+            return self.record(self.dialog(index))
+        except GenerationFailed as exc:
+            return exc.reason
+        except ToolproofError as exc:  # the model or the sandbox did not answer
+            return exc.code
 
     def _verify_and_write(self, out: Path, batch: list[dict[str, Any]], n: int) -> None:
         verdicts = self.verify(batch, self.format)
@@ -245,4 +281,7 @@ class DialogGenerator:
                 self.stats.written += 1
                 self.stats.resumed += 1
                 self.stats.count(record)
+                meta = record.get("meta")
+                if isinstance(meta, dict) and isinstance(meta.get("digest"), str):
+                    self._digests.add(meta["digest"])
         return last + 1

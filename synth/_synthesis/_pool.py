@@ -17,6 +17,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -71,6 +72,19 @@ class PoolStats:
             self.param_types[ptype] += 1
 
 
+Request = Callable[[], list[Any]]
+
+
+def _answer(request: Request) -> tuple[list[Any], str | None]:
+    """The proposer's answer, or why there is none: a failed request (bad JSON, no
+    answer from the model) is a rejection, not the end of the run."""
+    try:
+        answer = request()
+    except ToolproofError as exc:
+        return [], exc.message
+    return (answer if isinstance(answer, list) else []), None
+
+
 def param_types(schema: Any) -> list[str]:
     """The type of every parameter, nested ones included (``array``, ``object``…)."""
     out: list[str] = []
@@ -97,8 +111,12 @@ class PoolBuilder:
         spec_check: SpecCheck,
         compile_check: SpecCheck,
         seed: int = 0,
+        concurrency: int = 1,
     ) -> None:
         self.proposer = proposer
+        #: Requests of one round in flight at once (an LLM answers slowly; templates
+        #: gain nothing from threads).
+        self.concurrency = max(1, concurrency)
         self.spec_check = spec_check
         self.compile_check = compile_check
         self.seed = seed
@@ -170,40 +188,55 @@ class PoolBuilder:
         out: Path,
         target: int,
     ) -> None:
+        """One round of requests; each has its own rng, so answers do not depend on the
+        order in which concurrent requests finish."""
         rng = random.Random(f"{self.seed}:{r}")
         domain, leaf = leaves[r % len(leaves)]
         label = f"{domain}/{leaf}"
         examples = [e for e in base if e.domain == label][:3]
-        jobs: list[tuple[str, str | None, str | None, list[Any]]] = []
+        jobs: list[tuple[str, str | None, str | None, Request]] = []
+
+        def own(k: int) -> random.Random:
+            return random.Random(f"{self.seed}:{r}:{k}")
+
         jobs.append(
             (
                 "speciation",
                 None,
                 label,
-                self._ask(partial(self.proposer.speciate, domain, leaf, examples, rng)),
+                partial(self.proposer.speciate, domain, leaf, examples, own(0)),
             )
         )
-        if base:
-            for entry in rng.sample(base, min(PER_ROUND, len(base))):
-                jobs.append(
-                    (
-                        "adaptation",
-                        entry.name,
-                        entry.domain,
-                        self._ask(partial(self.proposer.adapt, entry, rng)),
-                    )
+        for k, entry in enumerate(rng.sample(base, min(PER_ROUND, len(base))), start=1):
+            kin = [e for e in base if e.domain == entry.domain and e is not entry]
+            other = rng.choice(kin or base)
+            jobs.append(
+                (
+                    "adaptation",
+                    entry.name,
+                    entry.domain,
+                    partial(self.proposer.adapt, entry, own(2 * k)),
                 )
-                kin = [e for e in base if e.domain == entry.domain and e is not entry]
-                other = rng.choice(kin or base)
-                jobs.append(
-                    (
-                        "evolution",
-                        entry.name,
-                        entry.domain,
-                        self._ask(partial(self.proposer.evolve, entry, other, rng)),
-                    )
+            )
+            jobs.append(
+                (
+                    "evolution",
+                    entry.name,
+                    entry.domain,
+                    partial(self.proposer.evolve, entry, other, own(2 * k + 1)),
                 )
-        for origin, parent, domain_label, candidates in jobs:
+            )
+        requests = [job[3] for job in jobs]
+        if self.concurrency > 1:
+            with ThreadPoolExecutor(self.concurrency) as pool:
+                answers = list(pool.map(_answer, requests))
+        else:
+            answers = [_answer(request) for request in requests]
+        for (origin, parent, domain_label, _), (candidates, error) in zip(
+            jobs, answers, strict=True
+        ):
+            if error is not None:
+                self.stats.reject("no_answer", error)
             for raw in candidates:
                 if len(self.pool) >= target:
                     return
@@ -218,15 +251,6 @@ class PoolBuilder:
                 if parent is not None:
                     provenance["parent"] = parent
                 self._consider(spec, out, tree, provenance, domain_label)
-
-    def _ask(self, request: Callable[[], list[Any]]) -> list[Any]:
-        """The proposer's answer; a failed request is a rejection, not the end of the run."""
-        try:
-            answer = request()
-        except ToolproofError as exc:  # a generator's failure (bad JSON, no answer)
-            self.stats.reject("no_answer", exc.message)
-            return []
-        return answer if isinstance(answer, list) else []
 
     def _import(self, raw: Any) -> ToolSpec | None:
         if isinstance(raw, dict):

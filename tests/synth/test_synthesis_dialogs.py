@@ -18,7 +18,7 @@ from synth._synthesis import (
     toolsets,
 )
 from synth.errors import ConfigError, DatasetError
-from tests.synth.synth_fakes import POOL, FakeToolAgent, FakeVerify
+from tests.synth.synth_fakes import POOL, FakeToolAgent, FakeVerify, entry
 
 
 def python_calls(calls: Any) -> str:
@@ -167,3 +167,41 @@ def test_toolsets_group_by_domain_in_fixed_chunks() -> None:
         ("travel/lodging", ["create_item", "get_item_details"]),
         ("travel/lodging", ["search_items"]),
     ]
+
+
+def test_concurrent_attempts_write_what_sequential_ones_do(tmp_path: Path) -> None:
+    one, many = tmp_path / "one.jsonl", tmp_path / "many.jsonl"
+    generator().run(one, 40)
+    generator(concurrency=4).run(many, 40)
+    assert one.read_bytes() == many.read_bytes()
+
+
+def test_a_dialog_the_file_holds_is_not_written_again(tmp_path: Path) -> None:
+    # One tool, one required enum value, no optional parameter: few distinct dialogs.
+    pool = [
+        entry(
+            "set_mode",
+            {"mode": {"type": "string", "enum": ["on", "off"], "description": "Mode to set."}},
+            ["mode"],
+            "home/devices",
+        )
+    ]
+    controller = ComplexityController({"single": 1}, max_steps=1)
+
+    def small(**kw: Any) -> DialogGenerator:
+        return DialogGenerator(
+            pool,
+            agents=make_agents("offline"),
+            tool_agent=FakeToolAgent(),
+            verify=FakeVerify(),
+            controller=controller,
+            **kw,
+        )
+
+    out = tmp_path / "d.jsonl"
+    first = small().run(out, 3)
+    assert first.failed_generation["duplicate"] > 0
+    again = small().run(out, 4, max_attempts=60)
+    digests = [r["meta"]["digest"] for r in read(out)]
+    assert len(digests) == len(set(digests))
+    assert again.failed_generation["duplicate"] > 0

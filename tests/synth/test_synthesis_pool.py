@@ -186,3 +186,10 @@ def test_pool_line_round_trips(tmp_path: Path) -> None:
     )
     assert PoolEntry.model_validate(orjson.loads(e.line())) == e
     assert e.spec().name == "f"
+
+
+def test_concurrent_requests_build_the_same_pool(tmp_path: Path, examples_dir: Path) -> None:
+    one, many = tmp_path / "one.jsonl", tmp_path / "many.jsonl"
+    build(one, 90, seeds(examples_dir)[:10])
+    build(many, 90, seeds(examples_dir)[:10], concurrency=4)
+    assert one.read_bytes() == many.read_bytes()

@@ -46,18 +46,34 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 err = Console(stderr=True)
+#: Requests in flight by default when a model answers.
+LLM_CONCURRENCY = 8
 
 
-def _model(llm: str, model: str | None, stack: ExitStack) -> tuple[str, ChatModel | None]:
+def _model(
+    llm: str, model: str | None, concurrency: int | None, stack: ExitStack
+) -> tuple[str, ChatModel | None]:
     """``offline`` → no model; an http(s) URL → the judge's chat client on that endpoint."""
     if llm == "offline":
         return "offline", None
     if not llm.startswith(("http://", "https://")):
         raise ConfigError(f"--llm takes 'offline' or an http(s) URL; got {llm!r}")
     settings = get_settings()
-    chat = SyncChat(llm, model or settings.judge_model, api_key=settings.judge_api_key)
+    chat = SyncChat(
+        llm,
+        model or settings.judge_model,
+        api_key=settings.judge_api_key,
+        concurrency=max(concurrency or LLM_CONCURRENCY, LLM_CONCURRENCY),
+    )
     stack.callback(chat.close)
     return "llm", chat
+
+
+def _concurrency(asked: int | None, chat: ChatModel | None) -> int:
+    """Threads only pay off while waiting on a model; templates run on one."""
+    if asked is not None:
+        return asked
+    return 1 if chat is None else LLM_CONCURRENCY
 
 
 def _progress(label: str, quiet: bool) -> Progress:
@@ -93,6 +109,9 @@ def pool_command(
     llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
     model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
     seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    concurrency: int | None = typer.Option(
+        None, "--concurrency", min=1, help="requests in flight (default: 1 offline, 8 LLM)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
     """Grow an API pool: seeds, then speciation, adaptation and evolution, each tool
@@ -101,7 +120,7 @@ def pool_command(
     started = time.perf_counter()
     with ExitStack() as stack:
         try:
-            kind, chat = _model(llm, model, stack)
+            kind, chat = _model(llm, model, concurrency, stack)
             specs = [(s, f.name) for f in [*seeds, *(more_seeds or [])] for s in load_tools_file(f)]
             # Pool tools are compiled from specs: the in-process backend runs them.
             agent = MockToolAgent(stack.enter_context(MockRunner("inprocess")))
@@ -110,6 +129,7 @@ def pool_command(
                 spec_check=spec_check,
                 compile_check=agent.compile_check,
                 seed=seed,
+                concurrency=_concurrency(concurrency, chat),
             )
             with _progress("pool", quiet) as bar:
                 task = bar.add_task("pool", total=target, extra="tools")
@@ -163,6 +183,9 @@ def dialogs_command(
         None, "--mix", help="pattern weights, e.g. single=3,parallel=2,dependent=2,clarify=1"
     ),
     seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    concurrency: int | None = typer.Option(
+        None, "--concurrency", min=1, help="requests in flight (default: 1 offline, 8 LLM)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
     """Generate dialogs over a pool (user, assistant and executed-mock tool agents) and
@@ -171,7 +194,7 @@ def dialogs_command(
     started = time.perf_counter()
     with ExitStack() as stack:
         try:
-            kind, chat = _model(llm, model, stack)
+            kind, chat = _model(llm, model, concurrency, stack)
             settings = get_settings()
             verify, agent = verifying_agents(
                 stack, sandbox=sandbox, judge=judge or settings.judge, settings=settings
@@ -185,6 +208,7 @@ def dialogs_command(
                 printer=print_calls,
                 controller=ComplexityController(parse_mix(mix)),
                 seed=seed,
+                concurrency=_concurrency(concurrency, chat),
             )
             with _progress("dialogs", quiet) as bar:
                 task = bar.add_task("dialogs", total=n, extra="")
