@@ -55,7 +55,7 @@ class ToolFacts:
         self.spec = spec
         try:
             hints = import_tool(spec.to_openai()).hints
-        except SpecError:
+        except (SpecError, RecursionError, TypeError, ValueError):  # hostile specs: no hints
             hints = {}
         self.picker = Picker(hints)
 

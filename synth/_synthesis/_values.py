@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 import orjson
+from referencing.exceptions import Unresolvable  # jsonschema's own reference errors
 
 from synth._synthesis._dedupe import words
 
@@ -96,15 +97,18 @@ _NAME_HINTS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (frozenset({"url", "link", "website", "uri"}), FORMAT_VALUES["uri"]),
     (frozenset({"symbol", "ticker"}), ("AAPL", "MSFT", "GOOG", "TSLA")),
 )
+#: Deepest nesting of objects and arrays a value is made for.
+MAX_DEPTH = 12
 #: Tries per call before a tool is given up as one the picker cannot satisfy.
 TRIES = 6
 
 
 @lru_cache(maxsize=4096)
 def _validator(schema_json: bytes) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        orjson.loads(schema_json), format_checker=jsonschema.FormatChecker()
-    )
+    """A validator of a checked schema (``SchemaError`` for one that is not valid)."""
+    schema = orjson.loads(schema_json)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def valid(value: Any, schema: dict[str, Any]) -> bool:
@@ -115,7 +119,8 @@ def valid(value: Any, schema: dict[str, Any]) -> bool:
         return False
     try:
         return _validator(key).is_valid(value)
-    except (jsonschema.SchemaError, RecursionError, ValueError, TypeError):
+    except (jsonschema.SchemaError, jsonschema.exceptions.UnknownType, Unresolvable,
+            RecursionError, ValueError, TypeError):  # fmt: skip
         return False
 
 
@@ -208,6 +213,8 @@ class Picker:
         self.hints = hints or {}
 
     def value(self, name: str, schema: Any, rng: random.Random, pointer: str = "") -> Any:
+        if pointer.count("/") > 2 * MAX_DEPTH:
+            return None  # a hostile nesting depth: no value (the call will not validate)
         if not isinstance(schema, dict):
             return f"{rng.choice(WORDS)}"
         if "const" in schema:
@@ -218,7 +225,7 @@ class Picker:
         for key in ("anyOf", "oneOf"):
             branches = schema.get(key)
             if isinstance(branches, list) and branches:
-                return self.value(name, branches[0], rng, pointer)
+                return self.value(name, branches[0], rng, f"{pointer}/{key}/0")
         kind = schema.get("type")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), "string")

@@ -205,3 +205,27 @@ def test_a_dialog_the_file_holds_is_not_written_again(tmp_path: Path) -> None:
     digests = [r["meta"]["digest"] for r in read(out)]
     assert len(digests) == len(set(digests))
     assert again.failed_generation["duplicate"] > 0
+
+
+def test_hostile_pool_tools_cost_only_themselves(tmp_path: Path) -> None:
+    deep: dict[str, Any] = {"type": "string", "description": "Leaf."}
+    for _ in range(400):
+        deep = {
+            "type": "object",
+            "description": "Level.",
+            "properties": {"x": deep},
+            "required": ["x"],
+        }
+    hostile = [
+        entry("deep_tool", {"x": deep}, ["x"], "odd/deep"),
+        entry("ref_tool", {"x": {"$ref": "#/nowhere"}}, ["x"], "odd/ref"),
+        entry("typo_tool", {"x": {"type": "strng", "description": "X."}}, ["x"], "odd/typo"),
+        *POOL,
+    ]
+    gen = DialogGenerator(
+        hostile, agents=make_agents("offline"), tool_agent=FakeToolAgent(), verify=FakeVerify()
+    )
+    stats = gen.run(tmp_path / "d.jsonl", 10)
+    assert stats.written == 10
+    names = {t["function"]["name"] for r in read(tmp_path / "d.jsonl") for t in r["tools"]}
+    assert names == {e.name for e in POOL}

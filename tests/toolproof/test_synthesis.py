@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from mock_apis import MockRunner
-from synth import ToolSpec, import_tool
+from synth import PoolBuilder, ToolSpec, import_tool
+from synth._synthesis import OfflineProposer
 from synth.errors import JudgeError
 from toolproof.settings import Settings
 from toolproof.synthesis import (
@@ -28,9 +29,12 @@ CITY = {"type": "string", "description": "City to search in."}
 
 def spec(props: dict[str, Any], required: list[str], name: str = "find_hotels") -> ToolSpec:
     return import_tool(
-        {"name": name, "description": "Find hotels in a city.",
-         "parameters": {"type": "object", "properties": props, "required": required}}
-    )  # fmt: skip
+        {
+            "name": name,
+            "description": "Find hotels in a city.",
+            "parameters": {"type": "object", "properties": props, "required": required},
+        }
+    )
 
 
 @pytest.fixture
@@ -58,8 +62,11 @@ def test_compile_check_needs_a_callable_mock(runner: MockRunner) -> None:
 
 def test_tool_agent_sessions_execute_and_keep_state(runner: MockRunner) -> None:
     create = spec({"city": CITY}, ["city"], "create_booking")
-    get = spec({"booking_id": {"type": "string", "description": "Booking id."}},
-               ["booking_id"], "get_booking_details")  # fmt: skip
+    get = spec(
+        {"booking_id": {"type": "string", "description": "Booking id."}},
+        ["booking_id"],
+        "get_booking_details",
+    )
     agent = MockToolAgent(runner)
     session = agent.open([create, get])
     made = session.call_many([("create_booking", {"city": "Oslo"})])[0]
@@ -121,3 +128,58 @@ def test_sync_chat_is_the_judges_client_over_loopback() -> None:
         finally:
             chat.close()
             chat.close()
+
+
+class HostileProposer(OfflineProposer):
+    """Speciation answers with hostile specs beside one fit tool per leaf."""
+
+    def speciate(self, domain: str, leaf: str, examples: Any, rng: Any) -> list[Any]:
+        deep: dict[str, Any] = {"type": "string", "description": "Leaf value."}
+        for _ in range(300):
+            deep = {"type": "object", "description": "Level.", "properties": {"x": deep}}
+
+        def fn(name: str, props: Any, required: Any = ()) -> dict[str, Any]:
+            return {
+                "name": name,
+                "description": f"Look up {leaf} data.",
+                "parameters": {"type": "object", "properties": props, "required": list(required)},
+            }
+
+        return [
+            fn(f"deep_{leaf}", {"x": deep}),
+            fn(f"ref_{leaf}", {"x": {"$ref": "#/nowhere", "description": "X value."}}, ["x"]),
+            fn(
+                f"pattern_{leaf}",
+                {"x": {"type": "string", "pattern": "([", "description": "X."}},
+                ["x"],
+            ),
+            fn(
+                f"never_{leaf}",
+                {
+                    "x": {
+                        "type": "integer",
+                        "minimum": 5,
+                        "maximum": 1,
+                        "description": "An impossible number.",
+                    }
+                },
+                ["x"],
+            ),
+            fn(f"find_{leaf}", {"city": CITY}, ["city"]),
+        ]
+
+    def adapt(self, entry: Any, rng: Any) -> list[Any]:
+        return []
+
+    def evolve(self, entry: Any, other: Any, rng: Any) -> list[Any]:
+        return []
+
+
+def test_hostile_proposals_never_reach_the_pool(runner: MockRunner, tmp_path: Path) -> None:
+    agent = MockToolAgent(runner)
+    builder = PoolBuilder(
+        HostileProposer(), spec_check=spec_check, compile_check=agent.compile_check
+    )
+    stats = builder.build([], tmp_path / "pool.jsonl", 4)
+    assert [e.name.split("_")[0] for e in builder.pool] == ["find"] * 4
+    assert sum(stats.rejected.values()) >= 16
