@@ -20,6 +20,15 @@ State = Annotated[ServiceState, Depends(get_state)]
 
 async def get_tenant(request: Request, state: State) -> str:
     """The tenant of the ``Authorization: Bearer KEY`` header; 401 without a valid key."""
+    return await authenticate(request, state)
+
+
+async def authenticate(request: Request, state: ServiceState) -> str:
+    """``get_tenant`` without FastAPI's dependency machinery, for the hot path.
+
+    Resolving a chain of dependencies costs FastAPI about a millisecond per request on
+    this machine, several times the rule layer's own work on a small sample.
+    """
     header = request.headers.get("authorization")
     if header is None:
         raise Unauthorized("an API key is required: Authorization: Bearer KEY")
@@ -38,11 +47,8 @@ Tenant = Annotated[str, Depends(get_tenant)]
 
 async def tenant_slot(tenant: Tenant, state: State) -> AsyncIterator[str]:
     """Counts the tenant's requests in flight; over the limit the answer is 429."""
-    state.enter(tenant)
-    try:
+    with state.slot(tenant):
         yield tenant
-    finally:
-        state.leave(tenant)
 
 
 Slot = Annotated[str, Depends(tenant_slot)]

@@ -16,7 +16,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 
 from toolproof.service._body import json_body
-from toolproof.service._deps import Slot, State
+from toolproof.service._deps import authenticate, get_state
 from toolproof.service._problems import InvalidRequest, RequestTimeout
 from toolproof.service._state import ServiceState
 from toolproof.service._wire import Problem, VerifyRequest, VerifyResponse
@@ -52,8 +52,19 @@ def run_heavy(state: ServiceState, body: VerifyRequest, layers: tuple[str, ...])
         }
     },
 )
-async def verify(request: Request, tenant: Slot, state: State) -> Response:
-    """Verify the records in the body; results in input order, as `toolproof verify`."""
+async def verify(request: Request) -> Response:
+    """Verify the records in the body; results in input order, as `toolproof verify`.
+
+    Needs ``Authorization: Bearer KEY`` like every /v1 route (checked without FastAPI
+    dependencies: they would cost more than the verification itself).
+    """
+    state = await get_state(request)
+    tenant = await authenticate(request, state)
+    with state.slot(tenant):
+        return await _verify(request, state)
+
+
+async def _verify(request: Request, state: ServiceState) -> Response:
     body = await json_body(request, VerifyRequest)
     limit = state.settings.max_verify_samples
     if len(body.samples) > limit:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from anyio import to_thread
@@ -75,6 +75,15 @@ class ServiceState:
 
     def leave(self, tenant: str) -> None:
         self.inflight[tenant] -= 1
+
+    @contextmanager
+    def slot(self, tenant: str) -> Iterator[None]:
+        """One of the tenant's in-flight requests (429 beyond the limit)."""
+        self.enter(tenant)
+        try:
+            yield
+        finally:
+            self.leave(tenant)
 
     # shared resources -----------------------------------------------------------------
     def runner(self) -> MockRunner:
