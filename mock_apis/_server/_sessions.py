@@ -62,6 +62,9 @@ class SessionLane:
                 outcomes = self.session.call_many([(tool, args) for tool, args, _ in batch])
             except SandboxError as exc:
                 outcomes = [MockOutcome.failure(503, "exec.crash", str(exc))] * len(batch)
+            except Exception as exc:  # never leave a caller waiting on a dead lane
+                message = f"the mock session failed: {exc!r}"
+                outcomes = [MockOutcome.failure(500, "exec.error", message)] * len(batch)
             self.loop.call_soon_threadsafe(resolve, batch, outcomes)
             if stop:
                 return

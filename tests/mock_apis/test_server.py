@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from mock_apis import SESSION_HEADER, MockRunner, create_app
+from mock_apis import SESSION_HEADER, MockOutcome, MockRunner, MockSession, create_app
 from synth import MockBundle
 
 
@@ -87,3 +87,21 @@ def test_listing_manifest_and_health(client: TestClient, shop: MockBundle) -> No
     assert client.get("/manifest").json()["sha256"] == shop.sha256
     assert client.get("/healthz").json() == {"ok": True, "backend": "inprocess",
                                              "bundle": shop.sha256}  # fmt: skip
+
+
+def test_a_failing_session_answers_instead_of_hanging(shop: MockBundle) -> None:
+    class Broken(MockRunner):
+        def session(self, bundle: MockBundle) -> MockSession:
+            real = super().session(bundle)
+
+            def explode(calls: object, timeout: float | None = None) -> list[MockOutcome]:
+                raise RuntimeError("wires crossed")
+
+            real.call_many = explode  # type: ignore[method-assign]
+            return real
+
+    with Broken("inprocess") as runner, TestClient(create_app(shop, runner)) as c:
+        r = c.post("/tools/get_weather", json={"location": "Oslo"})
+        assert r.status_code == 500
+        assert r.json()["findings"][0]["code"] == "exec.error"
+        assert "wires crossed" in r.json()["detail"]
