@@ -283,3 +283,24 @@ def test_health_metrics_and_request_ids(api: Api) -> None:
     ):
         assert name in text, name
     assert 'route="/v1/verify"' in text
+
+
+def test_slow_verification_times_out_as_a_problem(tmp_path: Path, examples_dir: Path) -> None:
+    settings = service_settings(tmp_path, request_timeout_s=0.001)
+    records = json.loads((examples_dir / "toolace_sharegpt_100.json").read_text())[:3]
+    with live_server(settings) as url:
+        key = new_key(settings, "slow")
+        r = httpx.post(
+            f"{url}/v1/verify",
+            json={"samples": records, "layers": ["rules", "exec"]},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
+        )
+        is_problem(r, 504, "request.timeout")
+        fast = httpx.post(
+            f"{url}/v1/verify",
+            json={"samples": records},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
+        )
+        assert fast.status_code == 200  # rules alone answer at once
