@@ -20,6 +20,7 @@ from sandbox._protocol import Call
 from synth.errors import ConfigError
 
 IMPL_PREFIX = "tpmock_impl_"
+CODE_CACHE_SIZE = 1024
 
 
 class InProcessSession:
@@ -92,22 +93,29 @@ class InProcessSandbox:
     name = "inprocess"
 
     def __init__(self) -> None:
-        self.codes: dict[str, dict[str, types.CodeType]] = {}
+        #: Code per (module name, source): the runtime modules every bundle carries are
+        #: compiled once, not once per toolset. Bounded, oldest dropped first.
+        self.codes: dict[tuple[str, str], types.CodeType] = {}
 
     def session(self, bundle: Bundle, limits: Limits | None = None) -> InProcessSession:
         return InProcessSession(self, bundle, limits or Limits())
 
     def compiled(self, bundle: Bundle) -> dict[str, types.CodeType]:
-        """The bundle's code objects (cached by hash); supplied implementations refused."""
+        """The bundle's code objects (cached per module); supplied implementations refused."""
         if any(name.startswith(IMPL_PREFIX) for name in bundle.modules):
             raise ConfigError(
                 "this bundle carries a supplied implementation, which runs only in a sandbox "
                 "(use the process or docker backend)"
             )
-        codes = self.codes.get(bundle.sha256)
-        if codes is None:
-            codes = {n: compile(s, f"<bundle:{n}>", "exec") for n, s in bundle.modules.items()}
-            self.codes[bundle.sha256] = codes
+        codes = {}
+        for name, source in bundle.modules.items():
+            code = self.codes.get((name, source))
+            if code is None:
+                code = compile(source, f"<bundle:{name}>", "exec")
+                if len(self.codes) >= CODE_CACHE_SIZE:
+                    del self.codes[next(iter(self.codes))]
+                self.codes[(name, source)] = code
+            codes[name] = code
         return codes
 
     def isolation(self) -> Isolation:
