@@ -118,6 +118,13 @@ class Pipeline:
             provenance=provenance,
         )
 
+    def skip(self, sample: Sample) -> None:
+        """Account for a sample verified by an earlier, interrupted run without verifying
+        it again: it only feeds the duplicate tracker, so a resumed run finds the same
+        duplicates as an uninterrupted one."""
+        if "rules" in self.layers:
+            self._duplicates.check(sample)
+
     def run(self, samples: Iterable[Sample]) -> Iterator[tuple[Sample, SampleResult]]:
         """Results in input order; prefetching layers get one window at a time."""
         if not self._prefetching:

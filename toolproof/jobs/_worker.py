@@ -41,12 +41,11 @@ class JobEvents:
 
 def resume(pipeline: Pipeline, samples: Iterable[Sample], start: int) -> Iterator[Sample]:
     """The samples from ``start`` on; earlier ones only feed the duplicate tracker."""
-    tracker = pipeline._duplicates if "rules" in pipeline.layers else None
     for sample in samples:
         if sample.index >= start:
             yield sample
-        elif tracker is not None:
-            tracker.check(sample)
+        else:
+            pipeline.skip(sample)
 
 
 def count_records(path: str) -> int:
