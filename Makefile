@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := build
 
-.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker service-image
+.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker service-image postgres
 
 install: $(STAMP)
 
@@ -24,7 +24,7 @@ run: install
 	  --out $(OUT)/results.jsonl --report $(OUT)/report.html --junit $(OUT)/junit.xml
 
 ## Set up and run every test.
-test: install docker
+test: install docker postgres
 	$(BIN)/pytest
 
 ## Build the sandbox image offline (debootstrap base, RestrictedPython wheel), cached by hash.
@@ -47,6 +47,15 @@ docker: install
 	@images/docker-bootstrap.sh && images/build-image.sh || { \
 	  if [ "$$TOOLPROOF_REQUIRE_DOCKER" = 1 ]; then echo "docker setup failed" >&2; exit 1; fi; \
 	  echo "docker setup failed: the docker tests will skip" >&2; }
+
+## PostgreSQL binaries for the store tests (they start a private cluster of their own).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql from Debian"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
+	      >/dev/null 2>&1 || echo "postgresql install failed: its tests will skip" >&2; \
+	  else echo "no PostgreSQL here: its tests will skip" >&2; fi; }
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not docker"
