@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier._model import Finding, SampleResult
+from verifier._model import Finding, Sample, SampleResult
 
 
 @dataclass(slots=True)
@@ -36,8 +36,11 @@ class Summary:
     #: The layers that ran; each gets its own pass rate (samples with no error of it).
     layers: tuple[str, ...] = ()
     failed_by_layer: Counter[str] = field(default_factory=Counter)
+    #: Findings per called tool (those that point at a call), when samples are given.
+    by_tool: Counter[str] = field(default_factory=Counter)
 
-    def add(self, result: SampleResult) -> None:
+    def add(self, result: SampleResult, sample: Sample | None = None) -> None:
+        """Count one result; with its ``sample``, findings are also counted per tool."""
         self.total += 1
         if result.verdict == "pass":
             self.passed += 1
@@ -46,6 +49,11 @@ class Summary:
             self._count(f, result, seen)
         for layer in {f.layer for f in result.findings if f.severity == "error"}:
             self.failed_by_layer[layer] += 1
+        if sample is not None:
+            for f in result.findings:
+                tool = _called_tool(sample, f)
+                if tool is not None:
+                    self.by_tool[tool] += 1
 
     def _count(self, f: Finding, result: SampleResult, seen: set[str]) -> None:
         self.by_code[f.code] += 1
@@ -87,8 +95,17 @@ class Summary:
             "samples_by_code": dict(self.samples_by_code),
             "findings_by_layer": dict(self.by_layer),
             "findings_by_severity": dict(self.by_severity),
+            "findings_by_tool": dict(self.by_tool.most_common(50)),
             "examples": {
                 code: {"id": ex.sample_id, "index": ex.index, "message": ex.message}
                 for code, ex in sorted(self.examples.items())
             },
         }
+
+
+def _called_tool(sample: Sample, f: Finding) -> str | None:
+    """The name of the call a finding points at, if it points at one."""
+    if f.turn is None or f.call is None or not 0 <= f.turn < len(sample.turns):
+        return None
+    calls = sample.turns[f.turn].calls
+    return calls[f.call].name if 0 <= f.call < len(calls) else None

@@ -158,3 +158,12 @@ def test_summary_pass_rate_per_layer() -> None:
     for result in (failing, clean, warned):
         summary.add(result)
     assert summary.layer_pass_rates() == {"rules": pytest.approx(2 / 3), "judge": 1.0}
+
+
+def test_summary_counts_findings_per_called_tool() -> None:
+    summary = Summary()
+    sample, result = _pair(0, failing=True)
+    result.findings.append(Finding.of("spec.unclear", "vague", severity="warning"))
+    summary.add(result, sample)
+    assert summary.by_tool == {"get_weather": 1}
+    assert summary.to_dict()["findings_by_tool"] == {"get_weather": 1}

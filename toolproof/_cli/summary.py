@@ -40,3 +40,6 @@ def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
             example,
         )
     console.print(table)
+    if summary.by_tool:
+        top = ", ".join(f"{name} {n}" for name, n in summary.by_tool.most_common(5))
+        console.print(f"tools with the most findings: {top}")

@@ -159,7 +159,7 @@ def _stream(
     ) as progress:
         task = progress.add_task("verify", total=None, rate="0")
         for sample, result in pipeline.run(data):
-            summary.add(result)
+            summary.add(result, sample)
             for w in writers:
                 w.add(sample, result)
             if stdout is not None:
