@@ -46,7 +46,11 @@ def print_calls(calls: Sequence[tuple[str, dict[str, Any]]]) -> str:
 
 
 class MockSessionAdapter:
-    """A mock session as the synthesis pipeline's ``ToolSession``."""
+    """A mock session as the synthesis pipeline's ``ToolSession``.
+
+    The session belongs to the tool agent, which reuses it for the next dialog (reset or
+    rebound, so state starts empty): ``close`` ends the dialog, not the session.
+    """
 
     def __init__(self, session: MockSession) -> None:
         self.session = session
@@ -62,16 +66,20 @@ class MockSessionAdapter:
         return out
 
     def close(self) -> None:
-        self.session.close()
+        return None
 
 
 class MockToolAgent:
-    """The tool agent: toolsets compiled once (LRU by content), a fresh session per dialog."""
+    """The tool agent: toolsets compiled once (LRU by content); each thread keeps one
+    sandbox session, reset or rebound to the dialog's toolset, so every dialog starts
+    with empty mock state on a warm worker instead of a new one."""
 
     def __init__(self, runner: MockRunner, seed: int = 0) -> None:
         self.runner, self.seed = runner, seed
         self._bundles: OrderedDict[str, MockBundle] = OrderedDict()
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._sessions: list[MockSession] = []
 
     def bundle(self, specs: Sequence[ToolSpec]) -> MockBundle:
         key = hashlib.sha256("".join(s.spec_hash for s in specs).encode()).hexdigest()
@@ -88,7 +96,23 @@ class MockToolAgent:
         return found
 
     def open(self, specs: Sequence[ToolSpec]) -> MockSessionAdapter:
-        return MockSessionAdapter(self.runner.session(self.bundle(specs)))
+        bundle = self.bundle(specs)
+        session: MockSession | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self.runner.session(bundle)
+            with self._lock:
+                self._sessions.append(session)
+        elif session.bundle.sha256 == bundle.sha256:
+            session.reset()
+        else:
+            session.rebind(bundle)
+        return MockSessionAdapter(session)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def compile_check(self, spec: ToolSpec) -> list[str]:
         """Problems keeping ``spec`` from being a working mock: it must compile, and some
@@ -136,7 +160,9 @@ def verifying_agents(
     if not isinstance(layer, ExecLayer):
         raise ConfigError("the exec layer is not available in this build")
     pipeline = Pipeline(LAYERS, extra_layers=extra, provenance=provenance)
-    return PipelineVerify(pipeline), MockToolAgent(layer.runner)
+    agent = MockToolAgent(layer.runner)
+    stack.callback(agent.close)
+    return PipelineVerify(pipeline), agent
 
 
 class SyncChat:

@@ -172,9 +172,10 @@ def dialogs_command(
     llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
     model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
     sandbox: str = typer.Option(
-        "inprocess",
+        "process",
         "--sandbox",
-        help="backend of the mocks: inprocess (compiled-from-spec code only), process, docker",
+        help="backend of the mocks: process (default), docker, or inprocess (no isolation; "
+        "for trusted specs only)",
     ),
     judge: str | None = typer.Option(
         None, "--judge", help="judge of the verification: offline (default) or a URL"
