@@ -20,6 +20,12 @@ def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
     if len(summary.layers) > 1:
         rates = " · ".join(f"{k} {v:.1%}" for k, v in summary.layer_pass_rates().items())
         console.print(f"pass rate by layer: {rates}")
+    unjudged = summary.samples_by_code.get("judge.unavailable", 0)
+    if unjudged:
+        console.print(
+            f"[yellow]the judge could not answer for {unjudged} of {summary.total} samples[/]"
+            " (judge.unavailable): those samples were not judged"
+        )
     if not summary.by_code:
         return
     table = Table(title="findings by code", title_justify="left", expand=False)
