@@ -163,3 +163,28 @@ def test_results_to_stdout(tmp_path: Path, examples_dir: Path) -> None:
 def test_every_bundled_sample_verifies(tmp_path: Path, examples_dir: Path, name: str) -> None:
     proc = run("verify", examples_dir / name, "-q", "--out", tmp_path / "r.jsonl")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_unreachable_judge_is_counted_never_a_silent_pass(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    records = orjson.loads((examples_dir / "glaive_toolcall_en_demo.json").read_bytes())[:2]
+    data = tmp_path / "two.json"
+    data.write_bytes(orjson.dumps(records))
+    env_home = {"TOOLPROOF_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [*TOOLPROOF, "verify", str(data), "--layers", "rules,judge",
+         "--judge", f"http://127.0.0.1:{port}", "--out", str(tmp_path / "r.jsonl")],
+        cwd=ROOT, env={**os.environ, **env_home, "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "the judge could not answer for 2 of 2 samples" in proc.stdout
+    for result in lines(tmp_path / "r.jsonl"):
+        codes = [f["code"] for f in result["findings"]]  # type: ignore[attr-defined]
+        assert "judge.unavailable" in codes
