@@ -18,6 +18,7 @@ from mock_apis._inprocess import InProcessSandbox
 from mock_apis._outcome import MockOutcome
 from mock_apis._registry import ToolsetRegistry
 from mock_apis._restricted import compile_toolset, restricted_check
+from mock_apis._reuse import ThreadSessions, ToolsetCache, toolset_key
 from mock_apis._runner import MockRunner, MockSession, open_sandbox, runner_names, sandbox_bundle
 from mock_apis._runtime import RUNTIME_ABI, runtime_modules
 from mock_apis._tools_file import read_tools
@@ -45,6 +46,8 @@ __all__ = [
     "MockOutcome",
     "MockRunner",
     "MockSession",
+    "ThreadSessions",
+    "ToolsetCache",
     "ToolsetRegistry",
     "compile_toolset",
     "create_app",
@@ -55,4 +58,5 @@ __all__ = [
     "runner_names",
     "runtime_modules",
     "sandbox_bundle",
+    "toolset_key",
 ]

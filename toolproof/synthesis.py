@@ -10,14 +10,19 @@ and a synchronous face on the judge's chat client.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from mock_apis import MockRunner, MockSession, compile_toolset, example_arguments
+from mock_apis import (
+    MockRunner,
+    MockSession,
+    ThreadSessions,
+    ToolsetCache,
+    compile_toolset,
+    example_arguments,
+)
 from synth import MockBundle, ToolSpec
 from synth._synthesis import ToolResult, Verdict
 from synth.errors import CompileError, ConfigError
@@ -76,43 +81,17 @@ class MockToolAgent:
 
     def __init__(self, runner: MockRunner, seed: int = 0) -> None:
         self.runner, self.seed = runner, seed
-        self._bundles: OrderedDict[str, MockBundle] = OrderedDict()
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._sessions: list[MockSession] = []
+        self.toolsets = ToolsetCache(seed=seed, size=BUNDLE_CACHE)
+        self.sessions = ThreadSessions(runner)
 
     def bundle(self, specs: Sequence[ToolSpec]) -> MockBundle:
-        key = hashlib.sha256("".join(s.spec_hash for s in specs).encode()).hexdigest()
-        with self._lock:
-            found = self._bundles.get(key)
-            if found is not None:
-                self._bundles.move_to_end(key)
-                return found
-        found = compile_toolset(specs, seed=self.seed)
-        with self._lock:
-            self._bundles[key] = found
-            if len(self._bundles) > BUNDLE_CACHE:
-                self._bundles.popitem(last=False)
-        return found
+        return self.toolsets.get(specs)
 
     def open(self, specs: Sequence[ToolSpec]) -> MockSessionAdapter:
-        bundle = self.bundle(specs)
-        session: MockSession | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = self.runner.session(bundle)
-            with self._lock:
-                self._sessions.append(session)
-        elif session.bundle.sha256 == bundle.sha256:
-            session.reset()
-        else:
-            session.rebind(bundle)
-        return MockSessionAdapter(session)
+        return MockSessionAdapter(self.sessions.get(self.toolsets.get(specs)))
 
     def close(self) -> None:
-        with self._lock:
-            sessions, self._sessions = self._sessions, []
-        for session in sessions:
-            session.close()
+        self.sessions.close()
 
     def compile_check(self, spec: ToolSpec) -> list[str]:
         """Problems keeping ``spec`` from being a working mock: it must compile, and some

@@ -15,9 +15,9 @@ from synth import MockBundle, ToolSpec
 def test_the_public_surface_is_locked() -> None:
     assert sorted(mock_apis.__all__) == [
         "InProcessSandbox", "MockApp", "MockOutcome", "MockRunner", "MockSession",
-        "RUNTIME_ABI", "SESSION_HEADER", "ToolsetRegistry", "compile_toolset", "create_app",
-        "example_arguments", "open_sandbox", "read_tools", "restricted_check",
-        "runner_names", "runtime_modules", "sandbox_bundle",
+        "RUNTIME_ABI", "SESSION_HEADER", "ThreadSessions", "ToolsetCache", "ToolsetRegistry",
+        "compile_toolset", "create_app", "example_arguments", "open_sandbox", "read_tools",
+        "restricted_check", "runner_names", "runtime_modules", "sandbox_bundle", "toolset_key",
     ]  # fmt: skip
     for name in mock_apis.__all__:
         assert getattr(mock_apis, name) is not None

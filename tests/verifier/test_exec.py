@@ -211,7 +211,7 @@ def test_sessions_are_reused_across_samples_and_toolsets() -> None:
         again = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
         for sample in (first, price, again):
             assert exec_layer(sample) == []
-        assert len(exec_layer._sessions) == 1
+        assert len(exec_layer.sessions) == 1
         # same inputs, fresh state each time: the same deterministic answer
         assert first.meta[META_KEY][0]["result"] == again.meta[META_KEY][0]["result"]
         exec_layer.close()

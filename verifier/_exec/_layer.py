@@ -15,15 +15,12 @@ and the bundle's hash goes into the sample's provenance.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from mock_apis import MockOutcome, MockRunner, MockSession, compile_toolset
-from synth import MockBundle, ToolSpec
+from mock_apis import MockOutcome, MockRunner, MockSession, ThreadSessions, ToolsetCache
+from synth import MockBundle
 from synth.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
 from verifier._exec._pairs import CallSite, pair_calls
@@ -34,13 +31,6 @@ META_KEY = "exec"
 _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 
 
-def _tools_key(tools: Sequence[ToolSpec]) -> str:
-    h = hashlib.sha256()
-    for t in tools:
-        h.update(t.spec_hash.encode())
-    return h.hexdigest()
-
-
 class ExecLayer:
     """``layer(sample) -> findings``; ``prefetch`` runs a window of samples concurrently."""
 
@@ -48,15 +38,11 @@ class ExecLayer:
         self, runner: MockRunner, *, concurrency: int = 4, cache_size: int = 512, seed: int = 0
     ) -> None:
         self.runner = runner
-        self.seed = seed
         self.calls = 0
-        self._bundles: OrderedDict[str, MockBundle | CompileError] = OrderedDict()
-        self._cache_size = cache_size
+        self.toolsets = ToolsetCache(seed=seed, size=cache_size)
+        self.sessions = ThreadSessions(runner)
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
         self._ready: dict[int, tuple[Sample, list[Finding]]] = {}
-        self._local = threading.local()
-        self._sessions: list[MockSession] = []
-        self._lock = threading.Lock()
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -75,54 +61,19 @@ class ExecLayer:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        with self._lock:
-            sessions, self._sessions = self._sessions, []
-        for session in sessions:
-            session.close()
-
-    def _session(self, bundle: MockBundle) -> MockSession:
-        """This thread's session, holding ``bundle`` with empty state."""
-        session: MockSession | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self.runner.session(bundle)
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        elif session.bundle.sha256 == bundle.sha256:
-            session.reset()
-        else:
-            session.rebind(bundle)
-        return session
-
-    def bundle(self, tools: Sequence[ToolSpec]) -> MockBundle:
-        """The compiled toolset (LRU by content); raises ``CompileError``."""
-        key = _tools_key(tools)
-        found = self._bundles.get(key)
-        if found is None:
-            try:
-                found = compile_toolset(tools, seed=self.seed)
-            except CompileError as exc:
-                found = exc
-            self._bundles[key] = found
-            if len(self._bundles) > self._cache_size:
-                self._bundles.popitem(last=False)
-        else:
-            self._bundles.move_to_end(key)
-        if isinstance(found, CompileError):
-            raise found
-        return found
+        self.sessions.close()
 
     def check(self, sample: Sample) -> list[Finding]:
         sites = [s for s in pair_calls(sample) if s.tool_call.arguments is not None]
         if not sites or not sample.tools:
             return []
         try:
-            bundle = self.bundle(sample.tools)
+            bundle = self.toolsets.get(sample.tools)
         except CompileError as exc:
             return [Finding.of("exec.error", f"the sample's tools do not compile: {exc}")]
         sample.meta.setdefault("provenance", {})["bundle_hash"] = bundle.sha256
         try:
-            session = self._session(bundle)
+            session = self.sessions.get(bundle)
         except SandboxError as exc:
             return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
         return self._execute(sample, bundle, session, sites)
