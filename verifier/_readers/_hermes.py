@@ -13,7 +13,7 @@ import re
 from verifier._model import Finding, Sample, Turn
 from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import sample_of, text_of, tool_turns
+from verifier._readers._common import sample_of, text_of, tool_turns, tools_from_prompt
 from verifier._readers._sharegpt import EXPECTED, conversation, record_tools, speaker_role
 
 _CALL_BLOCK = re.compile(r"<tool_call>.*?(?:</tool_call>|\Z)", re.DOTALL)
@@ -60,7 +60,7 @@ class HermesReader:
                 turns.append(Turn(role="assistant", content=rest or None, calls=calls))
             else:
                 turns.append(Turn(role=speaker_role(role, findings, len(turns)), content=value))
-        tools = record_tools(record, system, "hermes")
+        tools = record_tools(record, tools_from_prompt(system), "hermes")
         return sample_of(
             self.name, record, index, tools, turns, findings, {"call_syntax": "tool_call_blocks"}
         )

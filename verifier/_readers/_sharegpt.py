@@ -51,12 +51,13 @@ def has_hermes_marks(conv: list[dict[str, Any]]) -> bool:
     )
 
 
-def record_tools(record: dict[str, Any], system: str | None, dialect: str) -> ToolList:
-    """``tools`` when it lists any; else the list written in the system prompt; else none."""
+def record_tools(record: dict[str, Any], in_prompt: ToolList | None, dialect: str) -> ToolList:
+    """``tools`` when it lists any; else ``in_prompt``, the list written in the system
+    prompt (``tools_from_prompt``); else none."""
     listed = tools_from_value(record.get("tools"), dialect)
     if listed.tools or listed.problems:
         return listed
-    return tools_from_prompt(system) or listed
+    return in_prompt or listed
 
 
 @register
@@ -98,9 +99,9 @@ class ShareGPTReader:
                 turns.append(
                     Turn(role=speaker_role(role, findings, len(turns)), content=text_of(value))
                 )
-        tools = record_tools(record, system, "auto")
-        meta: dict[str, Any] = {"call_syntax": "json"}
         in_prompt = tools_from_prompt(system)
+        tools = record_tools(record, in_prompt, "auto")
+        meta: dict[str, Any] = {"call_syntax": "json"}
         if in_prompt is not None and in_prompt.tools:
             # the rule layer compares the prompt's list with the tools the record declares
             meta["system_tools"] = [t.name for t in in_prompt.tools]

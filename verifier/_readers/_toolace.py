@@ -13,7 +13,14 @@ import re
 from verifier._model import Finding, Sample, Turn
 from verifier._readers._base import not_in_format, register
 from verifier._readers._calls import parse_calls
-from verifier._readers._common import TOOLACE_MARKER, sample_of, str_field, text_of, tool_turns
+from verifier._readers._common import (
+    TOOLACE_MARKER,
+    sample_of,
+    str_field,
+    text_of,
+    tool_turns,
+    tools_from_prompt,
+)
 from verifier._readers._sharegpt import EXPECTED, conversation, record_tools, speaker_role
 
 #: An assistant message that is a call list: ``[``, a name (ToolACE's hold spaces, ``/``,
@@ -63,7 +70,7 @@ class ToolACEReader:
                 turns.append(Turn(role="system", content=value))
             else:
                 turns.append(Turn(role=speaker_role(role, findings, len(turns)), content=value))
-        tools = record_tools(record, system, "toolace")
+        tools = record_tools(record, tools_from_prompt(system), "toolace")
         return sample_of(
             self.name, record, index, tools, turns, findings, {"call_syntax": "python"}
         )
