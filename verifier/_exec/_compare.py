@@ -14,7 +14,6 @@ What can be compared depends on what the mock knows (the bundle's manifest says)
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -66,14 +65,20 @@ def _kind(value: Any) -> str:
     return _KIND.get(type(value), "other")
 
 
-@lru_cache(maxsize=4096)
-def _validator(schema_json: bytes) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(orjson.loads(schema_json))
+_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
 
 
-def _schema_errors(schema: dict[str, Any], value: Any) -> list[str]:
-    key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-    errors = sorted(_validator(key).iter_errors(value), key=lambda e: list(e.path))
+def _schema_errors(entry: ToolEntry, value: Any) -> list[str]:
+    """The first problems of ``value`` against the tool's declared output schema; the
+    validator is built once per tool (its spec hash names the schema)."""
+    validator = _VALIDATORS.get(entry.spec_hash)
+    if validator is None:
+        if len(_VALIDATORS) >= 4096:
+            _VALIDATORS.clear()
+        validator = _VALIDATORS[entry.spec_hash] = jsonschema.Draft202012Validator(
+            entry.response_schema
+        )
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
     return [
         f"{'/' + '/'.join(map(str, e.path)) if e.path else 'the response'}: {e.message}"
         for e in errors[:3]
@@ -105,7 +110,7 @@ def compare_success(
                 turn,
                 call,
             )
-        problems = _schema_errors(entry.response_schema, value)
+        problems = _schema_errors(entry, value)
         if problems:
             return _mismatch(
                 f"the response of `{entry.name}` breaks its declared output schema: "
