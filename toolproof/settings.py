@@ -30,9 +30,6 @@ class Settings(BaseSettings):
     judge: str = Field(default="offline", description="'offline' or an OpenAI-compatible URL")
     judge_model: str = Field(default="gpt-4o-mini", description="model name for the LLM judge")
     judge_api_key: str | None = Field(default=None, description="API key for the LLM judge")
-    require_docker: bool = Field(
-        default=False, description="tests fail instead of skipping when Docker is missing"
-    )
     # The HTTP service (toolproof serve): limits, workers, jobs.
     max_body_bytes: int = Field(default=1 << 20, description="largest request body, bytes")
     max_upload_bytes: int = Field(default=1 << 30, description="largest job upload, bytes")
