@@ -22,6 +22,18 @@ def _names() -> list[str]:
     )
 
 
+def _calibration_us() -> float:
+    """A fixed pure-Python loop, best of 5: how fast this interpreter on this machine is.
+    Every figure moves with it (pyenv's default build runs it ~1.6x slower than Debian's
+    python3 here), so it is printed beside them."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(100_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1e6 / 100
+
+
 def main(argv: list[str]) -> int:
     known = _names()
     wanted = argv or known
@@ -29,6 +41,10 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(known)}")
         return 2
+    print(
+        f"python {sys.version.split()[0]} at {sys.executable}; "
+        f"calibration loop {_calibration_us():.0f} µs (lower is faster)"
+    )
     for name in wanted:
         print(f"\n=== bench {name} ===", flush=True)
         started = time.perf_counter()

@@ -10,6 +10,12 @@ from typing import Any
 
 from sandbox._runner import HEADER
 
+SPIN_S = 200e-6
+"""How long ``recv(spin=True)`` polls without sleeping before it blocks. A small call is
+answered within this; waking a sleeping thread costs more here than the spin (see
+bench/bench_sandbox.py), and only lone calls spin, so pipelined batches never burn CPU."""
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
 
 class ChannelClosed(Exception):
     """The worker closed the connection, or sent something that is not a frame."""
@@ -30,14 +36,15 @@ class Channel:
         self.poller.register(sock, select.POLLIN)
 
     def send(self, obj: dict[str, Any]) -> None:
-        body = json.dumps(obj, separators=(",", ":")).encode()
+        body = _ENCODER.encode(obj).encode()
         try:
             self.sock.sendall(HEADER.pack(len(body)) + body)
         except OSError as exc:
             raise ChannelClosed(f"send failed: {exc}") from None
 
-    def recv(self, deadline: float | None) -> dict[str, Any]:
-        """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value)."""
+    def recv(self, deadline: float | None, spin: bool = False) -> dict[str, Any]:
+        """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value);
+        ``spin``: poll for up to :data:`SPIN_S` before sleeping (a lone call's reply)."""
         buf = self.buf
         while True:
             if len(buf) >= 4:
@@ -48,7 +55,7 @@ class Channel:
                     body = bytes(buf[4 : 4 + size])
                     del buf[: 4 + size]
                     try:
-                        obj = json.loads(body.decode())
+                        obj = json.loads(body)
                     except ValueError:  # UnicodeDecodeError included
                         raise ChannelClosed("the worker sent a frame that is not JSON") from None
                     if not isinstance(obj, dict):
@@ -57,12 +64,28 @@ class Channel:
             try:  # pipelined replies are usually waiting already: one syscall
                 chunk = self.sock.recv(65536, socket.MSG_DONTWAIT)
             except BlockingIOError:
-                chunk = self._wait_and_recv(deadline)
+                chunk = self._spin_recv() if spin else b""
+                spin = False
+                if not chunk:
+                    chunk = self._wait_and_recv(deadline)
             except OSError as exc:
                 raise ChannelClosed(f"receive failed: {exc}") from None
             if not chunk:
                 raise ChannelClosed("the worker closed the connection")
             buf += chunk
+
+    def _spin_recv(self) -> bytes:
+        """Data that arrives within :data:`SPIN_S`, else b"" (an EOF comes back as b"" too,
+        and the blocking receive that follows reports it)."""
+        sock, until = self.sock, time.perf_counter() + SPIN_S
+        while time.perf_counter() < until:
+            try:
+                return sock.recv(65536, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                continue
+            except OSError:
+                return b""
+        return b""
 
     def _wait_and_recv(self, deadline: float | None) -> bytes:
         timeout_ms = -1

@@ -79,6 +79,11 @@ class PooledSession:
     def call(
         self, entry: str, args: Mapping[str, Any] | Any, timeout: float | None = None
     ) -> Outcome:
+        if timeout is None and type(args) is dict and type(entry) is str and not self.pool.closed:
+            try:  # the common case, without call_many's batch bookkeeping (a hot path)
+                return self._run([(entry, args)], [0], self.limits.wall_s)[0]
+            except _NotJSON:
+                return Outcome.failure("args", "arguments are not JSON-serialisable")
         return self.call_many([(entry, args)], timeout)[0]
 
     def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
@@ -139,10 +144,11 @@ class PooledSession:
             self._replace()
             return [Outcome.failure("crash", f"the worker died: {exc}", replaced=True)]
         outcomes: list[Outcome] = []
+        spin = len(todo) == 1  # a lone call: its reply is due within microseconds
         for _ in todo:
             start = time.monotonic()
             try:
-                reply = channel.recv(start + wall + GRACE_S)
+                reply = channel.recv(start + wall + GRACE_S, spin)
             except ChannelTimeout:
                 self._replace()
                 ms = (time.monotonic() - start) * 1000

@@ -160,6 +160,49 @@ def test_channel_rejects_oversized_and_garbage_frames() -> None:
     a.close()
 
 
+def test_spinning_receive_waits_past_the_spin_and_sees_the_peer_close() -> None:
+    """``recv(spin=True)`` polls for a while and then blocks: a reply that comes later, in
+    pieces, is still read whole; a peer that closes mid-spin is a closed channel."""
+    import time
+
+    from sandbox._channel import SPIN_S
+
+    a, b = socket.socketpair()
+    channel = Channel(a, max_frame=100)
+    frame = HEADER.pack(11) + b'{"ok":true}'
+
+    def trickle() -> None:
+        for part in (frame[:3], frame[3:8], frame[8:]):
+            time.sleep(SPIN_S * 20)
+            b.sendall(part)
+
+    sender = threading.Thread(target=trickle)
+    sender.start()
+    assert channel.recv(time.monotonic() + 5, spin=True) == {"ok": True}
+    sender.join()
+    threading.Timer(SPIN_S / 4, b.close).start()
+    with pytest.raises(ChannelClosed, match="closed"):
+        channel.recv(time.monotonic() + 5, spin=True)
+    a.close()
+
+
+def test_runner_answers_requests_that_come_after_its_spin() -> None:
+    """The runner polls after a reply, then sleeps in a blocking receive: both paths serve."""
+    import time
+
+    host, child = socket.socketpair()
+    thread = threading.Thread(target=Runner(child, {}).serve, daemon=True)
+    thread.start()
+    channel = Channel(host, max_frame=1 << 20)
+    for pause in (0.0, _runner.SPIN_S * 20, 0.0):
+        time.sleep(pause)
+        assert ask(channel, {"op": "ping"})["ok"]
+    channel.close()
+    thread.join(5)
+    assert not thread.is_alive()  # the host closed: the runner's receive saw it and returned
+    child.close()
+
+
 def test_runner_file_imports_only_the_stdlib_and_restrictedpython() -> None:
     tree = ast.parse(Path(_runner.__file__).read_text(encoding="utf-8"))
     names = set()
