@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=1, description="job worker threads per server")
     job_lease_s: float = Field(default=15.0, description="a silent worker's job is taken over")
     log_level: str = Field(default="info", description="service log level")
+    otel: bool = Field(
+        default=False,
+        description="FastAPI's OpenTelemetry spans, metrics and logs, sent to the OTel "
+        "providers configured in the process (off: it re-reads the OTel environment on "
+        "every request; /metrics and the JSON logs are toolproof's own)",
+    )
 
     @property
     def resolved_database_url(self) -> str:

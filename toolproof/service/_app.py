@@ -4,8 +4,10 @@
 
 Routes, one router per resource, all under ``/v1`` behind an API key, except
 ``/healthz``, ``/readyz`` and ``/metrics``. Errors are problem+json from one handler
-(``_problems``). The lifespan migrates the store, starts the job workers (which resume
-any job a crashed server left unfinished) and closes everything on shutdown.
+(``_problems``). ``POST /v1/verify`` has a fast lane in front of its route
+(``_verify_lane``) that answers the common case without FastAPI's request machinery.
+The lifespan migrates the store, starts the job workers (which resume any job a crashed
+server left unfinished) and closes everything on shutdown.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from toolproof.service._routes_health import router as health_router
 from toolproof.service._routes_jobs import router as jobs_router
 from toolproof.service._routes_toolsets import router as toolsets_router
 from toolproof.service._routes_verify import router as verify_router
+from toolproof.service._routes_verify import verify
 from toolproof.service._state import ServiceState
+from toolproof.service._verify_lane import VerifyLane
 from toolproof.settings import Settings, get_settings
 from toolproof.store import Store, StoreUnavailable
 
@@ -68,6 +72,7 @@ def create_app(
         version=__version__,
         summary="Verify function-calling datasets over HTTP: rules, executed mocks, a judge.",
         lifespan=lifespan,
+        telemetry={"tracing": settings.otel, "metrics": settings.otel, "logs": settings.otel},
     )
     app.state.service = state
     _problems.install(app)
@@ -82,6 +87,7 @@ def create_app(
         routes.update(
             {r.endpoint: prefix + r.path for r in router.routes if isinstance(r, APIRoute)}
         )
+    app.add_middleware(VerifyLane, state=state, endpoint=verify)  # innermost of these
     app.add_middleware(
         BodyLimit, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
     )

@@ -26,12 +26,13 @@ UPLOAD_TYPES = (
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
 def require_media(request: Request, allowed: tuple[str, ...]) -> None:
-    media = media_type(request)
+    check_media(request.headers.get("content-type", ""), allowed)
+
+
+def check_media(content_type: str, allowed: tuple[str, ...]) -> None:
+    """415 unless the ``Content-Type`` header names one of ``allowed`` (or ``+json``)."""
+    media = content_type.split(";", 1)[0].strip().lower()
     if media not in allowed and not (media.endswith("+json") and "application/json" in allowed):
         shown = media or "none"
         raise UnsupportedMedia(

@@ -7,9 +7,11 @@ pool workers) are read at scrape time by a collector, never kept in step by hand
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -83,12 +85,29 @@ def _sane_id(raw: bytes) -> str | None:
     return None
 
 
+_ids = itertools.count()
+_id_prefix = ("", -1)
+
+
+def _new_request_id() -> str:
+    """Unique without a syscall per request: 16 random hex digits per process, then a
+    counter (uuid4 reads the kernel's random pool on every call)."""
+    global _id_prefix
+    prefix, pid = _id_prefix
+    if pid != os.getpid():  # first use in this process (or a forked child)
+        prefix, pid = _id_prefix = (secrets.token_hex(8), os.getpid())
+    return f"{prefix}{next(_ids):016x}"
+
+
 class RequestMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware overhead): request id, metrics, one log line."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, routes: dict[Any, str]) -> None:
         self.app, self.metrics = app, metrics
         self.routes = routes  # endpoint function → its path template (a bounded label set)
+        # labelled children, looked up once: ``labels()`` costs more than the increment
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,7 +118,7 @@ class RequestMiddleware:
             if name == b"x-request-id":
                 rid = _sane_id(value)
                 break
-        rid = rid or uuid.uuid4().hex
+        rid = rid or _new_request_id()
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500
@@ -116,8 +135,15 @@ class RequestMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             path = self.routes.get(scope.get("endpoint"), "unmatched")
-            self.metrics.requests.labels(scope["method"], path, str(status)).inc()
-            self.metrics.latency.labels(path).observe(elapsed)
+            key = (scope["method"], path, status)
+            counter = self._counted.get(key)
+            if counter is None:
+                counter = self._counted[key] = self.metrics.requests.labels(*key[:2], str(status))
+            counter.inc()
+            timer = self._timed.get(path)
+            if timer is None:
+                timer = self._timed[path] = self.metrics.latency.labels(path)
+            timer.observe(elapsed)
             if log.isEnabledFor(logging.INFO):
                 log.info(
                     "request",

@@ -54,17 +54,20 @@ class ServiceState:
         self.metrics.add_collector(self._collect)
 
     # auth -----------------------------------------------------------------------------
+    def cached_tenant(self, key: str) -> str | None:
+        """The key's tenant if it was looked up in the last ``KEY_TTL_S`` seconds."""
+        hit = self.keys.get(key_hash(key))
+        return hit[0] if hit is not None and hit[1] > time.monotonic() else None
+
     async def tenant_for(self, key: str) -> str | None:
-        digest = key_hash(key)
-        hit = self.keys.get(digest)
-        t = time.monotonic()
-        if hit is not None and hit[1] > t:
-            return hit[0]
+        tenant = self.cached_tenant(key)
+        if tenant is not None:
+            return tenant
         tenant = await to_thread.run_sync(self.store.tenant_for, key)
         if tenant is not None:
             if len(self.keys) > 10_000:
                 self.keys.clear()
-            self.keys[digest] = (tenant, t + KEY_TTL_S)
+            self.keys[key_hash(key)] = (tenant, time.monotonic() + KEY_TTL_S)
         return tenant
 
     def enter(self, tenant: str) -> None:

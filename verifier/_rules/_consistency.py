@@ -128,7 +128,7 @@ class DuplicateTracker:
     def __init__(self, max_entries: int = 1_000_000) -> None:
         self.max_entries = max_entries
         self._count = 0
-        self._mask = 1023
+        self._mask = 15  # grows by doubling: a one-sample request allocates next to nothing
         self._keys = array("q", bytes(8 * (self._mask + 1)))
         self._first = array("q", bytes(8 * (self._mask + 1)))
 
