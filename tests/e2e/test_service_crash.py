@@ -50,12 +50,14 @@ def test_killed_server_resumes_the_job_and_the_gate_agrees(
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()
     try:
-        job_id = httpx.post(
+        created = httpx.post(
             f"{server.url}/v1/jobs",
             content=data.read_bytes(),
             timeout=60,
             headers={**auth, "Content-Type": "application/x-ndjson"},
-        ).json()["id"]
+        )
+        assert "server" not in created.headers  # `toolproof serve` does not advertise uvicorn
+        job_id = created.json()["id"]
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             job = httpx.get(f"{server.url}/v1/jobs/{job_id}", headers=auth, timeout=10).json()

@@ -40,6 +40,10 @@ def serve(
         "log_config": None,
         "log_level": settings.log_level,
         "timeout_keep_alive": 30,
+        # Nothing here reads the client address or scheme, so X-Forwarded-* is not
+        # parsed on every request; and the answer does not advertise the server software.
+        "proxy_headers": False,
+        "server_header": False,
     }
     if workers > 1:  # each process imports the app through the factory
         uvicorn.run(FACTORY, factory=True, workers=workers, **options)
