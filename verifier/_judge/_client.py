@@ -1,11 +1,13 @@
 """An async client for OpenAI-compatible ``/v1/chat/completions`` endpoints.
 
 vLLM, Ollama, llama.cpp's server and hosted APIs all speak this API, so one client
-serves them all. It bounds the requests in flight (a semaphore), retries 429, 5xx,
-timeouts and dropped connections with exponential backoff and jitter (honouring
-``Retry-After``), asks for structured output (``response_format: json_schema``) and stops
-asking when the server rejects that, and counts tokens from ``usage``. The HTTP
-transport is the test seam: pass an ``httpx.MockTransport`` or any async transport.
+serves every caller: the judge, the synthesis agents and the BFCL model runner. It
+bounds the requests in flight (a semaphore), retries 429, 5xx, timeouts and dropped
+connections with exponential backoff and jitter (or as long as ``Retry-After`` asks),
+and counts tokens from ``usage``. ``request`` sends a whole body and returns the
+answer's JSON; ``complete`` asks for structured output (``response_format:
+json_schema``), stops asking when the server rejects that, and returns the text. The
+HTTP transport is the test seam: pass an ``httpx.MockTransport`` or any async transport.
 """
 
 from __future__ import annotations
@@ -96,6 +98,20 @@ def _retry_after(response: httpx.Response) -> float | None:
     return when.timestamp() - time.time()
 
 
+class _SchemaRejected(Exception):
+    """The server refused ``response_format``: ask again without it."""
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise JudgeError(f"the answer is not JSON: {response.text[:200]!r}") from None
+    if not isinstance(body, dict):
+        raise JudgeError(f"the answer is not a JSON object: {response.text[:200]!r}")
+    return body
+
+
 def _usage(body: dict[str, Any]) -> tuple[int, int]:
     usage = body.get("usage")
     if not isinstance(usage, dict):
@@ -147,7 +163,6 @@ class ChatClient:
     ) -> Completion:
         """The answer to ``messages``; raises ``JudgeError`` once retries are spent."""
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0}
-        attempt = 0
         while True:
             if schema is not None and self.structured:
                 body["response_format"] = {
@@ -157,6 +172,16 @@ class ChatClient:
             else:
                 body.pop("response_format", None)
             try:
+                return self._parse(await self.request(body))
+            except _SchemaRejected:
+                self.structured = False
+
+    async def request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST ``body`` as it is; the answer's JSON object. Raises ``JudgeError`` for an
+        answer that is not one, a refusal (4xx) and once retries are spent."""
+        attempt = 0
+        while True:
+            try:
                 response = await self._send(body)
             except httpx.TimeoutException as exc:
                 reason, retry_after = f"timed out ({type(exc).__name__})", None
@@ -164,16 +189,15 @@ class ChatClient:
                 reason, retry_after = f"connection failed: {exc!r}", None
             else:
                 if response.status_code == 200:
-                    return self._parse(response)
+                    return _json_object(response)
                 if response.status_code == 400 and self._rejects_schema(response, body):
-                    self.structured = False
-                    continue
+                    raise _SchemaRejected()
                 reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
                 if response.status_code not in _RETRY_STATUS:
                     raise JudgeError(reason)
                 retry_after = _retry_after(response)
             if attempt >= self.retry.max_retries:
-                raise JudgeError(f"{reason} after {attempt + 1} attempts")
+                raise JudgeError(f"gave up after {attempt + 1} attempts: {reason}")
             await asyncio.sleep(self.retry.delay(attempt, retry_after))
             attempt += 1
             self.stats.retries += 1
@@ -196,12 +220,11 @@ class ChatClient:
         text = response.text.lower()
         return "response_format" in body and ("response_format" in text or "json_schema" in text)
 
-    def _parse(self, response: httpx.Response) -> Completion:
+    def _parse(self, body: dict[str, Any]) -> Completion:
         try:
-            body = response.json()
             content = body["choices"][0]["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise JudgeError(f"not a chat completion: {response.text[:200]!r}") from exc
+        except (KeyError, IndexError, TypeError) as exc:
+            raise JudgeError(f"not a chat completion: {str(body)[:200]!r}") from exc
         if not isinstance(content, str):
             raise JudgeError(f"the answer has no text content: {content!r:.200}")
         prompt, completion = _usage(body)

@@ -1,7 +1,8 @@
 """Query an OpenAI-compatible chat-completions endpoint for BFCL entries; write BFCL results.
 
-Requests run concurrently up to a bound; a 429, a 5xx, a timeout or a broken connection is
-retried with exponential backoff (a server's ``Retry-After`` is honoured up to the cap).
+Requests go through the judge's ``ChatClient``: concurrent up to a bound; a 429, a 5xx, a
+timeout or a broken connection is retried with exponential backoff and jitter (a
+server's ``Retry-After`` is honoured up to the cap).
 Each answer is appended to the results file as soon as it arrives, in BFCL's result format
 (``{"id", "result", "latency", "input_token_count", "output_token_count"}``), so a run that
 stops can be started again: ids already in the file are skipped. An id that still fails
@@ -24,13 +25,13 @@ from typing import Any, Literal
 import httpx
 import orjson
 
-from synth.errors import SpecError
+from synth.errors import JudgeError, SpecError
+from verifier._judge._client import ChatClient, RetryPolicy
 from verifier.bfcl._categories import Category
 from verifier.bfcl._data import Entry
 from verifier.bfcl._prompt import messages, model_functions, openai_tools
 
 Mode = Literal["fc", "prompt"]
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +92,29 @@ async def run_model(
         else:
             todo.append((category, entry))
     out.parent.mkdir(parents=True, exist_ok=True)
-    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
-    limit = asyncio.Semaphore(max(1, settings.concurrency))
-    async with httpx.AsyncClient(
-        base_url=settings.base_url.rstrip("/") + "/",
-        headers=headers,
-        timeout=settings.timeout_s,
-        transport=transport,
-    ) as client:
+    cap = settings.max_backoff_s
+    retry = RetryPolicy(settings.retries, settings.backoff_s, cap, max_retry_after=cap)
+    client = ChatClient(settings.base_url, settings.model, api_key=settings.api_key,
+                        timeout=settings.timeout_s, concurrency=max(1, settings.concurrency),
+                        retry=retry, transport=transport)  # fmt: skip
+    try:
         with out.open("ab") as handle:
 
             async def one(category: Category, entry: Entry) -> None:
-                async with limit:
-                    try:
-                        record = await _ask(client, settings, category, entry)
-                    except _Failed as exc:
-                        stats.failed[entry.id] = str(exc)
-                    else:
-                        handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-                        handle.flush()
-                        stats.answered += 1
-                    if on_done is not None:
-                        on_done()
+                try:
+                    record = await _ask(client, settings, category, entry)
+                except _Failed as exc:
+                    stats.failed[entry.id] = str(exc)
+                else:
+                    handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                    handle.flush()
+                    stats.answered += 1
+                if on_done is not None:
+                    on_done()
 
             await asyncio.gather(*(one(c, e) for c, e in todo))
+    finally:
+        await client.aclose()
     return stats
 
 
@@ -136,14 +136,17 @@ def request_body(settings: RunSettings, category: Category, entry: Entry) -> dic
 
 
 async def _ask(
-    client: httpx.AsyncClient, settings: RunSettings, category: Category, entry: Entry
+    client: ChatClient, settings: RunSettings, category: Category, entry: Entry
 ) -> dict[str, Any]:
     try:
         body = request_body(settings, category, entry)
     except SpecError as exc:
         raise _Failed(f"function docs cannot be sent as tools: {exc.message}") from None
     started = time.perf_counter()
-    reply = await _post(client, settings, body)
+    try:
+        reply = await client.request(body)
+    except JudgeError as exc:
+        raise _Failed(exc.message) from None
     latency = time.perf_counter() - started
     usage: dict[str, Any] = reply["usage"] if isinstance(reply.get("usage"), dict) else {}
     return {
@@ -153,54 +156,6 @@ async def _ask(
         "input_token_count": usage.get("prompt_tokens", 0),
         "output_token_count": usage.get("completion_tokens", 0),
     }
-
-
-async def _post(
-    client: httpx.AsyncClient, settings: RunSettings, body: dict[str, Any]
-) -> dict[str, Any]:
-    problem = "no attempt made"
-    retry_after: float | None = None
-    for attempt in range(settings.retries + 1):
-        if attempt:
-            await asyncio.sleep(backoff_delay(settings, attempt, retry_after))
-        retry_after = None
-        try:
-            response = await client.post("chat/completions", json=body)
-        except httpx.TimeoutException:
-            problem = "timed out"
-            continue
-        except httpx.TransportError as exc:
-            problem = f"connection failed: {exc}"
-            continue
-        if response.status_code in RETRY_STATUS:
-            problem = f"HTTP {response.status_code}"
-            retry_after = _seconds(response.headers.get("retry-after"))
-            continue
-        if response.status_code >= 400:
-            raise _Failed(f"HTTP {response.status_code}: {response.text[:200]}")
-        try:
-            reply = response.json()
-        except ValueError:
-            raise _Failed("the endpoint did not answer JSON") from None
-        if not isinstance(reply, dict):
-            raise _Failed("the endpoint's answer is not a JSON object")
-        return reply
-    raise _Failed(f"gave up after {settings.retries + 1} attempts: {problem}")
-
-
-def _seconds(header: str | None) -> float | None:
-    try:
-        return float(header) if header is not None else None
-    except ValueError:
-        return None
-
-
-def backoff_delay(settings: RunSettings, attempt: int, retry_after: float | None) -> float:
-    """Seconds before retry ``attempt`` (1-based): doubling, at least Retry-After, capped."""
-    delay = settings.backoff_s * 2 ** (attempt - 1)
-    if retry_after is not None and retry_after > delay:
-        delay = retry_after
-    return float(min(delay, settings.max_backoff_s))
 
 
 def _result(reply: dict[str, Any], mode: Mode) -> str | list[dict[str, str]]:

@@ -20,7 +20,6 @@ from verifier.bfcl import (
     request_body,
     run_model,
 )
-from verifier.bfcl._runner import backoff_delay
 
 PY = CATEGORIES["simple_python"]
 JAVA = CATEGORIES["simple_java"]
@@ -138,8 +137,19 @@ def test_unusable_answers_fail_the_entry(tmp_path: Path, payload: Any, problem: 
     assert all(problem in p for p in stats.failed.values())
 
 
-def test_backoff_doubles_honours_retry_after_and_is_capped() -> None:
-    settings = RunSettings("http://x", "m", backoff_s=1.0, max_backoff_s=5.0)
-    assert [backoff_delay(settings, n, None) for n in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 5.0]
-    assert backoff_delay(settings, 1, 3.0) == 3.0
-    assert backoff_delay(settings, 1, 60.0) == 5.0
+def test_the_retry_policy_comes_from_the_run_settings(tmp_path: Path) -> None:
+    """Retry-After is honoured up to ``max_backoff_s``: a server asking for an hour is
+    asked again within the cap, and ``retries`` bounds the attempts."""
+    import time
+
+    attempts: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        attempts.append(time.monotonic())
+        return httpx.Response(503, headers={"Retry-After": "3600"})
+
+    started = time.monotonic()
+    stats = _run(handler, tmp_path / "r.jsonl", retries=1, backoff_s=0.05, max_backoff_s=0.2)
+    assert time.monotonic() - started < 5
+    assert len(attempts) == 2 * len(ENTRIES)
+    assert all("gave up after 2 attempts: HTTP 503" in p for p in stats.failed.values())
