@@ -121,7 +121,7 @@ def test_sync_chat_is_the_judges_client_over_loopback() -> None:
         chat = SyncChat(server.url, "m1", max_retries=0)
         try:
             assert chat.chat([{"role": "user", "content": "hi"}]) == "hello"
-            with pytest.raises(JudgeError, match="not a chat completion"):
+            with pytest.raises(JudgeError, match="the answer is not JSON"):
                 chat.chat([{"role": "user", "content": "hi"}])
             assert chat.client.stats.calls == 2 and chat.model == "m1"
             assert server.bodies[0]["model"] == "m1"

@@ -64,11 +64,11 @@ def _parse(body: str, lead: int, bfcl: bool) -> list[ToolCall]:
 
 
 def _syntax(body: str, lead: int) -> ast.Expression:
+    if "\x00" in body:  # ast.parse: ValueError on 3.11.2 (Debian), SyntaxError on 3.11.7
+        fail("call text contains a NUL character", lead + body.index("\x00"))
     try:
         return ast.parse(body, mode="eval")
     except SyntaxError as exc:
-        if exc.lineno is None and "\x00" in body:
-            fail("call text contains a NUL character", lead + body.index("\x00"))
         where = lead + LineIndex(body).from_char_col(exc.lineno, exc.offset)
         fail(f"invalid call syntax: {exc.msg}", where)
     except UnicodeEncodeError as exc:
