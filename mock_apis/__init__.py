@@ -9,34 +9,66 @@
 Compiled bundles run on the stdlib-only ``tpmock_*`` runtime (``mock_apis._runtime``),
 shipped beside the generated module into a sandbox session; ``create_app`` serves one
 toolset over HTTP (``POST /tools/{name}``) and MCP.
+
+Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+loads only what that needs.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from mock_apis._examples import example_arguments
-from mock_apis._inprocess import InProcessSandbox
-from mock_apis._outcome import MockOutcome
-from mock_apis._registry import ToolsetRegistry
-from mock_apis._restricted import compile_toolset, restricted_check
-from mock_apis._reuse import ThreadSessions, ToolsetCache, toolset_key
-from mock_apis._runner import MockRunner, MockSession, open_sandbox, runner_names, sandbox_bundle
-from mock_apis._runtime import RUNTIME_ABI, runtime_modules
-from mock_apis._tools_file import read_tools
+from synth._lazy import lazy_exports
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "mock_apis._examples": ("example_arguments",),
+    "mock_apis._inprocess": ("InProcessSandbox",),
+    "mock_apis._outcome": ("MockOutcome",),
+    "mock_apis._registry": ("ToolsetRegistry",),
+    "mock_apis._restricted": (
+        "compile_toolset",
+        "restricted_check",
+    ),
+    "mock_apis._reuse": (
+        "ThreadSessions",
+        "ToolsetCache",
+        "toolset_key",
+    ),
+    "mock_apis._runner": (
+        "MockRunner",
+        "MockSession",
+        "open_sandbox",
+        "runner_names",
+        "sandbox_bundle",
+    ),
+    "mock_apis._runtime": (
+        "RUNTIME_ABI",
+        "runtime_modules",
+    ),
+    "mock_apis._tools_file": ("read_tools",),
+    "mock_apis._server": (
+        "SESSION_HEADER",
+        "MockApp",
+        "create_app",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from mock_apis._examples import example_arguments
+    from mock_apis._inprocess import InProcessSandbox
+    from mock_apis._outcome import MockOutcome
+    from mock_apis._registry import ToolsetRegistry
+    from mock_apis._restricted import compile_toolset, restricted_check
+    from mock_apis._reuse import ThreadSessions, ToolsetCache, toolset_key
+    from mock_apis._runner import (
+        MockRunner,
+        MockSession,
+        open_sandbox,
+        runner_names,
+        sandbox_bundle,
+    )
+    from mock_apis._runtime import RUNTIME_ABI, runtime_modules
     from mock_apis._server import SESSION_HEADER, MockApp, create_app
-
-#: The server pulls in FastAPI and the MCP SDK; load it only when asked for (CLI start-up).
-LAZY = frozenset({"SESSION_HEADER", "MockApp", "create_app"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in LAZY:
-        from mock_apis import _server
-
-        return getattr(_server, name)
-    raise AttributeError(f"module 'mock_apis' has no attribute {name!r}")
-
+    from mock_apis._tools_file import read_tools
 
 __all__ = [
     "RUNTIME_ABI",

@@ -8,9 +8,8 @@ endpoint, appends to a resumable BFCL result file, then checks it. Exit codes: 0
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import typer
@@ -19,15 +18,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from synth.errors import ToolproofError
-from verifier.bfcl import (
-    DEFAULT_DATA_DIR,
-    Report,
-    RunSettings,
-    load_entries,
-    resolve_categories,
-    run_model,
-    score_results,
-)
+
+if TYPE_CHECKING:
+    from verifier.bfcl import Report
 
 app = typer.Typer(
     help="BFCL-compatible evaluation: score result files, run a model.",
@@ -100,6 +93,8 @@ def _check(
     partial: bool,
     select: set[str] | None = None,
 ) -> None:
+    from verifier.bfcl import score_results  # the checker loads only for this command
+
     try:
         report = score_results(
             category, results, data, underscore_to_dot=fc, partial=partial, select=select
@@ -171,6 +166,17 @@ def run(
     Exit 0 when every entry was answered, 1 when some could not be (they are retried by
     the next run on the same OUT), 2 on usage or input errors.
     """
+    # the data, the checker and the client load only for this command
+    import asyncio
+
+    from verifier.bfcl import (
+        DEFAULT_DATA_DIR,
+        RunSettings,
+        load_entries,
+        resolve_categories,
+        run_model,
+    )
+
     if mode not in ("fc", "prompt"):
         raise _fail(f"unknown mode {mode!r}; known: fc, prompt")
     try:

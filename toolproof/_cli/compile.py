@@ -11,15 +11,17 @@ Exit 0 when the bundle was written (tools that could not compile are listed, and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from mock_apis import compile_toolset, read_tools, runtime_modules
-from synth import MockBundle
-from synth._compiler import ToolError
 from synth.errors import ToolproofError
+
+if TYPE_CHECKING:  # the compiler loads when a command runs, not for `--help`
+    from synth import MockBundle
+    from synth._compiler import ToolError
 
 err = Console(stderr=True)
 out = Console()
@@ -41,6 +43,8 @@ def load_impl(impl: Path | None) -> str | None:
 
 def build(tools: Path, impl: Path | None, seed: int, cache_dir: Path | None) -> MockBundle:
     """Read, compile and report; raises ``typer.Exit(2)`` on unusable input."""
+    from mock_apis import compile_toolset, read_tools
+
     source = load_impl(impl)
     try:
         specs, import_errors = read_tools(tools)
@@ -72,6 +76,8 @@ def compile_command(
     strict: bool = typer.Option(False, "--strict", help="exit 1 if any tool did not compile"),
 ) -> None:
     """Compile TOOLS.json into a mock bundle in DIR (generated module + manifest.json)."""
+    from mock_apis import runtime_modules
+
     bundle = build(tools, impl, seed, None)
     bundle.write(out_dir)
     for name, source in runtime_modules().items():  # so the directory runs on its own

@@ -9,7 +9,6 @@ from __future__ import annotations
 import typer
 
 from synth.errors import ToolproofError
-from toolproof.settings import get_settings
 
 app = typer.Typer(help="API keys of the HTTP service (stored hashed).", no_args_is_help=True)
 
@@ -19,6 +18,7 @@ def create(
     tenant: str = typer.Option(..., "--tenant", help="the tenant the key belongs to"),
 ) -> None:
     """Create an API key for TENANT and print it (only once; it is stored hashed)."""
+    from toolproof.settings import get_settings
     from toolproof.store import Store  # SQLAlchemy and Alembic load only for this command
 
     store = Store(get_settings().resolved_database_url)

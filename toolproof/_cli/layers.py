@@ -7,13 +7,11 @@ The library takes explicit objects; this is the one place that turns ``--sandbox
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mock_apis import MockRunner
-from toolproof.settings import Settings
-from verifier import LayerCheck
-from verifier._exec import ExecLayer
-from verifier._judge import JudgeLayer, make_judge
+if TYPE_CHECKING:
+    from toolproof.settings import Settings
+    from verifier import LayerCheck
 
 
 def build_layers(
@@ -27,13 +25,18 @@ def build_layers(
     """The extra layers and their provenance; ``stack`` closes what they opened."""
     extra: dict[str, LayerCheck] = {}
     provenance: dict[str, Any] = {}
-    if "exec" in layers:
+    if "exec" in layers:  # each layer's machinery loads only when it is asked for
+        from mock_apis import MockRunner
+        from verifier._exec import ExecLayer
+
         runner = stack.enter_context(MockRunner(sandbox))
         exec_layer = ExecLayer(runner)
         stack.callback(exec_layer.close)
         extra["exec"] = exec_layer
         provenance.update(exec_layer.provenance)
     if "judge" in layers:
+        from verifier._judge import JudgeLayer, make_judge
+
         settings.home.mkdir(parents=True, exist_ok=True)
         judge_layer = JudgeLayer(
             make_judge(

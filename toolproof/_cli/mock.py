@@ -12,10 +12,8 @@ from pathlib import Path
 
 import typer
 
-from mock_apis import MockRunner
 from synth.errors import ToolproofError
 from toolproof._cli.compile import build, err, fail
-from toolproof.settings import get_settings
 
 app = typer.Typer(help="Mock tools compiled from specs, served over HTTP and MCP.",
                   no_args_is_help=True)  # fmt: skip
@@ -34,7 +32,8 @@ def serve(
     """Serve TOOLS.json's tools as mocks: POST /tools/{name}, /openapi.json, MCP at /mcp."""
     import uvicorn  # the server stack loads only for this command (CLI start-up time)
 
-    from mock_apis import create_app
+    from mock_apis import MockRunner, create_app
+    from toolproof.settings import get_settings
 
     if impl is not None and sandbox == "inprocess":
         raise fail("--impl code runs only in a sandbox: use --sandbox process or docker")

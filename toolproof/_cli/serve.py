@@ -8,7 +8,6 @@ from typing import Any
 import typer
 
 from synth.errors import ToolproofError
-from toolproof.settings import get_settings
 
 FACTORY = "toolproof.service._app:app_from_env"
 
@@ -27,6 +26,7 @@ def serve(
     import uvicorn  # the server stack loads only for this command (CLI start-up time)
 
     from toolproof.service import configure_logging, create_app
+    from toolproof.settings import get_settings
 
     if job_workers is not None:
         os.environ["TOOLPROOF_JOB_WORKERS"] = str(job_workers)

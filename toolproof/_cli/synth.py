@@ -12,34 +12,16 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mock_apis import MockRunner
-from synth import load_tools_file
-from synth._synthesis import (
-    ChatModel,
-    ComplexityController,
-    DialogGenerator,
-    DialogStats,
-    PoolBuilder,
-    PoolStats,
-    make_agents,
-    make_proposer,
-    parse_mix,
-    read_pool,
-)
 from synth.errors import ConfigError, ToolproofError
-from toolproof.settings import get_settings
-from toolproof.synthesis import (
-    MockToolAgent,
-    SyncChat,
-    print_calls,
-    spec_check,
-    verifying_agents,
-)
+
+if TYPE_CHECKING:  # the pipeline loads when a command runs, not for `--help`
+    from synth._synthesis import ChatModel, DialogStats, PoolStats
 
 app = typer.Typer(
     help="Synthesise verified function-calling data: an API pool, then dialogs.",
@@ -58,6 +40,9 @@ def _model(
         return "offline", None
     if not llm.startswith(("http://", "https://")):
         raise ConfigError(f"--llm takes 'offline' or an http(s) URL; got {llm!r}")
+    from toolproof.settings import get_settings
+    from toolproof.synthesis import SyncChat
+
     settings = get_settings()
     chat = SyncChat(
         llm,
@@ -116,6 +101,11 @@ def pool_command(
 ) -> None:
     """Grow an API pool: seeds, then speciation, adaptation and evolution, each tool
     checked by the rule layer, deduplicated and compiled to a mock before it joins."""
+    from mock_apis import MockRunner
+    from synth import load_tools_file
+    from synth._synthesis import PoolBuilder, make_proposer
+    from toolproof.synthesis import MockToolAgent, spec_check
+
     console = Console()
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -191,6 +181,16 @@ def dialogs_command(
 ) -> None:
     """Generate dialogs over a pool (user, assistant and executed-mock tool agents) and
     write those that pass verification by every layer."""
+    from synth._synthesis import (
+        ComplexityController,
+        DialogGenerator,
+        make_agents,
+        parse_mix,
+        read_pool,
+    )
+    from toolproof.settings import get_settings
+    from toolproof.synthesis import print_calls, verifying_agents
+
     console = Console()
     started = time.perf_counter()
     with ExitStack() as stack:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -20,17 +21,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from synth.errors import ToolproofError
 from toolproof._cli.layers import build_layers
 from toolproof._cli.summary import print_summary
-from toolproof.settings import get_settings
-from verifier import (
-    Pipeline,
-    ReportWriter,
-    Sample,
-    Summary,
-    open_report,
-    parse_layers,
-    read_dataset,
-    result_line,
-)
+
+if TYPE_CHECKING:
+    from verifier import Pipeline, ReportWriter, Sample, Summary
 
 FORMATS = "auto|toolace|openai|sharegpt|hermes|glaive|xlam|bfcl"
 
@@ -85,6 +78,10 @@ def verify(
     rule layer checks specs, calls, dialog structure and consistency.
     """
     err = Console(stderr=True)
+    # the readers and layers load when the command runs, not for `--help`
+    from toolproof.settings import get_settings
+    from verifier import Pipeline, Summary, open_report, parse_layers, read_dataset
+
     to_stdout = out is not None and str(out) == "-"
     console = err if to_stdout else Console()
     settings = get_settings()
@@ -145,6 +142,8 @@ def _stream(
     to_stdout: bool,
 ) -> None:
     """Verify every sample, feeding the summary and the writers, with a progress bar."""
+    from verifier import result_line
+
     started = last = time.perf_counter()
     stdout = sys.stdout.buffer if to_stdout else None
     with Progress(

@@ -4,15 +4,63 @@
 ``data/``, Apache-2.0) for any single-turn category; ``check_entry`` scores one result;
 ``decode_output`` reads model output as BFCL's decoders do (without evaluating it);
 ``run_model`` queries an OpenAI-compatible endpoint and writes a resumable result file.
+
+Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+loads only what that needs.
 """
 
-from verifier.bfcl._categories import CATEGORIES, Category, category_of_id, resolve_categories
-from verifier.bfcl._check import ResultsError, Verdict, check_entry, check_results, read_results
-from verifier.bfcl._data import DEFAULT_DATA_DIR, BfclDataError, Entry, load_entries
-from verifier.bfcl._decode import decode_output, has_call, is_call_list
-from verifier.bfcl._runner import RunSettings, RunStats, done_ids, request_body, run_model
-from verifier.bfcl._score import Report, score_results
-from verifier.bfcl._summary import summarize
+from typing import TYPE_CHECKING
+
+from synth._lazy import lazy_exports
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "verifier.bfcl._categories": (
+        "CATEGORIES",
+        "Category",
+        "category_of_id",
+        "resolve_categories",
+    ),
+    "verifier.bfcl._check": (
+        "ResultsError",
+        "Verdict",
+        "check_entry",
+        "check_results",
+        "read_results",
+    ),
+    "verifier.bfcl._data": (
+        "DEFAULT_DATA_DIR",
+        "BfclDataError",
+        "Entry",
+        "load_entries",
+    ),
+    "verifier.bfcl._decode": (
+        "decode_output",
+        "has_call",
+        "is_call_list",
+    ),
+    "verifier.bfcl._runner": (
+        "RunSettings",
+        "RunStats",
+        "done_ids",
+        "request_body",
+        "run_model",
+    ),
+    "verifier.bfcl._score": (
+        "Report",
+        "score_results",
+    ),
+    "verifier.bfcl._summary": ("summarize",),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from verifier.bfcl._categories import CATEGORIES, Category, category_of_id, resolve_categories
+    from verifier.bfcl._check import ResultsError, Verdict, check_entry, check_results, read_results
+    from verifier.bfcl._data import DEFAULT_DATA_DIR, BfclDataError, Entry, load_entries
+    from verifier.bfcl._decode import decode_output, has_call, is_call_list
+    from verifier.bfcl._runner import RunSettings, RunStats, done_ids, request_body, run_model
+    from verifier.bfcl._score import Report, score_results
+    from verifier.bfcl._summary import summarize
 
 __all__ = [
     "CATEGORIES",

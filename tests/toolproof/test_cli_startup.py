@@ -1,0 +1,56 @@
+"""`toolproof --help` stays quick: building the command line loads no pipeline.
+
+The packages export lazily (``synth._lazy``) and each command imports its machinery when
+it runs; an eager import slipping back in would cost every invocation about a second.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = (
+    "httpx",
+    "jsonschema",
+    "fastapi",
+    "sqlalchemy",
+    "pydantic_settings",
+    "synth._compiler",
+    "synth._synthesis",
+    "verifier._rules",
+    "verifier._judge",
+    "verifier.bfcl._check",
+    "mock_apis._runner",
+    "mock_apis._server",
+)
+
+
+def loaded_after(code: str) -> list[str]:
+    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    names: list[str] = json.loads(out.splitlines()[-1])
+    return [n for n in names if n.split(".")[0] in HEAVY or n.startswith(HEAVY)]
+
+
+def test_the_command_line_is_built_without_the_pipeline() -> None:
+    assert loaded_after("import toolproof.cli") == []
+
+
+def test_the_root_error_and_the_version_load_alone() -> None:
+    assert loaded_after("import synth.errors, toolproof") == []
+
+
+def test_lazy_exports_still_resolve() -> None:
+    code = (
+        "from verifier import Pipeline, detect_format\n"
+        "from synth import ToolSpec, compile\n"
+        "from mock_apis import MockRunner, create_app\n"
+        "import verifier, synth\n"
+        "assert 'Pipeline' in dir(verifier) and callable(synth.compile)\n"
+        "try:\n    verifier.nothing_here\nexcept AttributeError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert "module 'verifier' has no attribute 'nothing_here'" in out
