@@ -15,6 +15,7 @@ HEAVY = (
     "jsonschema",
     "fastapi",
     "sqlalchemy",
+    "pydantic",
     "pydantic_settings",
     "synth._compiler",
     "synth._synthesis",

@@ -20,7 +20,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from synth.errors import ToolproofError
 from toolproof._cli.layers import build_layers
-from toolproof._cli.summary import print_summary
 
 if TYPE_CHECKING:
     from verifier import Pipeline, ReportWriter, Sample, Summary
@@ -79,6 +78,7 @@ def verify(
     """
     err = Console(stderr=True)
     # the readers and layers load when the command runs, not for `--help`
+    from toolproof._cli.summary import print_summary
     from toolproof.settings import get_settings
     from verifier import Pipeline, Summary, open_report, parse_layers, read_dataset
 
