@@ -7,6 +7,7 @@ follows input order; memory does not grow with the dataset.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -36,6 +37,11 @@ class Prefetching(Protocol):
 
 def parse_layers(text: str | Sequence[str]) -> tuple[str, ...]:
     """``"rules,exec"`` → ``("rules", "exec")`` in canonical order; unknown names fail."""
+    return _parse_layers(text if isinstance(text, str) else tuple(text))
+
+
+@functools.lru_cache(maxsize=64)  # every request of the service names its layers
+def _parse_layers(text: str | tuple[str, ...]) -> tuple[str, ...]:
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
     unknown = sorted(set(names) - set(KNOWN_LAYERS))
