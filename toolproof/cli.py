@@ -27,14 +27,23 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="print the version and exit"),
-) -> None:
-    """toolproof: make function-calling data trustworthy."""
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="print the version and exit",
+        callback=_print_version,
+        is_eager=True,  # answered while parsing, before a command is required
+    ),
+) -> None:
+    """toolproof: make function-calling data trustworthy."""
 
 
 app.command(name="verify")(verify)

@@ -55,3 +55,14 @@ def test_lazy_exports_still_resolve() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     assert "module 'verifier' has no attribute 'nothing_here'" in out
+
+
+def test_version_is_printed_without_a_command() -> None:
+    from importlib.metadata import version
+
+    from verifier._version import TOOLPROOF_VERSION
+
+    done = subprocess.run([sys.executable, "-m", "toolproof", "--version"], capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == TOOLPROOF_VERSION == version("toolproof")
