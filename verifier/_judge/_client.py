@@ -98,8 +98,9 @@ def _retry_after(response: httpx.Response) -> float | None:
     return when.timestamp() - time.time()
 
 
-class _SchemaRejected(Exception):
-    """The server refused ``response_format``: ask again without it."""
+class _SchemaRejected(JudgeError):
+    """The server refused ``response_format``: ``complete`` asks again without it (to
+    another caller of ``request`` it is the JudgeError it says it raises)."""
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:
@@ -191,7 +192,9 @@ class ChatClient:
                 if response.status_code == 200:
                     return _json_object(response)
                 if response.status_code == 400 and self._rejects_schema(response, body):
-                    raise _SchemaRejected()
+                    raise _SchemaRejected(
+                        f"the server refused response_format: {response.text[:200]!r}"
+                    )
                 reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
                 if response.status_code not in _RETRY_STATUS:
                     raise JudgeError(reason)
