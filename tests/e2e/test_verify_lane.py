@@ -157,3 +157,17 @@ def _complete(data: bytes) -> bool:
     head, _, body = data.partition(b"\r\n\r\n")
     match = re.search(rb"content-length: (\d+)", head, re.IGNORECASE)
     return match is not None and len(body) >= int(match.group(1))
+
+
+def test_unknown_methods_share_one_metrics_label(served: tuple[httpx.Client, str]) -> None:
+    """Methods beyond the usual ones (a client picks them) share the label "other"."""
+    client, _ = served
+    for method in ("PROPFIND", "MKCOL", "PROPFIND"):
+        assert client.request(method, "/v1/verify").status_code == 405
+    metrics = client.get("/metrics").text
+    assert 'method="PROPFIND"' not in metrics
+    other = re.search(
+        r'toolproof_http_requests_total\{method="other",route="[^"]*",status="405"\} (\S+)',
+        metrics,
+    )
+    assert other and float(other.group(1)) == 3.0

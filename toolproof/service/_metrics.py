@@ -85,6 +85,9 @@ def _sane_id(raw: bytes) -> str | None:
     return None
 
 
+#: Methods counted by name; any other (clients may send any token) is counted as "other",
+#: so that no client can grow the label set.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _ids = itertools.count()
 _id_prefix = ("", -1)
 
@@ -135,7 +138,8 @@ class RequestMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             path = self.routes.get(scope.get("endpoint"), "unmatched")
-            key = (scope["method"], path, status)
+            method = scope["method"] if scope["method"] in _METHODS else "other"
+            key = (method, path, status)
             counter = self._counted.get(key)
             if counter is None:
                 counter = self._counted[key] = self.metrics.requests.labels(*key[:2], str(status))
