@@ -426,6 +426,41 @@ def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, A
     os.chdir("/tmp" if os.path.isdir("/tmp") else "/")
 
 
+def landlock(readable: list[str], writable: list[str]) -> None:
+    """Process backend: from here on this process may open only ``readable`` paths (read,
+    execute) and ``writable`` ones (anything), may not connect or bind TCP, and (ABI 6+)
+    may not signal processes or reach abstract sockets outside itself. Landlock needs no
+    privilege; a kernel without it makes this raise, and the worker does not start."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, VERSION)
+    if abi < 1:
+        raise OSError(ctypes.get_errno(), "Landlock is not available")
+    fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0)
+    fs |= 1 << 15 if abi >= 5 else 0  # + REFER, TRUNCATE, IOCTL_DEV where known
+    fields = [fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0]  # fs, tcp, scopes
+    attr = struct.pack("<3Q", *fields)[: 8 * (1 + (abi >= 4) + (abi >= 6))]
+    ruleset = libc.syscall(444, attr, len(attr), 0)
+    if ruleset < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    read = 1 << 0 | 1 << 2 | 1 << 3  # EXECUTE, READ_FILE, READ_DIR
+    file_rights = 1 << 0 | 1 << 1 | 1 << 2 | (1 << 14 if abi >= 3 else 0)
+    for paths, rights in ((readable, read), (writable, fs)):
+        for path in paths:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            allowed = rights if os.path.isdir(path) else rights & file_rights
+            rule = struct.pack("<Qi", allowed, fd)  # landlock_path_beneath_attr, packed
+            ok = libc.syscall(445, ruleset, 1, rule, 0)
+            os.close(fd)
+            if ok < 0:
+                raise OSError(ctypes.get_errno(), f"landlock_add_rule failed for {path}")
+    if libc.prctl(38, 1, 0, 0, 0) or libc.syscall(446, ruleset, 0):  # NO_NEW_PRIVS, restrict
+        raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
+    os.close(ruleset)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--fd", type=int, help="serve this inherited, connected socket")
@@ -435,6 +470,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--hide", action="append", default=[], help="mount an empty tmpfs here")
     p.add_argument("--tmp", action="append", default=[], help="mount a private tmpfs here")
     p.add_argument("--uid", type=int, default=None, help="drop to this uid/gid")
+    p.add_argument("--read", action="append", default=[], help="with --landlock: readable")
+    p.add_argument("--landlock", action="store_true", help="open only --read and --tmp paths")
     a = p.parse_args(argv)
     if a.site:
         sys.path.insert(0, a.site)
@@ -451,6 +488,8 @@ def main(argv: list[str] | None = None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     os.environ.clear()  # nothing inherited (Python itself may add LC_CTYPE at start)
     devnull = os.open(os.devnull, os.O_RDWR)
+    if a.landlock:  # after the mounts; before stderr goes, so that a failure is reported
+        landlock(a.read, a.tmp)
     for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
         os.dup2(devnull, fd)
     if a.fd is not None:

@@ -51,6 +51,8 @@ class ProcessWorker:
             cmd += ["--tmp", path]
         if iso.drop_uid is not None:
             cmd += ["--uid", str(iso.drop_uid)]
+        if iso.landlock:
+            cmd += ["--landlock", *(f"--read={path}" for path in iso.readable)]
         try:
             self.proc = subprocess.Popen(
                 cmd, pass_fds=[child.fileno()], env={}, cwd="/", stdin=subprocess.DEVNULL,
@@ -109,4 +111,6 @@ class ProcessSandbox(PooledSandbox):
             detail = "worker processes with rlimits only (no namespaces)"
         if iso.drop_uid is not None:
             detail += f", uid {iso.drop_uid}"
+        if iso.landlock:
+            detail += f", a Landlock filesystem allow-list (ABI {iso.landlock})"
         return Isolation("process", True, detail, iso.protections, iso.warnings)

@@ -40,6 +40,10 @@ class ProcessIsolation:
     hide: tuple[str, ...]
     tmp: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    landlock: int = 0
+    """The kernel's Landlock ABI when workers get a filesystem allow-list, else 0."""
+    readable: tuple[str, ...] = ()
+    """With Landlock: the only paths a worker may read (the interpreter's libraries)."""
 
     @property
     def protections(self) -> dict[str, bool]:
@@ -53,6 +57,7 @@ class ProcessIsolation:
             "private_tmp": self.namespaces,
             "unprivileged_user": self.drop_uid is not None or self.user_namespace,
             "no_child_processes": self.drop_uid is not None or os.geteuid() != 0,
+            "filesystem_allowlist": self.landlock > 0,
             "seccomp": False,
         }
 
@@ -80,6 +85,26 @@ NO_NAMESPACES = (
 )
 
 
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version (0: none): unprivileged filesystem allow-lists."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return max(0, int(libc.syscall(444, None, 0, 1)))  # LANDLOCK_CREATE_RULESET_VERSION
+
+
+def _readable_paths(hide: tuple[str, ...]) -> tuple[str, ...]:
+    """What a worker must read after start: the base interpreter's stdlib and extension
+    modules (imported lazily by allowed modules) and shared libraries; nothing hidden."""
+    import _json  # an extension module: where lib-dynload is
+
+    paths = {os.path.dirname(os.__file__), os.path.dirname(_json.__file__)}
+    paths |= {p for p in ("/lib", "/lib64", "/usr/lib", "/usr/lib64") if os.path.isdir(p)}
+    resolved = {Path(p).resolve() for p in paths}
+    return tuple(sorted(str(p) for p in resolved if not any(p.is_relative_to(h) for h in hide)))
+
+
 def _unshare_works(cmd: list[str]) -> bool:
     try:
         return subprocess.run(cmd, capture_output=True, timeout=10, env={}).returncode == 0
@@ -96,15 +121,20 @@ def probe() -> ProcessIsolation:
     prefix = (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()
     unshare = shutil.which("unshare")
     flags = _NS_FLAGS if root else ["--user", "--map-root-user", *_NS_FLAGS]
+    abi = landlock_abi()
     if unshare and _unshare_works([unshare, *flags, "true"]):
         hide = tuple(_hidden_paths())
-        readable = (
-            f"only {', '.join(hide)} and /tmp are hidden: other host files any user may read "
-            "(/etc/passwd, /usr, ...) are readable by --no-restrict code"
-        )
+        warnings = [NO_SECCOMP]
+        if not abi:
+            warnings.append(
+                f"only {', '.join(hide)} and /tmp are hidden and the kernel has no Landlock: "
+                "other host files any user may read (/etc/passwd, ...) are readable by "
+                "--no-restrict code"
+            )
         return ProcessIsolation(
             (*prefix, unshare, *flags), True, not root, drop, hide,
-            ("/tmp", "/var/tmp", "/dev/shm"), (NO_SECCOMP, readable),
+            ("/tmp", "/var/tmp", "/dev/shm"), tuple(warnings), abi,
+            _readable_paths(hide) if abi else (),
         )  # fmt: skip
     warnings = [NO_NAMESPACES, NO_SECCOMP]
     if root:

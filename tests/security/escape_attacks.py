@@ -58,6 +58,12 @@ NETWORK = [
 FILES = [
     _a("read /etc/shadow", "open('/etc/shadow').read()\nreturn 'ESCAPED'"),
     _a(
+        "read a world-readable host file outside the hidden paths",
+        "text = open(args['host_file']).read()\n"
+        "return 'ESCAPED' if args['host_text'] in text else 'other'",
+        needs="filesystem_allowlist",
+    ),
+    _a(
         "read the project tree",
         "open(args['project_file']).read()\nreturn 'ESCAPED'",
         needs="hidden_host_paths",

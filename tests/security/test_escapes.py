@@ -11,9 +11,10 @@ Known gaps of the process backend (each attack names the protection it relies on
 ``toolproof sandbox doctor`` prints the same warning):
 - no_network, pid_namespace, private_tmp, hidden_host_paths: need ``unshare`` (new
   net/pid/mount namespaces); without it workers share the host's network, pids and files.
-- world-readable host files outside the hidden paths (the project tree, homes, the venv
-  and /tmp are hidden) stay readable by --no-restrict code in the process backend;
-  the docker backend sees only its image.
+- filesystem_allowlist: world-readable host files outside the hidden paths (the project
+  tree, homes, the venv and /tmp are hidden) are readable by --no-restrict code in the
+  process backend unless the kernel has Landlock (then a worker opens only the stdlib,
+  shared libraries and its private tmp dirs); the docker backend sees only its image.
 - seccomp: the process backend filters no syscalls (docker only if the engine has a
   profile); kernel exploits are out of scope for this suite.
 """
@@ -36,6 +37,7 @@ from sandbox.docker.config import SOCKET_ROOT
 from tests.security.escape_attacks import ALL, ESCAPED, Attack
 
 ROOT = Path(__file__).resolve().parents[2]
+MARKER_TEXT = "toolproof-escape-decoy"
 OK = "def ok():\n    return 'fine'\n"
 
 
@@ -44,6 +46,7 @@ class Host:
     listener: socket.socket
     signals: list[int]
     decoy: Path
+    host_file: Path | None  # world-readable, outside every hidden path (None: not writable)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,15 @@ def host() -> Iterator[Host]:
     decoy = SOCKET_ROOT / f"{os.getpid()}-decoy"
     decoy.mkdir(exist_ok=True)
     (decoy / "runner.sock").write_text("")
-    yield Host(listener, received, decoy)
+    host_file: Path | None = Path("/srv", f"toolproof-escape-{os.getpid()}")
+    try:
+        host_file.write_text(MARKER_TEXT)  # type: ignore[union-attr]
+        host_file.chmod(0o644)  # type: ignore[union-attr]
+    except OSError:  # not root: no directory outside the hidden ones to write into
+        host_file = None
+    yield Host(listener, received, decoy, host_file)
+    if host_file is not None:
+        host_file.unlink()
     signal.signal(signal.SIGUSR1, previous)
     listener.close()
     (decoy / "runner.sock").unlink()
@@ -83,6 +94,8 @@ def test_attempt_is_contained(
                 reason=f"known gap: the {sandbox.name} backend here lacks {attack.needs}"
             )
         )
+    if "host_file" in attack.source and host.host_file is None:
+        pytest.skip("needs a world-readable file outside the hidden paths (run as root)")
     marker = f"toolproof-escape-{uuid.uuid4().hex}"
     outside = [str(ROOT / marker), f"/{marker}", f"/etc/{marker}", f"/var/{marker}"]
     args = {
@@ -92,6 +105,8 @@ def test_attempt_is_contained(
         "outside": outside,
         "marker": marker,
         "host_pid": os.getpid(),
+        "host_file": str(host.host_file),
+        "host_text": MARKER_TEXT,
     }
     try:
         with sandbox.session(Bundle.from_source(attack.source + OK)) as session:
