@@ -19,7 +19,7 @@ runs the module bodies again. Modules import each other by name. Under Restricte
 (the default; ``restrict=False`` / ``--no-restrict`` leaves the backend's isolation
 alone) code must avoid names starting with ``_``, may import only the runner's
 ``ALLOWED_MODULES`` (json, math, re, datetime, random, hashlib, uuid, string, itertools,
-functools, collections, decimal, fractions, statistics), and sees those modules without
+functools, collections, decimal, fractions, statistics, time), and sees those modules without
 their sub-modules; augmented assignment to items (``d[k] += 1``) is refused by
 RestrictedPython, write ``d[k] = d[k] + 1``. ``print`` output is kept as
 ``Outcome.stdout_tail``. Modules every bundle carries (a mock runtime) can be given to the

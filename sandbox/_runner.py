@@ -21,7 +21,7 @@ Under RestrictedPython (the default) code gets safe builtins, guarded attribute/
 iteration/write access, no names starting with "_", and imports limited to ALLOWED_MODULES,
 each seen through a read-only view without sub-modules (``statistics.sys`` or ``uuid.os``
 would otherwise reach ``os``). The allowed modules are pure computation a mock needs to
-shape realistic answers (json, math, re, dates, seeded randomness, hashes, ids, text,
+shape realistic answers (json, math, re, dates and clocks, seeded randomness, hashes, ids, text,
 iteration helpers, containers, exact numbers, statistics); none of them reads files,
 opens sockets or starts processes through the names the view exposes.
 """
@@ -47,8 +47,12 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 MAX_REQUEST = 64 * 1024 * 1024
 ALLOWED_MODULES = (
     "json", "math", "re", "datetime", "random", "hashlib", "uuid", "string", "itertools",
-    "functools", "collections", "decimal", "fractions", "statistics",
+    "functools", "collections", "decimal", "fractions", "statistics", "time",
 )  # fmt: skip
+# Modules an allowed module's C code imports lazily through the caller's __import__
+# (datetime.strptime → _strptime). Bundle code cannot name them: RestrictedPython
+# rejects every name that starts with "_".
+LAZY_HELPERS = ("_strptime",)
 # Compiled code by (restricted, name, source): modules the host primes a fresh worker with
 # (op "prime": the mock runtime, which every bundle carries) are compiled before a session
 # leases the worker, so loading a bundle skips the RestrictedPython compile. Bounded.
@@ -173,6 +177,8 @@ class Program:
         if name in ALLOWED_MODULES:
             mod = __import__(name)
             return _module_view(mod) if self.restrict else mod
+        if name in LAZY_HELPERS:  # imported by C code on the bundle's behalf
+            return __import__(name)
         if not self.restrict:
             return __import__(name, globals, locals, fromlist, level)
         raise ImportError(
@@ -410,7 +416,7 @@ def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, A
     a hidden path. Each step that is not permitted here is skipped; the host reports it."""
     import ctypes
 
-    for name in ALLOWED_MODULES:
+    for name in ALLOWED_MODULES + LAZY_HELPERS:
         __import__(name)
     libc = ctypes.CDLL(None, use_errno=True)
     for path in hide + tmp:

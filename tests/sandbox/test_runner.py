@@ -84,6 +84,17 @@ def test_allowed_modules_are_views_without_submodules_or_os_access() -> None:
         assert p.call("probe", {"name": name, "attr": attr}) == "absent"
 
 
+def test_dates_parse_under_restriction_but_helpers_stay_unnameable() -> None:
+    """datetime.strptime imports _strptime through the bundle's import guard; bundle code
+    itself still cannot import it (a name starting with "_" does not compile)."""
+    parse = "    return datetime.datetime.strptime(s, '%Y-%m-%d').strftime('%A')\n"
+    p = program("import datetime\ndef day(s):\n" + parse)
+    assert p.call("day", {"s": "2026-11-28"}) == "Saturday"
+    with pytest.raises(RunnerError) as caught:
+        program("import _strptime\ndef f():\n    return 1\n")
+    assert caught.value.kind == "compile"
+
+
 def test_print_goes_to_the_tail_buffer() -> None:
     out = TailBuffer(10)
     p = Program({"modules": {"m": "def f():\n    print('hello', 'world', sep='-')\n"},
