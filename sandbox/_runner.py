@@ -433,10 +433,11 @@ def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, A
 
 
 def landlock(readable: list[str], writable: list[str]) -> None:
-    """Process backend: from here on this process may open only ``readable`` paths (read,
-    execute) and ``writable`` ones (anything), may not connect or bind TCP, and (ABI 6+)
-    may not signal processes or reach abstract sockets outside itself. Landlock needs no
-    privilege; a kernel without it makes this raise, and the worker does not start."""
+    """Process backend: from here on this process may open only ``readable`` paths (to
+    read; it cannot exec anything) and ``writable`` ones (anything), may not connect or
+    bind TCP, and (ABI 6+) may not signal processes or reach abstract sockets outside
+    itself. Landlock needs no privilege; a kernel without it makes this raise, and the
+    worker does not start."""
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
@@ -451,7 +452,7 @@ def landlock(readable: list[str], writable: list[str]) -> None:
     ruleset = libc.syscall(444, attr, len(attr), 0)
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
-    read = 1 << 0 | 1 << 2 | 1 << 3  # EXECUTE, READ_FILE, READ_DIR
+    read = 1 << 2 | 1 << 3  # READ_FILE, READ_DIR: libraries load, no program can be exec()ed
     file_rights = 1 << 0 | 1 << 1 | 1 << 2 | (1 << 14 if abi >= 3 else 0)
     for paths, rights in ((readable, read), (writable, fs)):
         for path in paths:

@@ -53,3 +53,40 @@ def test_workers_run_with_what_the_report_claims(unrestricted: ProcessSandbox) -
     if found.namespaces:
         assert facts["pid"] == 1  # first process of its own pid namespace
         assert not [name for name in facts["tmp"] if name.startswith("toolproof")]
+
+
+LANDLOCKED = Bundle.from_source(
+    "import os, socket\n"
+    "def attempt(what, program=''):\n"
+    "    try:\n"
+    "        if what == 'read':\n"
+    "            open('/etc/passwd').read()\n"
+    "        elif what == 'exec':\n"
+    "            os.execv(program, [program, '--version'])\n"
+    "        elif what == 'tcp':\n"
+    "            socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
+    "        elif what == 'lazy import':\n"
+    "            import sqlite3\n"
+    "            return sqlite3.connect(':memory:').execute('select 1').fetchone()[0]\n"
+    "        elif what == 'tmp':\n"
+    "            open('/tmp/x', 'w').write('x')\n"
+    "            return open('/tmp/x').read()\n"
+    "    except OSError as exc:\n"
+    "        return type(exc).__name__\n"
+    "    return 'done'\n"
+)
+
+
+@pytest.mark.skipif(not probe().landlock, reason="the kernel has no Landlock")
+def test_landlock_leaves_a_worker_its_libraries_and_tmp_only(unrestricted: ProcessSandbox) -> None:
+    assert unrestricted.isolation().protections["filesystem_allowlist"]
+    assert "Landlock" in unrestricted.isolation().detail
+    # an executable inside a readable directory: readable is not executable
+    loaders = ("/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1")
+    program = next((p for p in loaders if os.access(p, os.X_OK)), "/usr/bin/true")
+    with unrestricted.session(LANDLOCKED) as s:
+        got = {what: s.call("attempt", {"what": what, "program": program}).value
+               for what in ("read", "exec", "tcp", "lazy import", "tmp")}  # fmt: skip
+    assert got["read"] == got["exec"] == "PermissionError"
+    assert got["tcp"] in ("PermissionError", "ConnectionRefusedError", "OSError")
+    assert got["lazy import"] == 1 and got["tmp"] == "x"
