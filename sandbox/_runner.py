@@ -468,6 +468,45 @@ def landlock(readable: list[str], writable: list[str]) -> None:
     os.close(ruleset)
 
 
+# Syscalls a mock never needs and kernel attacks start from (Docker's default profile
+# denies them too): tracing, mounts and namespaces, modules, kexec, BPF, perf, keyrings,
+# userfaultfd, io_uring, file handles, reboot, swap, syslog, accounting, chroot.
+SECCOMP_ARCHES = ("x86_64", "aarch64")
+_DENY = {
+    "x86_64": (0xC000003E, (101, 310, 311, 165, 166, 155, 272, 308, 246, 320, 175, 313, 176,
+               321, 298, 250, 248, 249, 323, 425, 426, 427, 304, 303, 169, 167, 168, 103,
+               163, 161, 428, 429, 430, 431, 432, 433, 442)),
+    "aarch64": (0xC00000B7, (117, 270, 271, 40, 39, 41, 97, 268, 104, 294, 105, 273, 106,
+                280, 241, 219, 217, 218, 282, 425, 426, 427, 265, 264, 142, 224, 225, 116,
+                89, 51, 428, 429, 430, 431, 432, 433, 442)),
+}  # fmt: skip
+
+
+def seccomp() -> None:
+    """Process backend: a seccomp-BPF filter answering EPERM to the ``_DENY`` syscalls, to
+    every syscall of another ABI (32-bit ``int 0x80``, x32) and allowing the rest."""
+    import ctypes
+    import platform
+
+    arch, denied = _DENY[platform.machine()]
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO|EPERM
+    prog = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, eperm), (ld, 0, 0, 0)]
+    if arch == 0xC000003E:  # x32 syscalls carry bit 30: deny them all
+        prog += [(jge, 0, 1, 0x40000000), (ret, 0, 0, eperm)]
+    prog += [(jeq, len(denied) - i, 0, nr) for i, nr in enumerate(denied)]
+    prog += [(ret, 0, 0, allow), (ret, 0, 0, eperm)]
+    code = b"".join(struct.pack("<HBBI", *insn) for insn in prog)
+
+    class Fprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fprog = Fprog(len(prog), code)
+    if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0):
+        raise OSError(ctypes.get_errno(), "seccomp filter not installed")  # NO_NEW_PRIVS
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--fd", type=int, help="serve this inherited, connected socket")
@@ -479,6 +518,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--uid", type=int, default=None, help="drop to this uid/gid")
     p.add_argument("--read", action="append", default=[], help="with --landlock: readable")
     p.add_argument("--landlock", action="store_true", help="open only --read and --tmp paths")
+    p.add_argument("--seccomp", action="store_true", help="deny kernel-attack syscalls")
     a = p.parse_args(argv)
     if a.site:
         sys.path.insert(0, a.site)
@@ -497,6 +537,8 @@ def main(argv: list[str] | None = None) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     if a.landlock:  # after the mounts; before stderr goes, so that a failure is reported
         landlock(a.read, a.tmp)
+    if a.seccomp:
+        seccomp()
     for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
         os.dup2(devnull, fd)
     if a.fd is not None:

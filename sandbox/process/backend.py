@@ -53,6 +53,8 @@ class ProcessWorker:
             cmd += ["--uid", str(iso.drop_uid)]
         if iso.landlock:
             cmd += ["--landlock", *(f"--read={path}" for path in iso.readable)]
+        if iso.seccomp:
+            cmd.append("--seccomp")
         try:
             self.proc = subprocess.Popen(
                 cmd, pass_fds=[child.fileno()], env={}, cwd="/", stdin=subprocess.DEVNULL,
@@ -113,4 +115,6 @@ class ProcessSandbox(PooledSandbox):
             detail += f", uid {iso.drop_uid}"
         if iso.landlock:
             detail += f", a Landlock filesystem allow-list (ABI {iso.landlock})"
+        if iso.seccomp:
+            detail += ", a seccomp filter on kernel-attack syscalls"
         return Isolation("process", True, detail, iso.protections, iso.warnings)

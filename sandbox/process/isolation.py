@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,8 @@ class ProcessIsolation:
     """The kernel's Landlock ABI when workers get a filesystem allow-list, else 0."""
     readable: tuple[str, ...] = ()
     """With Landlock: the only paths a worker may read (the interpreter's libraries)."""
+    seccomp: bool = False
+    """Whether workers install the runner's seccomp filter (``_runner.seccomp``)."""
 
     @property
     def protections(self) -> dict[str, bool]:
@@ -58,7 +61,7 @@ class ProcessIsolation:
             "unprivileged_user": self.drop_uid is not None or self.user_namespace,
             "no_child_processes": self.drop_uid is not None or os.geteuid() != 0,
             "filesystem_allowlist": self.landlock > 0,
-            "seccomp": False,
+            "seccomp": self.seccomp,
         }
 
 
@@ -79,6 +82,19 @@ def _hidden_paths() -> list[str]:
 
 
 NO_SECCOMP = "no seccomp filter: the kernel's whole syscall surface is reachable"
+
+
+def seccomp_works() -> bool:
+    """The kernel filters syscalls and the runner has a syscall table for this CPU."""
+    from sandbox._runner import SECCOMP_ARCHES
+
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return False
+    return platform.machine() in SECCOMP_ARCHES and "\nSeccomp:" in status
+
+
 NO_NAMESPACES = (
     "unshare is not permitted here: workers share the host's network, pids, mounts and /tmp; "
     "host files the user can read are readable by --no-restrict code"
@@ -121,10 +137,10 @@ def probe() -> ProcessIsolation:
     prefix = (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()
     unshare = shutil.which("unshare")
     flags = _NS_FLAGS if root else ["--user", "--map-root-user", *_NS_FLAGS]
-    abi = landlock_abi()
+    abi, filtered = landlock_abi(), seccomp_works()
     if unshare and _unshare_works([unshare, *flags, "true"]):
         hide = tuple(_hidden_paths())
-        warnings = [NO_SECCOMP]
+        warnings = [] if filtered else [NO_SECCOMP]
         if not abi:
             warnings.append(
                 f"only {', '.join(hide)} and /tmp are hidden and the kernel has no Landlock: "
@@ -134,9 +150,9 @@ def probe() -> ProcessIsolation:
         return ProcessIsolation(
             (*prefix, unshare, *flags), True, not root, drop, hide,
             ("/tmp", "/var/tmp", "/dev/shm"), tuple(warnings), abi,
-            _readable_paths(hide) if abi else (),
+            _readable_paths(hide) if abi else (), filtered,
         )  # fmt: skip
-    warnings = [NO_NAMESPACES, NO_SECCOMP]
+    warnings = [NO_NAMESPACES] + ([] if filtered else [NO_SECCOMP])
     if root:
         warnings.append("running as root without namespaces: workers still drop to uid 65534")
-    return ProcessIsolation(prefix, False, False, drop, (), (), tuple(warnings))
+    return ProcessIsolation(prefix, False, False, drop, (), (), tuple(warnings), seccomp=filtered)

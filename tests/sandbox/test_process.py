@@ -33,8 +33,8 @@ def test_isolation_report_matches_the_probe(unrestricted: ProcessSandbox) -> Non
     found = probe()
     assert iso.backend == "process" and iso.available
     assert iso.protections["no_network"] is found.namespaces
-    assert iso.protections["seccomp"] is False
-    assert any("seccomp" in w for w in iso.warnings)
+    assert iso.protections["seccomp"] is found.seccomp
+    assert any("seccomp" in w for w in iso.warnings) is not found.seccomp
     if not found.namespaces:
         assert any("unshare" in w for w in iso.warnings)
 
@@ -90,3 +90,22 @@ def test_landlock_leaves_a_worker_its_libraries_and_tmp_only(unrestricted: Proce
     assert got["read"] == got["exec"] == "PermissionError"
     assert got["tcp"] in ("PermissionError", "ConnectionRefusedError", "OSError")
     assert got["lazy import"] == 1 and got["tmp"] == "x"
+
+
+@pytest.mark.skipif(not probe().seccomp, reason="no seccomp filter for this kernel or CPU")
+def test_the_seccomp_filter_refuses_kernel_attack_syscalls(unrestricted: ProcessSandbox) -> None:
+    calls = Bundle.from_source(
+        "import ctypes, os, platform\n"
+        "def attempt():\n"
+        "    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    got = {'unshare': libc.unshare(0x10000000), 'ptrace': libc.ptrace(0, 0, 0, 0),\n"
+        "           'mount': libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)}\n"
+        "    if platform.machine() == 'x86_64':  # the x32 ABI: the same call, bit 30 set\n"
+        "        got['x32 getpid'] = libc.syscall(0x40000000 + 39)\n"
+        "    return {'results': got, 'errno': ctypes.get_errno(), 'pid': os.getpid()}\n"
+    )
+    with unrestricted.session(calls) as s:
+        out = s.call("attempt", {})
+    assert out.ok, out
+    assert set(out.value["results"].values()) == {-1} and out.value["errno"] == 1  # EPERM
+    assert out.value["pid"] > 0  # everything else still works

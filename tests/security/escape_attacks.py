@@ -64,6 +64,12 @@ FILES = [
         needs="filesystem_allowlist",
     ),
     _a(
+        "create a user namespace (kernel attack surface)",
+        "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "return 'ESCAPED' if libc.unshare(0x10000000) == 0 else 'denied'",
+        needs="seccomp",
+    ),
+    _a(
         "read the project tree",
         "open(args['project_file']).read()\nreturn 'ESCAPED'",
         needs="hidden_host_paths",
