@@ -2,7 +2,8 @@
 
 Standard library only (RestrictedPython is imported from a directory given on the command
 line), because it runs inside a bare Python in the sandbox image, and the process
-backend's workers run this very file. It serves one host over one stream socket:
+backend's workers run this very file (with ``_harden.py`` beside it: mounts, uid,
+Landlock, seccomp). It serves one host over one stream socket:
 
     frame   = 4-byte big-endian length + UTF-8 JSON object
     request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
@@ -61,7 +62,6 @@ _CODE_CACHE_MAX = 256
 # Public names that reach the operating system (uuid may shell out to find a MAC address)
 # or read attributes by name, bypassing the guards (string.Formatter, like str.format).
 DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}, "string": {"Formatter"}}
-_HIDE_FLAGS = 0x1 | 0x2 | 0x4 | 0x8  # MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
 
 
 class RunnerError(Exception):
@@ -410,103 +410,6 @@ def _children_left() -> bool:
         return False
 
 
-def harden(hide: list[str], tmp: list[str], uid: int | None, limits: dict[str, Any]) -> None:
-    """Process backend: hide host paths and private tmp dirs (in a mount namespace), drop to
-    ``uid``, then apply rlimits. Pre-imports the allowed modules first: they may live under
-    a hidden path. Each step that is not permitted here is skipped; the host reports it."""
-    import ctypes
-
-    for name in ALLOWED_MODULES + LAZY_HELPERS:
-        __import__(name)
-    libc = ctypes.CDLL(None, use_errno=True)
-    for path in hide + tmp:
-        flags = _HIDE_FLAGS if path in hide else 0x2 | 0x4  # tmp dirs stay writable
-        libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=64m,mode=1777")
-    if uid is not None:
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.chdir("/tmp" if os.path.isdir("/tmp") else "/")
-
-
-def landlock(readable: list[str], writable: list[str]) -> None:
-    """Process backend: from here on this process may open only ``readable`` paths (to
-    read; it cannot exec anything) and ``writable`` ones (anything), may not connect or
-    bind TCP, and (ABI 6+) may not signal processes or reach abstract sockets outside
-    itself. Landlock needs no privilege; a kernel without it makes this raise, and the
-    worker does not start."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, VERSION)
-    if abi < 1:
-        raise OSError(ctypes.get_errno(), "Landlock is not available")
-    fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0)
-    fs |= 1 << 15 if abi >= 5 else 0  # + REFER, TRUNCATE, IOCTL_DEV where known
-    fields = [fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0]  # fs, tcp, scopes
-    attr = struct.pack("<3Q", *fields)[: 8 * (1 + (abi >= 4) + (abi >= 6))]
-    ruleset = libc.syscall(444, attr, len(attr), 0)
-    if ruleset < 0:
-        raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
-    read = 1 << 2 | 1 << 3  # READ_FILE, READ_DIR: libraries load, no program can be exec()ed
-    file_rights = 1 << 0 | 1 << 1 | 1 << 2 | (1 << 14 if abi >= 3 else 0)
-    for paths, rights in ((readable, read), (writable, fs)):
-        for path in paths:
-            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            allowed = rights if os.path.isdir(path) else rights & file_rights
-            rule = struct.pack("<Qi", allowed, fd)  # landlock_path_beneath_attr, packed
-            ok = libc.syscall(445, ruleset, 1, rule, 0)
-            os.close(fd)
-            if ok < 0:
-                raise OSError(ctypes.get_errno(), f"landlock_add_rule failed for {path}")
-    if libc.prctl(38, 1, 0, 0, 0) or libc.syscall(446, ruleset, 0):  # NO_NEW_PRIVS, restrict
-        raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
-    os.close(ruleset)
-
-
-# Syscalls a mock never needs and kernel attacks start from (Docker's default profile
-# denies them too): tracing, mounts and namespaces, modules, kexec, BPF, perf, keyrings,
-# userfaultfd, io_uring, file handles, reboot, swap, syslog, accounting, chroot.
-SECCOMP_ARCHES = ("x86_64", "aarch64")
-_DENY = {
-    "x86_64": (0xC000003E, (101, 310, 311, 165, 166, 155, 272, 308, 246, 320, 175, 313, 176,
-               321, 298, 250, 248, 249, 323, 425, 426, 427, 304, 303, 169, 167, 168, 103,
-               163, 161, 428, 429, 430, 431, 432, 433, 442)),
-    "aarch64": (0xC00000B7, (117, 270, 271, 40, 39, 41, 97, 268, 104, 294, 105, 273, 106,
-                280, 241, 219, 217, 218, 282, 425, 426, 427, 265, 264, 142, 224, 225, 116,
-                89, 51, 428, 429, 430, 431, 432, 433, 442)),
-}  # fmt: skip
-
-
-def seccomp() -> None:
-    """Process backend: a seccomp-BPF filter answering EPERM to the ``_DENY`` syscalls, to
-    every syscall of another ABI (32-bit ``int 0x80``, x32) and allowing the rest."""
-    import ctypes
-    import platform
-
-    arch, denied = _DENY[platform.machine()]
-    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
-    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO|EPERM
-    prog = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, eperm), (ld, 0, 0, 0)]
-    if arch == 0xC000003E:  # x32 syscalls carry bit 30: deny them all
-        prog += [(jge, 0, 1, 0x40000000), (ret, 0, 0, eperm)]
-    prog += [(jeq, len(denied) - i, 0, nr) for i, nr in enumerate(denied)]
-    prog += [(ret, 0, 0, allow), (ret, 0, 0, eperm)]
-    code = b"".join(struct.pack("<HBBI", *insn) for insn in prog)
-
-    class Fprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    fprog = Fprog(len(prog), code)
-    if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0):
-        raise OSError(ctypes.get_errno(), "seccomp filter not installed")  # NO_NEW_PRIVS
-
-
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--fd", type=int, help="serve this inherited, connected socket")
@@ -519,6 +422,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--read", action="append", default=[], help="with --landlock: readable")
     p.add_argument("--landlock", action="store_true", help="open only --read and --tmp paths")
     p.add_argument("--seccomp", action="store_true", help="deny kernel-attack syscalls")
+    p.add_argument("--lib", default="", help="directory of _harden.py (process backend)")
     a = p.parse_args(argv)
     if a.site:
         sys.path.insert(0, a.site)
@@ -528,17 +432,21 @@ def main(argv: list[str] | None = None) -> None:
     import RestrictedPython.Limits  # noqa: F401
 
     limits = json.loads(a.limits)
-    if a.hide or a.tmp or a.uid is not None:
-        harden(a.hide, a.tmp, a.uid, limits)
+    hardening: Any = None
+    if a.lib:  # a process worker: the host's hardening module, read before paths are hidden
+        sys.path.insert(0, a.lib)
+        import _harden as hardening  # type: ignore[import-not-found,no-redef]
+
+        hardening.harden(a.hide, a.tmp, a.uid, ALLOWED_MODULES + LAZY_HELPERS)
     mem = int(limits.get("memory_bytes", 0))
     if mem:  # a MemoryError is a clearer outcome than the OOM killer (containers have both)
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     os.environ.clear()  # nothing inherited (Python itself may add LC_CTYPE at start)
     devnull = os.open(os.devnull, os.O_RDWR)
     if a.landlock:  # after the mounts; before stderr goes, so that a failure is reported
-        landlock(a.read, a.tmp)
+        hardening.landlock(a.read, a.tmp)
     if a.seccomp:
-        seccomp()
+        hardening.seccomp()
     for fd in (0, 1, 2):  # stdio of untrusted code goes nowhere; print() is captured
         os.dup2(devnull, fd)
     if a.fd is not None:

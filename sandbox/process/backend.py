@@ -55,6 +55,8 @@ class ProcessWorker:
             cmd += ["--landlock", *(f"--read={path}" for path in iso.readable)]
         if iso.seccomp:
             cmd.append("--seccomp")
+        if iso.hide or iso.tmp or iso.drop_uid is not None or iso.landlock or iso.seccomp:
+            cmd += ["--lib", str(RUNNER.parent)]  # where the runner finds _harden.py
         try:
             self.proc = subprocess.Popen(
                 cmd, pass_fds=[child.fileno()], env={}, cwd="/", stdin=subprocess.DEVNULL,

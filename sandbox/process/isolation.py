@@ -46,7 +46,7 @@ class ProcessIsolation:
     readable: tuple[str, ...] = ()
     """With Landlock: the only paths a worker may read (the interpreter's libraries)."""
     seccomp: bool = False
-    """Whether workers install the runner's seccomp filter (``_runner.seccomp``)."""
+    """Whether workers install the seccomp filter (``sandbox._harden.seccomp``)."""
 
     @property
     def protections(self) -> dict[str, bool]:
@@ -86,7 +86,7 @@ NO_SECCOMP = "no seccomp filter: the kernel's whole syscall surface is reachable
 
 def seccomp_works() -> bool:
     """The kernel filters syscalls and the runner has a syscall table for this CPU."""
-    from sandbox._runner import SECCOMP_ARCHES
+    from sandbox._harden import SECCOMP_ARCHES
 
     try:
         status = Path("/proc/self/status").read_text()

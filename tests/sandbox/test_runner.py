@@ -214,12 +214,17 @@ def test_runner_answers_requests_that_come_after_its_spin() -> None:
     child.close()
 
 
-def test_runner_file_imports_only_the_stdlib_and_restrictedpython() -> None:
-    tree = ast.parse(Path(_runner.__file__).read_text(encoding="utf-8"))
+def _imports(path: Path) -> set[str]:
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module.split(".")[0])
-    assert names - set(sys.stdlib_module_names) == {"RestrictedPython"}
+    return names
+
+
+def test_runner_file_imports_only_the_stdlib_and_restrictedpython() -> None:
+    runner = Path(_runner.__file__)
+    assert _imports(runner) - set(sys.stdlib_module_names) == {"RestrictedPython", "_harden"}
+    assert _imports(runner.with_name("_harden.py")) <= set(sys.stdlib_module_names)

@@ -15,7 +15,7 @@ Known gaps of the process backend (each attack names the protection it relies on
   tree, homes, the venv and /tmp are hidden) are readable by --no-restrict code in the
   process backend unless the kernel has Landlock (then a worker opens only the stdlib,
   shared libraries and its private tmp dirs); the docker backend sees only its image.
-- seccomp: the process backend's filter (``_runner.seccomp``: tracing, mounts and
+- seccomp: the process backend's filter (``sandbox._harden.seccomp``: tracing, mounts and
   namespaces, modules, BPF, keyrings, io_uring, ... and every foreign-ABI syscall answer
   EPERM) needs a kernel with seccomp and an x86_64 or aarch64 CPU; docker relies on the
   engine's default profile. Kernel exploits themselves are out of scope for this suite.
