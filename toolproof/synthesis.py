@@ -9,8 +9,6 @@ and a synchronous face on the judge's chat client.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
@@ -30,7 +28,7 @@ from toolproof._cli.layers import build_layers
 from toolproof.settings import Settings
 from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
 from verifier._exec import ExecLayer
-from verifier._judge import ChatClient, RetryPolicy
+from verifier._judge._client import BackgroundLoop, ChatClient, RetryPolicy
 from verifier._readers import Dataset
 
 #: Every layer verifies a synthesised dialog.
@@ -159,11 +157,7 @@ class SyncChat:
         concurrency: int = 8,
     ) -> None:
         self.model = model
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, daemon=True, name="toolproof-synth-llm"
-        )
-        self._thread.start()
+        self._loop = BackgroundLoop("toolproof-synth-llm")
         retry = (
             RetryPolicy()
             if max_retries is None
@@ -180,16 +174,13 @@ class SyncChat:
                 concurrency=concurrency,
             )
 
-        self.client = asyncio.run_coroutine_threadsafe(make(), self._loop).result()
+        self.client = self._loop.run(make())
 
     def chat(self, messages: list[dict[str, str]]) -> str:
-        future = asyncio.run_coroutine_threadsafe(self.client.complete(messages), self._loop)
-        return future.result().content
+        return self._loop.run(self.client.complete(messages)).content
 
     def close(self) -> None:
-        if self._loop.is_closed():
+        if self._loop.loop.is_closed():
             return
-        asyncio.run_coroutine_threadsafe(self.client.aclose(), self._loop).result()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
+        self._loop.run(self.client.aclose())
         self._loop.close()

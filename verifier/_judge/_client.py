@@ -13,17 +13,21 @@ HTTP transport is the test seam: pass an ``httpx.MockTransport`` or any async tr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import email.utils
 import random
 import ssl
+import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from synth.errors import JudgeError
 
+T = TypeVar("T")
 #: Connections per httpx pool; the client opens ceil(concurrency / POOL_SHARD) pools.
 POOL_SHARD = 8
 _RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -238,3 +242,28 @@ class ChatClient:
     async def aclose(self) -> None:
         for pool in self._pools:
             await pool.aclose()
+
+
+class BackgroundLoop:
+    """An event loop on a daemon thread of its own, so that synchronous callers (the
+    judge layer, the synthesis agents) can drive a ``ChatClient`` from any thread."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self.thread.start()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the loop and wait for its result."""
+        return self.submit(coro).result()
+
+    def close(self) -> None:
+        """Stop the loop and its thread. Idempotent."""
+        if self.loop.is_closed():
+            return
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()

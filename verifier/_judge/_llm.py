@@ -10,7 +10,6 @@ answer about (HTTP errors after retries, timeouts, garbage, invalid JSON) gets a
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +20,7 @@ from synth.errors import JudgeError
 from verifier._judge._answer import findings_of, parse_answer
 from verifier._judge._base import JudgeVerdict, register_judge, sample_hash, unavailable
 from verifier._judge._cache import CachedAnswer, JudgeCache
-from verifier._judge._client import ChatClient, JudgeStats, RetryPolicy
+from verifier._judge._client import BackgroundLoop, ChatClient, JudgeStats, RetryPolicy
 from verifier._judge._prompts import DEFAULT_PROMPT_VERSION, load_prompt
 from verifier._model import Sample
 
@@ -61,11 +60,7 @@ class LLMJudge:
             "judge_model": model,
             "prompt_version": self.prompt.version,
         }
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="toolproof-judge", daemon=True
-        )
-        self._thread.start()
+        self._loop = BackgroundLoop("toolproof-judge")
 
         async def make_client() -> ChatClient:
             return ChatClient(
@@ -87,7 +82,7 @@ class LLMJudge:
         return dict(self._provenance)
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        return self._loop.run(coro)
 
     def judge(self, sample: Sample) -> JudgeVerdict:
         return self._run(self._judge_one(sample))
@@ -98,8 +93,7 @@ class LLMJudge:
 
     async def ajudge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         """``judge_many`` for callers on another event loop (the HTTP service)."""
-        future = asyncio.run_coroutine_threadsafe(self._judge_all(samples), self._loop)
-        return await asyncio.wrap_future(future)
+        return await asyncio.wrap_future(self._loop.submit(self._judge_all(samples)))
 
     async def _judge_all(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         return list(await asyncio.gather(*(self._judge_one(s) for s in samples)))
@@ -147,8 +141,6 @@ class LLMJudge:
             return
         self._closed = True
         self._run(self._client.aclose())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
         self._loop.close()
         self._cache.close()
 

@@ -63,19 +63,6 @@ _WORD_NUMBER = re.compile(
     + "|".join(sorted(_SMALL, key=len, reverse=True))
     + r"))\b"
 )
-# fmt: off
-_MAGNITUDE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9,
-              "bn": 1e9, "billion": 1e9, "trillion": 1e12}
-# fmt: on
-_NUMBER = re.compile(
-    r"\b(?:("
-    + "|".join(_TENS)
-    + r")(?:[\s-]("
-    + "|".join(_UNITS)
-    + r"))?|("
-    + "|".join(sorted(_SMALL, key=len, reverse=True))
-    + r"))\b"
-)
 _MAGNITUDE = {
     "k": 1e3,
     "thousand": 1e3,
