@@ -40,6 +40,15 @@ def harden(hide: list[str], tmp: list[str], uid: int | None, preload: tuple[str,
     os.chdir("/tmp" if os.path.isdir("/tmp") else "/")
 
 
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version (0: none); the host probes with this too."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return max(0, int(libc.syscall(444, None, 0, 1)))  # LANDLOCK_CREATE_RULESET_VERSION
+
+
 def landlock(readable: list[str], writable: list[str]) -> None:
     """Process backend: from here on this process may open only ``readable`` paths (to
     read; it cannot exec anything) and ``writable`` ones (anything), may not connect or
@@ -48,11 +57,11 @@ def landlock(readable: list[str], writable: list[str]) -> None:
     worker does not start."""
     import ctypes
 
+    abi = landlock_abi()
+    if abi < 1:
+        raise OSError("Landlock is not available")
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, VERSION)
-    if abi < 1:
-        raise OSError(ctypes.get_errno(), "Landlock is not available")
     fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0)
     fs |= 1 << 15 if abi >= 5 else 0  # + REFER, TRUNCATE, IOCTL_DEV where known
     fields = [fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0]  # fs, tcp, scopes

@@ -17,6 +17,8 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox._harden import SECCOMP_ARCHES, landlock_abi
+
 NOBODY = 65534
 _NS_FLAGS = [
     "--net",
@@ -86,8 +88,6 @@ NO_SECCOMP = "no seccomp filter: the kernel's whole syscall surface is reachable
 
 def seccomp_works() -> bool:
     """The kernel filters syscalls and the runner has a syscall table for this CPU."""
-    from sandbox._harden import SECCOMP_ARCHES
-
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
@@ -99,15 +99,6 @@ NO_NAMESPACES = (
     "unshare is not permitted here: workers share the host's network, pids, mounts and /tmp; "
     "host files the user can read are readable by --no-restrict code"
 )
-
-
-def landlock_abi() -> int:
-    """The kernel's Landlock ABI version (0: none): unprivileged filesystem allow-lists."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    return max(0, int(libc.syscall(444, None, 0, 1)))  # LANDLOCK_CREATE_RULESET_VERSION
 
 
 def _readable_paths(hide: tuple[str, ...]) -> tuple[str, ...]:

@@ -89,17 +89,22 @@ def _sane_id(raw: bytes) -> str | None:
 #: so that no client can grow the label set.
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _ids = itertools.count()
-_id_prefix = ("", -1)
+_id_prefix = secrets.token_hex(8)
+
+
+def _new_prefix() -> None:
+    """A forked worker must not repeat its parent's ids."""
+    global _id_prefix
+    _id_prefix = secrets.token_hex(8)
+
+
+os.register_at_fork(after_in_child=_new_prefix)
 
 
 def _new_request_id() -> str:
     """Unique without a syscall per request: 16 random hex digits per process, then a
     counter (uuid4 reads the kernel's random pool on every call)."""
-    global _id_prefix
-    prefix, pid = _id_prefix
-    if pid != os.getpid():  # first use in this process (or a forked child)
-        prefix, pid = _id_prefix = (secrets.token_hex(8), os.getpid())
-    return f"{prefix}{next(_ids):016x}"
+    return f"{_id_prefix}{next(_ids):016x}"
 
 
 class RequestMiddleware:

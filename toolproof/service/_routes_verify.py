@@ -64,15 +64,20 @@ async def verify(request: Request) -> Response:
         return await _verify(request, state)
 
 
-async def _verify(request: Request, state: ServiceState) -> Response:
-    body = await json_body(request, VerifyRequest)
+def checked_layers(state: ServiceState, body: VerifyRequest) -> tuple[str, ...]:
+    """The request's layers, once the checks every verify request gets have passed."""
     limit = state.settings.max_verify_samples
     if len(body.samples) > limit:
         raise InvalidRequest(
             f"{len(body.samples)} samples in one request; at most {limit} "
             "(upload larger sets as a job: POST /v1/jobs)"
         )
-    layers = parse_layers(body.layers)
+    return parse_layers(body.layers)
+
+
+async def _verify(request: Request, state: ServiceState) -> Response:
+    body = await json_body(request, VerifyRequest)
+    layers = checked_layers(state, body)
     if layers == ("rules",):
         payload = run(state, body, layers)
     else:

@@ -21,10 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from synth.errors import ToolproofError
 from toolproof.service._body import JSON_TYPES, check_media
 from toolproof.service._deps import bearer_key
-from toolproof.service._routes_verify import run
+from toolproof.service._routes_verify import checked_layers, run
 from toolproof.service._state import ServiceState
 from toolproof.service._wire import VerifyRequest
-from verifier import parse_layers
 
 PATH = "/v1/verify"
 
@@ -78,10 +77,10 @@ class VerifyLane:
         state = self.state
         try:
             request = VerifyRequest.model_validate_json(body)
-            layers = parse_layers(request.layers)
+            layers = checked_layers(state, request)
         except (ValidationError, ToolproofError):
             return None
-        if layers != ("rules",) or len(request.samples) > state.settings.max_verify_samples:
+        if layers != ("rules",):
             return None
         try:
             with state.slot(tenant):
