@@ -60,3 +60,36 @@ def test_keys_create_refuses_a_bad_tenant(tmp_path: Path, monkeypatch: pytest.Mo
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 2 and "tenant" in result.output
+
+
+def test_an_unexpected_error_is_a_problem_with_the_request_id(tmp_path: Path) -> None:
+    """toolproof's middleware sits outside FastAPI's error middleware (``ServiceAPI``): a
+    500 still comes as problem+json, is counted, and carries the request id both ways."""
+    import asyncio
+
+    import httpx
+
+    from toolproof.service import create_app
+
+    app = create_app(service_settings(tmp_path), workers=0)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    async def call() -> tuple[httpx.Response, str]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            r = await client.get("/boom", headers={"X-Request-ID": "bug-1"})
+            metrics = (await client.get("/metrics")).text
+        return r, metrics
+
+    r, metrics = asyncio.run(call())
+    assert r.status_code == 500
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.headers["x-request-id"] == "bug-1"
+    body = r.json()
+    assert body["request_id"] == "bug-1" and "a bug" not in r.text and "Traceback" not in r.text
+    # /boom joined after create_app, so it is not among the route labels
+    counted = 'toolproof_http_requests_total{method="GET",route="unmatched",status="500"} 1.0'
+    assert counted in metrics

@@ -13,12 +13,13 @@ server left unfinished) and closes everything on shutdown.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp
 
 from toolproof import __version__
 from toolproof.service import _problems
@@ -36,6 +37,23 @@ from toolproof.settings import Settings, get_settings
 from toolproof.store import Store, StoreUnavailable
 
 log = logging.getLogger("toolproof.service")
+
+
+class ServiceAPI(FastAPI):
+    """FastAPI with toolproof's own pure-ASGI middleware *outside* FastAPI's stack.
+
+    Why: ``add_middleware`` puts user middleware inside FastAPI's error, telemetry and
+    body-limit middleware, which every request then crosses twice (call and each send).
+    Outside them, the request id, metrics and body limit still see every request, a 500
+    from FastAPI's error handler gets its request id, and the verify lane answers its
+    requests without crossing FastAPI at all.
+    """
+
+    front: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = super().build_middleware_stack()
+        return inner if self.front is None else self.front(inner)
 
 
 def create_app(
@@ -67,7 +85,7 @@ def create_app(
         finally:
             state.close()
 
-    app = FastAPI(
+    app = ServiceAPI(
         title="toolproof",
         version=__version__,
         summary="Verify function-calling datasets over HTTP: rules, executed mocks, a judge.",
@@ -87,11 +105,15 @@ def create_app(
         routes.update(
             {r.endpoint: prefix + r.path for r in router.routes if isinstance(r, APIRoute)}
         )
-    app.add_middleware(VerifyLane, state=state, endpoint=verify)  # innermost of these
-    app.add_middleware(
-        BodyLimit, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
-    )
-    app.add_middleware(RequestMiddleware, metrics=state.metrics, routes=routes)
+
+    def front(inner: ASGIApp) -> ASGIApp:
+        lane = VerifyLane(inner, state=state, endpoint=verify)
+        limited = BodyLimit(
+            lane, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+        )
+        return RequestMiddleware(limited, metrics=state.metrics, routes=routes)
+
+    app.front = front
     return app
 
 

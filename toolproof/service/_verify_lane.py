@@ -3,11 +3,12 @@
 Why: verifying one small sample by the rules takes about 100 µs here, while FastAPI's
 routing, dependency solving, ``Request``/``Response`` objects and exception middleware
 cost as much again (issue 8's throughput target is set against a trivial endpoint).
-This pure-ASGI lane sits inside the request-id/metrics and body-limit middleware and
-answers only requests it can answer exactly as the route would: a known API key (in the
-key cache), a JSON body that validates, rules only, within the sample limit, a free
-slot for the tenant. Anything else, every error included, goes on to the FastAPI route
-with the body replayed, so error answers, OpenAPI and the contract live in one place.
+This pure-ASGI lane sits inside the request-id/metrics and body-limit middleware, in
+front of FastAPI (see ``ServiceAPI``), and answers only requests it can answer exactly
+as the route would: a known API key (in the key cache), a JSON body that validates,
+rules only, within the sample limit, a free slot for the tenant. Anything else, every
+error included, goes on to the FastAPI route with the body replayed, so error answers,
+OpenAPI and the contract live in one place.
 """
 
 from __future__ import annotations
@@ -83,10 +84,15 @@ class VerifyLane:
         if layers != ("rules",):
             return None
         try:
-            with state.slot(tenant):
-                payload = run(state, request, layers)
+            state.enter(tenant)
+        except ToolproofError:  # over the tenant's limit: the route answers 429
+            return None
+        try:
+            payload = run(state, request, layers)
         except ToolproofError:
             return None
+        finally:
+            state.leave(tenant)
         self.samples.inc(len(request.samples))
         return payload
 
