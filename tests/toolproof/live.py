@@ -20,6 +20,7 @@ import httpx
 import uvicorn
 
 from toolproof.service import create_app
+from toolproof.service._http import HttpToolsProtocol
 from toolproof.settings import Settings
 from toolproof.store import Store
 
@@ -53,7 +54,8 @@ def live_server(settings: Settings, *, workers: int = 1) -> Iterator[str]:
     app = create_app(settings, workers=workers)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none",
-                            lifespan="on")  # fmt: skip
+                            lifespan="on", http=HttpToolsProtocol)  # fmt: skip
+    # http=: the protocol toolproof serve runs
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

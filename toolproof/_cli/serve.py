@@ -44,6 +44,8 @@ def serve(
         # parsed on every request; and the answer does not advertise the server software.
         "proxy_headers": False,
         "server_header": False,
+        # uvicorn's httptools protocol, one write per response (toolproof.service._http)
+        "http": "toolproof.service._http:HttpToolsProtocol",
     }
     if workers > 1:  # each process imports the app through the factory
         uvicorn.run(FACTORY, factory=True, workers=workers, **options)

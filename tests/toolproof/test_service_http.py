@@ -1,0 +1,173 @@
+"""The coalescing transport under uvicorn's protocol: one write per response, nothing
+held past the loop step that wrote it, nothing lost on close."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import httpx
+
+from toolproof.service._http import HOLD_BYTES, CoalescingTransport
+
+
+class Recorder:
+    """The real transport's part: records what reaches the socket."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        assert not self.closed, "written after close"
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 1) if name == "peername" else default
+
+
+def run(scenario: Any) -> Recorder:
+    recorder = Recorder()
+
+    async def main() -> None:
+        transport = CoalescingTransport(recorder, asyncio.get_running_loop())  # type: ignore[arg-type]
+        await scenario(transport, recorder)
+
+    asyncio.run(main())
+    return recorder
+
+
+def test_writes_of_one_step_leave_as_one() -> None:
+    async def scenario(t: CoalescingTransport, r: Recorder) -> None:
+        t.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        t.write(b"body")
+        assert r.writes == []  # still in this step
+        await asyncio.sleep(0)
+        assert r.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+
+    run(scenario)
+
+
+def test_a_streamed_response_leaves_step_by_step() -> None:
+    async def scenario(t: CoalescingTransport, r: Recorder) -> None:
+        t.write(b"head")
+        await asyncio.sleep(0)
+        t.write(b"chunk 1")
+        await asyncio.sleep(0.01)
+        assert r.writes == [b"head", b"chunk 1"]
+
+    run(scenario)
+
+
+def test_a_large_write_is_not_held() -> None:
+    big = b"x" * (HOLD_BYTES + 1)
+
+    async def scenario(t: CoalescingTransport, r: Recorder) -> None:
+        t.write(b"head")
+        t.write(big)
+        assert r.writes == [b"head" + big]  # at once, before the step ends
+        await asyncio.sleep(0)
+        assert len(r.writes) == 1  # and the scheduled flush has nothing left
+
+    run(scenario)
+
+
+def test_close_sends_what_is_held_first_and_later_writes_are_dropped() -> None:
+    async def scenario(t: CoalescingTransport, r: Recorder) -> None:
+        t.write(b"last words")
+        t.close()
+        assert r.writes == [b"last words"] and r.closed
+        t.write(b"too late")
+        await asyncio.sleep(0)
+        assert r.writes == [b"last words"]
+
+    run(scenario)
+
+
+def test_other_attributes_are_the_real_transports() -> None:
+    async def scenario(t: CoalescingTransport, r: Recorder) -> None:
+        assert t.get_extra_info("peername") == ("127.0.0.1", 1)
+        assert t.is_closing() is False
+
+    run(scenario)
+
+
+def test_uvicorn_with_the_protocol_answers_and_streams() -> None:
+    """A real uvicorn server on loopback with the protocol: plain answers on one
+    connection, a streamed one whose first chunk arrives before the app finishes, and
+    ``Expect: 100-continue`` from a client that sends its body only after the interim
+    answer (held, it would never come)."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from tests.toolproof.live import free_port
+    from toolproof.service._http import HttpToolsProtocol
+
+    release = threading.Event()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        if scope["path"] == "/stream":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"first\n", "more_body": True})
+            while not release.is_set():
+                await asyncio.sleep(0.01)
+            await send({"type": "http.response.body", "body": b"second\n"})
+            return
+        headers = [(b"content-length", str(len(body) + 5).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"echo:" + body})
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, http=HttpToolsProtocol,
+                            log_level="warning", lifespan="off")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(timeout=10) as client:
+            for _ in range(3):  # keep-alive: the same connection answers again
+                r = client.post(url + "/echo", content=b"ping")
+                assert (r.status_code, r.content) == (200, b"echo:ping")
+            with client.stream("GET", url + "/stream") as stream:
+                lines = stream.iter_lines()
+                assert next(lines) == "first"  # before the app is released
+                release.set()
+                assert next(lines) == "second"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(
+                b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                b"Expect: 100-continue\r\n\r\n"
+            )
+            assert raw.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+            raw.sendall(b"pong")
+            answer = b""
+            while not answer.endswith(b"echo:pong"):
+                chunk = raw.recv(4096)
+                assert chunk, answer
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    finally:
+        release.set()
+        server.should_exit = True
+        thread.join(10)
