@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from synth import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 from verifier._rules import DuplicateTracker
@@ -170,3 +172,26 @@ def test_duplicate_tracker_grows_its_table_and_keeps_every_entry() -> None:
     repeats = [tracker.check(s) for s in samples[::97]]
     assert all(f is not None and f"record {s.index}" in f.message
                for f, s in zip(repeats, samples[::97], strict=True))  # fmt: skip
+
+
+def test_duplicate_tracker_fingerprints_a_lone_sample_only_when_a_second_comes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import verifier._rules._consistency as consistency
+
+    digested: list[int] = []
+    real = consistency.content_digest
+
+    def counting(sample: Sample) -> int:
+        digested.append(sample.index)
+        return real(sample)
+
+    monkeypatch.setattr(consistency, "content_digest", counting)
+    tracker = DuplicateTracker()
+    first = make([Turn("user", "same question"), ANSWER], index=0)
+    assert tracker.check(first) is None and len(tracker) == 1
+    assert digested == []  # a one-sample dataset costs no fingerprint
+    again = tracker.check(make([Turn("user", "same question"), ANSWER], index=1))
+    assert again is not None and "record 0" in again.message
+    assert digested == [0, 1]
+    assert len(DuplicateTracker(max_entries=0)) == 0

@@ -7,7 +7,6 @@ finding, so that every input record still gets exactly one result line.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -70,25 +69,25 @@ def detect_format(records: Iterable[object]) -> str:
     recognises. The unique best count wins; a tie or no recognised record is an error
     naming the candidates, so that the user can pass ``--format``.
     """
-    votes: Counter[str] = Counter()
+    votes: dict[str, int] = {}
     seen = 0
+    readers = list(_READERS.items())
     for record in records:
         if seen >= DETECT_SAMPLE:
             break
         seen += 1
-        for name, reader in _READERS.items():
+        for name, reader in readers:
             if reader.detect(record):
-                votes[name] += 1
+                votes[name] = votes.get(name, 0) + 1
     if not seen:
         raise DatasetError("cannot detect the dataset format: no readable record")
-    ranked = votes.most_common()
-    if not ranked:
+    if not votes:
         raise DatasetError(
             f"cannot detect the dataset format: none of the first {seen} readable records "
             f"is in a known format ({', '.join(reader_names())}); pass --format"
         )
-    best = ranked[0][1]
-    winners = sorted(name for name, count in ranked if count == best)
+    best = max(votes.values())
+    winners = sorted(name for name, count in votes.items() if count == best)
     if len(winners) > 1:
         raise DatasetError(
             f"the dataset format is ambiguous: {' and '.join(winners)} each recognise "

@@ -60,7 +60,11 @@ class Dataset:
             for i, record in enumerate(held):
                 yield RawRecord(i, record)
 
-        return cls._resolve(source, format)
+        if format != "auto":
+            return cls(source, format, detected=False)
+        # every decoded record is readable: detect on the list itself (a one-sample HTTP
+        # request pays for no generator here)
+        return cls(source, detect_format(held[:DETECT_SAMPLE]), detected=True)
 
     @classmethod
     def _resolve(cls, source: Source, format: str) -> Dataset:
