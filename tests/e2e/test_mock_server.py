@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from mcp import Client
 
 from mock_apis import SESSION_HEADER, MockRunner, compile_toolset
 from synth import ToolSpec, import_tools
+from tests.toolproof.live import uvicorn_thread
 
 TOOLS = [
     {"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
@@ -33,32 +30,17 @@ TOOLS = [
 ]  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     from mock_apis import create_app
 
     specs: list[ToolSpec] = import_tools(TOOLS)
     bundle = compile_toolset(specs)
-    port = free_port()
-    with MockRunner("process") as runner:
-        app = create_app(bundle, runner, host="127.0.0.1")
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        srv = uvicorn.Server(config)
-        thread = threading.Thread(target=srv.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 60
-        while not srv.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert srv.started, "the mock server did not start"
-        yield f"http://127.0.0.1:{port}"
-        srv.should_exit = True
-        thread.join(30)
+    with (
+        MockRunner("process") as runner,
+        uvicorn_thread(create_app(bundle, runner, host="127.0.0.1")) as url,
+    ):
+        yield url
 
 
 def test_http_calls_share_state_within_a_session(server: str) -> None:

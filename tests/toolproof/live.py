@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -49,25 +50,31 @@ def new_key(settings: Settings, tenant: str) -> str:
 
 
 @contextmanager
-def live_server(settings: Settings, *, workers: int = 1) -> Iterator[str]:
-    """The app on a free loopback port in a thread; yields its base URL."""
-    app = create_app(settings, workers=workers)
+def uvicorn_thread(app: Any, **config: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none",
-                            lifespan="on", http=HttpToolsProtocol)  # fmt: skip
-    # http=: the protocol toolproof serve runs
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert server.started, "the service did not start"
+    assert server.started, "the server did not start"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@contextmanager
+def live_server(settings: Settings, *, workers: int = 1) -> Iterator[str]:
+    """The service in a thread, over the HTTP protocol ``toolproof serve`` runs."""
+    app = create_app(settings, workers=workers)
+    with uvicorn_thread(app, ws="none", lifespan="on", http=HttpToolsProtocol) as url:
+        yield url
 
 
 class ServerProcess:

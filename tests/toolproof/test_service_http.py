@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from typing import Any
 
 import httpx
 
-from toolproof.service._http import HOLD_BYTES, CoalescingTransport
+from tests.toolproof.live import uvicorn_thread
+from toolproof.service._http import HOLD_BYTES, CoalescingTransport, HttpToolsProtocol
 
 
 class Recorder:
@@ -104,14 +106,6 @@ def test_uvicorn_with_the_protocol_answers_and_streams() -> None:
     connection, a streamed one whose first chunk arrives before the app finishes, and
     ``Expect: 100-continue`` from a client that sends its body only after the interim
     answer (held, it would never come)."""
-    import threading
-    import time
-
-    import uvicorn
-
-    from tests.toolproof.live import free_port
-    from toolproof.service._http import HttpToolsProtocol
-
     release = threading.Event()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -134,40 +128,37 @@ def test_uvicorn_with_the_protocol_answers_and_streams() -> None:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"echo:" + body})
 
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, http=HttpToolsProtocol,
-                            log_level="warning", lifespan="off")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
     try:
-        url = f"http://127.0.0.1:{port}"
-        with httpx.Client(timeout=10) as client:
-            for _ in range(3):  # keep-alive: the same connection answers again
-                r = client.post(url + "/echo", content=b"ping")
-                assert (r.status_code, r.content) == (200, b"echo:ping")
-            with client.stream("GET", url + "/stream") as stream:
-                lines = stream.iter_lines()
-                assert next(lines) == "first"  # before the app is released
-                release.set()
-                assert next(lines) == "second"
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
-            raw.sendall(
-                b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                b"Expect: 100-continue\r\n\r\n"
-            )
-            assert raw.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
-            raw.sendall(b"pong")
-            answer = b""
-            while not answer.endswith(b"echo:pong"):
-                chunk = raw.recv(4096)
-                assert chunk, answer
-                answer += chunk
-            assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        with uvicorn_thread(app, http=HttpToolsProtocol, lifespan="off") as url:
+            _plain_and_streamed(url, release)
+            _expect_continue(url)
     finally:
         release.set()
-        server.should_exit = True
-        thread.join(10)
+
+
+def _plain_and_streamed(url: str, release: threading.Event) -> None:
+    with httpx.Client(timeout=10) as client:
+        for _ in range(3):  # keep-alive: the same connection answers again
+            r = client.post(url + "/echo", content=b"ping")
+            assert (r.status_code, r.content) == (200, b"echo:ping")
+        with client.stream("GET", url + "/stream") as stream:
+            lines = stream.iter_lines()
+            assert next(lines) == "first"  # before the app is released
+            release.set()
+            assert next(lines) == "second"
+
+
+def _expect_continue(url: str) -> None:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"
+        )
+        assert raw.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        raw.sendall(b"pong")
+        answer = b""
+        while not answer.endswith(b"echo:pong"):
+            chunk = raw.recv(4096)
+            assert chunk, answer
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
