@@ -1,11 +1,13 @@
 """HTTP service throughput: ``POST /v1/verify`` (one small sample, rules only) under wrk.
 
-Three figures from one run, on loopback:
+Figures from one run, on loopback, for 1 and for 2 server processes:
 1. baseline: a trivial FastAPI endpoint that parses a small JSON body (pydantic model)
-   and answers ``{"ok": true}``, on one uvicorn worker;
+   and answers ``{"ok": true}``, on stock uvicorn (httptools);
+1b. the same endpoint on the HTTP protocol ``toolproof serve`` runs (one write per
+   response, ``toolproof.service._http``), so that its share of the gain is visible;
 2. ``toolproof serve``'s ``POST /v1/verify`` with one small OpenAI-format sample (one
-   tool, one call, its tool answer), ``layers: ["rules"]``, authenticated, one worker,
-   logs at warning (one JSON access line per request costs ~15 % more);
+   tool, one call, its tool answer), ``layers: ["rules"]``, authenticated, logs at
+   warning (one JSON access line per request costs ~15 % more);
 3. the same work in-process: ``Dataset.from_records`` → ``Pipeline.run`` → result dicts
    → ``orjson.dumps`` per request body, in a loop (requests/s of one core).
 wrk: 2 threads, 50 connections, ``BENCH_SERVICE_SECONDS`` (default 10) per target after
@@ -67,6 +69,7 @@ SAMPLE = {
 BODY = orjson.dumps({"samples": [SAMPLE], "format": "auto", "layers": ["rules"]})
 TRIVIAL_BODY = b'{"name": "toolproof", "count": 3, "tags": ["a", "b"]}'
 ROOT = Path(__file__).resolve().parent.parent
+TOOLPROOF_HTTP = "toolproof.service._http:HttpToolsProtocol"  # what toolproof serve runs
 LUA = """wrk.method = "POST"
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/json"
@@ -150,8 +153,18 @@ def serve(proc_args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def measure(workers: int, seconds: int, tmp: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """wrk against the trivial endpoint and against /v1/verify, ``workers`` processes each."""
+def trivial_server(
+    port: int, workers: int, env: dict[str, str], http: str
+) -> subprocess.Popen[bytes]:
+    args = ["--port", str(port), "--workers", str(workers), "--http", http]
+    quiet = ["--log-level", "warning", "--no-access-log"]
+    app = "bench.bench_service:trivial_app"
+    return serve([sys.executable, "-m", "uvicorn", "--factory", *args, *quiet, app], env)
+
+
+def measure(workers: int, seconds: int, tmp: Path) -> dict[str, dict[str, float]]:
+    """wrk against the trivial endpoint (on uvicorn's own protocol, and on the one
+    ``toolproof serve`` runs) and against /v1/verify, ``workers`` processes each."""
     env = {
         **os.environ,
         "TOOLPROOF_HOME": str(tmp / "home"),
@@ -159,67 +172,40 @@ def measure(workers: int, seconds: int, tmp: Path) -> tuple[dict[str, float], di
         "PYTHONPATH": str(ROOT),
     }
     env.pop("TOOLPROOF_DATABASE_URL", None)
-    procs: list[subprocess.Popen[bytes]] = []
+    key = subprocess.run(
+        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "bench"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    ports = {name: free_port() for name in ("trivial", "trivial_tp", "verify")}
+    service = [sys.executable, "-m", "toolproof", "serve", "--workers", str(workers)]
+    procs = {
+        "trivial": trivial_server(ports["trivial"], workers, env, "httptools"),
+        "trivial_tp": trivial_server(ports["trivial_tp"], workers, env, TOOLPROOF_HTTP),
+        "verify": serve([*service, "--port", str(ports["verify"])], env),
+    }
     try:
-        port_t, port_s = free_port(), free_port()
-        procs.append(
-            serve(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    "--port",
-                    str(port_t),
-                    "--workers",
-                    str(workers),
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                    "bench.bench_service:trivial_app",
-                ],
-                env,
-            )
-        )
-        key = subprocess.run(
-            [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "bench"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        procs.append(
-            serve(
-                [
-                    sys.executable,
-                    "-m",
-                    "toolproof",
-                    "serve",
-                    "--port",
-                    str(port_s),
-                    "--workers",
-                    str(workers),
-                ],
-                env,
-            )
-        )
-        wait_up(f"http://127.0.0.1:{port_t}/docs", procs[0])
-        wait_up(f"http://127.0.0.1:{port_s}/healthz", procs[1])
+        for name, proc in procs.items():
+            probe = "/healthz" if name == "verify" else "/docs"
+            wait_up(f"http://127.0.0.1:{ports[name]}{probe}", proc)
+        url = f"http://127.0.0.1:{ports['verify']}/v1/verify"
         check = httpx.post(
-            f"http://127.0.0.1:{port_s}/v1/verify",
+            url,
             content=BODY,
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
         verdict = check.json()["results"][0]
         assert verdict["verdict"] == "pass", verdict
-        base = wrk(f"http://127.0.0.1:{port_t}/echo", TRIVIAL_BODY, seconds, None, tmp)
-        svc = wrk(f"http://127.0.0.1:{port_s}/v1/verify", BODY, seconds, key, tmp)
+        return {
+            "trivial": wrk(f"http://127.0.0.1:{ports['trivial']}/echo", TRIVIAL_BODY, seconds,
+                           None, tmp),
+            "trivial_tp": wrk(f"http://127.0.0.1:{ports['trivial_tp']}/echo", TRIVIAL_BODY,
+                              seconds, None, tmp),
+            "verify": wrk(url, BODY, seconds, key, tmp),
+        }  # fmt: skip
     finally:
-        for p in procs:
+        for p in procs.values():
             p.terminate()
             p.wait(15)
-    return base, svc
 
 
 def line(name: str, f: dict[str, float]) -> str:
@@ -240,11 +226,14 @@ def main() -> None:
         lib = in_process(min(seconds, 5))
         print(f"{'in-process library (one core)':40s} {lib:>8,.0f} req/s")
         for workers in (1, 2):
-            base, svc = measure(workers, seconds, tmp)
+            figures = measure(workers, seconds, tmp)
+            base, svc = figures["trivial"], figures["verify"]
             print(line(f"trivial FastAPI endpoint, {workers} worker(s)", base))
+            print(line("  the same on toolproof serve's protocol", figures["trivial_tp"]))
             print(line(f"POST /v1/verify, {workers} worker(s)", svc))
             print(
-                f"  ratio verify / trivial: {svc['rps'] / base['rps']:.2f}; "
+                f"  ratio verify / trivial: {svc['rps'] / base['rps']:.2f} "
+                f"(on the same protocol: {svc['rps'] / figures['trivial_tp']['rps']:.2f}); "
                 f"verify / in-process library: {svc['rps'] / lib:.2f}"
             )
             met = svc["rps"] >= 5000 and svc.get("p99_ms", 1e9) < 20
