@@ -9,7 +9,6 @@ import socket
 import stat
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from sandbox._channel import Channel
@@ -82,8 +81,3 @@ class DockerWorker:
                 self.container.remove(force=True)
             self.container = None
         shutil.rmtree(self.socket_dir, ignore_errors=True)
-
-
-def socket_dir_of(worker: DockerWorker) -> Path:
-    """Where a worker's socket lives on the host (the security suite probes it)."""
-    return worker.socket_dir

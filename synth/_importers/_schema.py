@@ -55,8 +55,6 @@ _KIND: dict[str, int] = {
     **dict.fromkeys(("required", "enum", "description"), _NULLABLE),
 }
 
-EMPTY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
-
 
 def normalise_parameters(params: Any) -> Any:
     """A tool's parameters → a JSON Schema object (missing or ``{}`` → no parameters)."""
