@@ -84,7 +84,10 @@ def test_an_unexpected_error_is_a_problem_with_the_request_id(tmp_path: Path) ->
             metrics = (await client.get("/metrics")).text
         return r, metrics
 
-    r, metrics = asyncio.run(call())
+    try:
+        r, metrics = asyncio.run(call())
+    finally:
+        app.state.service.close()  # no lifespan ran: close the store here
     assert r.status_code == 500
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.headers["x-request-id"] == "bug-1"
