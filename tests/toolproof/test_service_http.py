@@ -93,6 +93,23 @@ def test_close_sends_what_is_held_first_and_later_writes_are_dropped() -> None:
     run(scenario)
 
 
+def test_writelines_and_write_eof_keep_the_order() -> None:
+    class EofRecorder(Recorder):
+        def write_eof(self) -> None:
+            self.writes.append(b"<eof>")
+
+    recorder = EofRecorder()
+
+    async def main() -> None:
+        t = CoalescingTransport(recorder, asyncio.get_running_loop())  # type: ignore[arg-type]
+        t.write(b"a")
+        t.writelines([b"b", b"c"])
+        t.write_eof()
+
+    asyncio.run(main())
+    assert recorder.writes == [b"abc", b"<eof>"]
+
+
 def test_other_attributes_are_the_real_transports() -> None:
     async def scenario(t: CoalescingTransport, r: Recorder) -> None:
         assert t.get_extra_info("peername") == ("127.0.0.1", 1)

@@ -44,8 +44,10 @@ def serve(
         # parsed on every request; and the answer does not advertise the server software.
         "proxy_headers": False,
         "server_header": False,
-        # uvicorn's httptools protocol, one write per response (toolproof.service._http)
+        # uvicorn's httptools protocol, one write per response (toolproof.service._http);
+        # the API has no WebSocket route, so an Upgrade request is plain HTTP (a 404)
         "http": "toolproof.service._http:HttpToolsProtocol",
+        "ws": "none",
     }
     if workers > 1:  # each process imports the app through the factory
         uvicorn.run(FACTORY, factory=True, workers=workers, **options)

@@ -13,6 +13,7 @@ leaves chunk by chunk, a loop step later, and a large one is not held at all.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _UvicornProtocol
@@ -46,11 +47,19 @@ class CoalescingTransport:
         if not self._transport.is_closing():
             self._transport.write(held[0] if len(held) == 1 else b"".join(held))
 
+    def writelines(self, chunks: Iterable[bytes]) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
     def close(self) -> None:
         self.flush()
         self._transport.close()
 
-    def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, set_protocol…
+    def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, abort (drops)…
         return getattr(self._transport, name)
 
 
