@@ -1,0 +1,134 @@
+"""The README's examples, run as written, so that they cannot rot.
+
+Each test takes a fenced block out of README.md by a line it contains, runs it (in a
+temporary directory holding ``examples/``, against a loopback service where it needs
+one) and checks what the README says it prints: the ``make run`` output, the shape of a
+result line, the curl session against ``toolproof serve`` and the CI gate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+from tests.toolproof.live import live_server, new_key, service_settings
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"^```[a-z]*\n(.*?)^```", README, flags=re.DOTALL | re.MULTILINE)
+TOOLPROOF = f"{sys.executable} -m toolproof"
+
+
+def block_with(marker: str) -> str:
+    found = [b for b in BLOCKS if marker in b]
+    assert len(found) == 1, f"{len(found)} README blocks contain {marker!r}"
+    return found[0]
+
+
+def workdir(tmp_path: Path) -> Path:
+    """A directory where the examples' relative paths (``examples/…``) resolve."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "examples").symlink_to(EXAMPLES, target_is_directory=True)
+    return tmp_path
+
+
+def run(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=environ,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def table_rows(text: str) -> set[tuple[str, ...]]:
+    """(code, severity, findings, samples) of each row of a findings table."""
+    rows = set()
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:5]]
+        if len(cells) == 4 and cells[0] and cells[2].isdigit():
+            rows.add(tuple(cells))
+    return rows
+
+
+def test_make_run_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    shown = block_with("$ make run")
+    lines = shown.splitlines()
+    command = (lines[1] + lines[2]).replace("\\", " ").replace(".venv/bin/toolproof", TOOLPROOF)
+    out = run(command, workdir(tmp_path))
+    assert out.returncode == 0, out.stderr
+    printed = out.stdout + out.stderr
+    summary = next(line for line in lines if line.startswith("100 samples"))
+    assert summary.split(" · 1.")[0] in printed  # all but the time it took
+    assert table_rows(shown) and table_rows(shown) == table_rows(printed)
+    for line in lines[-4:]:  # top tools, then the three files written
+        assert line in printed
+    for name in ("results.jsonl", "report.html", "junit.xml"):
+        assert (tmp_path / "build" / name).stat().st_size > 0
+
+    # The result line the README shows, with "…" where it leaves text out.
+    example = block_with('{"id":"0","index":0').strip()
+    first = (tmp_path / "build" / "results.jsonl").read_text().splitlines()[0]
+    at = 0
+    for piece in (p.strip() for p in example.split("…")):  # "(…)", ", …]": elided text
+        found = first.find(piece, at)
+        assert found >= 0, f"README result line: {piece!r} not in {first[at : at + 300]!r}"
+        at = found + len(piece)
+
+
+def test_the_curl_session_against_toolproof_serve(tmp_path: Path) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed: the README's session is written with curl")
+    settings = service_settings(tmp_path / "home")
+    key = new_key(settings, "data-team")
+    session = block_with("curl -s localhost:8000/v1/verify")
+    cwd = workdir(tmp_path / "session")
+    with live_server(settings) as url:
+        out = run(session.replace("localhost:8000", url.removeprefix("http://")), cwd, KEY=key)
+        assert out.returncode == 0, out.stderr
+        decoder, text, documents = json.JSONDecoder(), out.stdout.strip(), []
+        while text:
+            document, end = decoder.raw_decode(text)
+            documents.append(document)
+            text = text[end:].strip()
+        verified, status = documents
+        assert [r["id"] for r in verified["results"]] == ["0", "1"]
+        assert verified["results"][0]["verdict"] == "fail"  # as the README's comment shows
+        deadline = time.monotonic() + 60
+        while status["status"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status = httpx.get(f"{url}/v1/jobs/{status['id']}",
+                               headers={"Authorization": f"Bearer {key}"}).json()  # fmt: skip
+    assert (status["done"], status["total"], status["passed"], status["pass_rate"]) == (
+        100,
+        100,
+        12,
+        0.12,
+    )
+    results = [json.loads(line) for line in (cwd / "results.jsonl").read_text().splitlines()]
+    assert [r["index"] for r in results] == list(range(100))
+    assert sum(r["verdict"] == "pass" for r in results) == 12
+
+
+def test_the_ci_gate_fails_a_release_below_the_bar(tmp_path: Path) -> None:
+    gate = block_with("--fail-under 0.95")
+    line = next(x for x in gate.splitlines() if "toolproof verify" in x)
+    command = line.split("run:", 1)[1].strip().replace("toolproof", TOOLPROOF, 1)
+    data = tmp_path / "data"
+    data.mkdir()
+    records = json.loads((EXAMPLES / "toolace_sharegpt_100.json").read_text())
+    (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    failing = run(command, tmp_path)
+    assert failing.returncode == 1, failing.stdout + failing.stderr  # 12 % < 95 %
+    assert (tmp_path / "junit.xml").stat().st_size > 0
+    verdicts = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
+    clean = [r for r, v in zip(records, verdicts, strict=True) if v["verdict"] == "pass"]
+    (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in clean))
+    passing = run(command, tmp_path)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
