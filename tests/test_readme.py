@@ -132,3 +132,49 @@ def test_the_ci_gate_fails_a_release_below_the_bar(tmp_path: Path) -> None:
     (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in clean))
     passing = run(command, tmp_path)
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def _commands(block: str) -> list[tuple[str, list[str]]]:
+    """The ``$ command`` lines of a shell-session block (with ``\\`` continuations),
+    each with the lines it is shown to print."""
+    sessions: list[tuple[str, list[str]]] = []
+    lines = iter(block.splitlines())
+    for line in lines:
+        if line.startswith("$ "):
+            command = line[2:]
+            while command.endswith("\\"):
+                command = command[:-1] + next(lines)
+            sessions.append((command, []))
+        elif sessions:
+            sessions[-1][1].append(line)
+    return sessions
+
+
+def _shown_in(shown: list[str], printed: str) -> None:
+    """Every printed line the README shows is in the output (rich wraps at its width)."""
+    flat = " ".join(printed.split())
+    for line in shown:
+        assert " ".join(line.split()) in flat, f"{line!r} not printed:\n{printed}"
+
+
+def test_the_bfcl_run_and_check_session(tmp_path: Path) -> None:
+    """``bfcl run`` against a loopback model that answers 3 of the first 20 entries with a
+    wrongly typed first argument, then ``bfcl check`` on what it wrote."""
+    from tests.e2e.fake_model import FakeModel, model_server
+    from verifier.bfcl import CATEGORIES, DEFAULT_DATA_DIR, load_entries
+
+    entries = load_entries(DEFAULT_DATA_DIR, CATEGORIES["simple_python"])[:20]
+    wrong = {"simple_python_3", "simple_python_7", "simple_python_11"}
+    plans = {e.id: "wrong" if e.id in wrong else "right" for e in entries}
+    sessions = _commands(block_with("$ toolproof bfcl run")) + _commands(
+        block_with("$ toolproof bfcl check")
+    )
+    with model_server(FakeModel(entries, plans, "fc")) as url:
+        for command, shown in sessions:
+            command = command.replace("http://127.0.0.1:8000/v1", url)
+            out = run(command.replace("toolproof", TOOLPROOF, 1), tmp_path)
+            assert out.returncode == 0, out.stdout + out.stderr
+            if command.startswith("sed"):
+                assert out.stdout.splitlines() == shown
+            else:
+                _shown_in(shown, out.stdout + out.stderr)

@@ -8,104 +8,25 @@ failing until the server is told to recover, so the second run shows resumption.
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.e2e.fake_model import FakeModel, model_server
 from toolproof.cli import app
-from verifier.bfcl import CATEGORIES, DEFAULT_DATA_DIR, Entry, load_entries
+from verifier.bfcl import CATEGORIES, DEFAULT_DATA_DIR, load_entries
 
 ENTRIES = load_entries(DEFAULT_DATA_DIR, CATEGORIES["simple_python"])[:6]
 
 
-def _user_text(entry_question: list[Any]) -> str:
-    return str(entry_question[0][-1]["content"])
-
-
-def _answer_args(entry: Entry, wrong: bool) -> tuple[str, dict[str, Any]]:
-    name, params = next(iter((entry.answers or [])[0].items()))
-    args = {k: next(v for v in values if v != "") for k, values in params.items() if values != [""]}
-    if wrong:
-        key = next(iter(args))
-        args[key] = "definitely wrong" if not isinstance(args[key], str) else 12345
-    return name, args
-
-
-class FakeModel:
-    """Plans per entry: 'right', 'wrong', 'error_once', 'rate_once', 'down' (always 500)."""
-
-    def __init__(self, plans: dict[str, str], mode: str) -> None:
-        self.by_text = {_user_text(e.question): e for e in ENTRIES}
-        self.plans = plans
-        self.mode = mode
-        self.hits: Counter[str] = Counter()
-        self.recovered = False
-        self.lock = threading.Lock()
-
-    def reply(self, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
-        user = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
-        entry = self.by_text[user]
-        with self.lock:
-            self.hits[entry.id] += 1
-            count = self.hits[entry.id]
-        plan = self.plans[entry.id]
-        if plan == "down" and not self.recovered:
-            return 500, {"error": "down"}, {}
-        if plan == "error_once" and count == 1:
-            return 500, {"error": "try again"}, {}
-        if plan == "rate_once" and count == 1:
-            return 429, {"error": "slow down"}, {"Retry-After": "0"}
-        name, args = _answer_args(entry, wrong=plan == "wrong")
-        if self.mode == "fc":
-            assert body["tools"], "function-calling requests carry tools"
-            call = {"function": {"name": name.replace(".", "_"), "arguments": json.dumps(args)}}
-            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
-        else:
-            assert body["messages"][0]["role"] == "system"
-            assert "[func_name1(params_name1=params_value1" in body["messages"][0]["content"]
-            text = ", ".join(f"{k}={v!r}" for k, v in args.items())
-            message = {"role": "assistant", "content": f"[{name}({text})]"}
-        usage = {"prompt_tokens": 10, "completion_tokens": 5}
-        return 200, {"choices": [{"message": message}], "usage": usage}, {}
-
-
 @pytest.fixture
 def serve() -> Iterator[Any]:
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(model: FakeModel) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                assert self.path == "/v1/chat/completions"
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status, payload, headers = model.reply(body)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/v1"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with ExitStack() as stack:
+        yield lambda model: stack.enter_context(model_server(model))
 
 
 PLANS = {
@@ -131,7 +52,7 @@ def _run(url: str, out: Path, mode: str) -> Any:
 
 @pytest.mark.parametrize("mode", ["fc", "prompt"])
 def test_run_retries_resumes_and_scores(serve: Any, tmp_path: Path, mode: str) -> None:
-    model = FakeModel(PLANS, mode)
+    model = FakeModel(ENTRIES, PLANS, mode)
     url = serve(model)
     out = tmp_path / "BFCL_v4_simple_python_result.json"
 
