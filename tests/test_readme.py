@@ -24,7 +24,7 @@ from tests.conftest import EXAMPLES, ROOT
 from tests.toolproof.live import live_server, new_key, service_settings
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"^```[a-z]*\n(.*?)^```", README, flags=re.DOTALL | re.MULTILINE)
+BLOCKS: list[str] = re.findall(r"^```[a-z]*\n(.*?)^```", README, flags=re.DOTALL | re.MULTILINE)
 TOOLPROOF = f"{sys.executable} -m toolproof"
 
 
@@ -74,12 +74,7 @@ def test_make_run_prints_what_the_readme_shows(tmp_path: Path) -> None:
 
     # The result line the README shows, with "…" where it leaves text out.
     example = block_with('{"id":"0","index":0').strip()
-    first = (tmp_path / "build" / "results.jsonl").read_text().splitlines()[0]
-    at = 0
-    for piece in (p.strip() for p in example.split("…")):  # "(…)", ", …]": elided text
-        found = first.find(piece, at)
-        assert found >= 0, f"README result line: {piece!r} not in {first[at : at + 300]!r}"
-        at = found + len(piece)
+    _in_order(example, (tmp_path / "build" / "results.jsonl").read_text().splitlines()[0])
 
 
 def test_the_curl_session_against_toolproof_serve(tmp_path: Path) -> None:
@@ -178,3 +173,46 @@ def test_the_bfcl_run_and_check_session(tmp_path: Path) -> None:
                 assert out.stdout.splitlines() == shown
             else:
                 _shown_in(shown, out.stdout + out.stderr)
+
+
+def _in_order(example: str, actual: str) -> None:
+    """``actual`` holds the pieces of ``example`` between its "…" elisions, in order
+    (the README writes "(…)" or ", …]" where it leaves text out)."""
+    at = 0
+    for piece in (p.strip() for p in example.split("…")):
+        found = actual.find(piece, at)
+        assert found >= 0, f"{piece!r} not in {actual[at : at + 300]!r}"
+        at = found + len(piece)
+
+
+def test_the_mock_tools_session(tmp_path: Path) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed: the README's session is written with curl")
+    from tests.toolproof.live import free_port
+
+    block = block_with("toolproof mock serve")
+    lines = block.splitlines()
+    cwd = workdir(tmp_path)
+    compiled = run(lines[0].split("#")[0].replace("toolproof", TOOLPROOF, 1), cwd)
+    assert compiled.returncode == 0, compiled.stderr
+    assert (cwd / "bundle" / "manifest.json").is_file()
+    port = free_port()
+    serve = lines[1].split("&")[0].replace("toolproof", TOOLPROOF, 1)
+    server = subprocess.Popen(["bash", "-c", f"exec {serve.replace('8000', str(port))}"],
+                              cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        for call, expected in ((lines[2], lines[3]), (lines[4], lines[5])):
+            out = run(call.replace("localhost:8000", f"127.0.0.1:{port}"), cwd)
+            assert out.returncode == 0, out.stderr
+            _in_order(expected.removeprefix("# → "), out.stdout)
+    finally:
+        server.terminate()
+        server.wait(15)
