@@ -1,6 +1,21 @@
-"""The mock server (FastAPI + MCP) of one compiled toolset."""
+"""The mock server (FastAPI + MCP) of one compiled toolset.
 
-from mock_apis._server._app import MockApp, create_app
-from mock_apis._server._openapi import SESSION_HEADER
+Exports load on first use (``synth._lazy``): the HTTP service uses the session pool and
+the answer helpers of this package without loading MCP (about a second at start-up).
+"""
+
+from typing import TYPE_CHECKING
+
+from synth._lazy import lazy_exports
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "mock_apis._server._app": ("MockApp", "create_app"),
+    "mock_apis._server._openapi": ("SESSION_HEADER",),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from mock_apis._server._app import MockApp, create_app
+    from mock_apis._server._openapi import SESSION_HEADER
 
 __all__ = ["SESSION_HEADER", "MockApp", "create_app"]

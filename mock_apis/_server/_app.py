@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner
-from mock_apis._server._fastpath import PROBLEM_TYPE, TOOLS_PREFIX, ToolCalls, problem_body
+from mock_apis._server._fastpath import TOOLS_PREFIX, ToolCalls, json_response, problem
 from mock_apis._server._mcp import build_mcp
 from mock_apis._server._openapi import openapi, tool_path
 from mock_apis._server._sessions import SessionPool
@@ -57,15 +57,6 @@ class MockApp(FastAPI):
             await self.tool_calls(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
-
-
-def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), 200, headers, media_type="application/json")
-
-
-def problem(outcome: MockOutcome, tool: str) -> Response:
-    """RFC 9457 problem+json carrying the outcome's finding codes."""
-    return Response(problem_body(outcome, tool), outcome.status, media_type=PROBLEM_TYPE)
 
 
 def create_app(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from mock_apis._outcome import MockOutcome
@@ -47,6 +48,15 @@ def problem_body(outcome: MockOutcome, tool: str) -> bytes:
             "findings": outcome.findings,
         }
     )
+
+
+def problem(outcome: MockOutcome, tool: str) -> Response:
+    """``problem_body`` as a response, for the framework's routes."""
+    return Response(problem_body(outcome, tool), outcome.status, media_type=PROBLEM_TYPE)
+
+
+def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), 200, headers, media_type="application/json")
 
 
 class ToolCalls:

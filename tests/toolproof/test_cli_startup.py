@@ -43,11 +43,23 @@ def test_the_root_error_and_the_version_load_alone() -> None:
     assert loaded_after("import synth.errors, toolproof") == []
 
 
+def test_the_service_loads_no_mcp() -> None:
+    """The HTTP service uses the mock server's session pool and answers, not its MCP
+    transport (about a second of every worker's start-up)."""
+    probe = "import toolproof.service._app\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", f"import sys, json\n{probe}"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    modules = json.loads(out.splitlines()[-1])
+    assert "mock_apis._server._sessions" in modules
+    assert not [m for m in modules if m == "mcp" or m.startswith(("mcp.", "mcp_types"))]
+
+
 def test_lazy_exports_still_resolve() -> None:
     code = (
         "from verifier import Pipeline, detect_format\n"
         "from synth import ToolSpec, compile\n"
         "from mock_apis import MockRunner, create_app\n"
+        "from mock_apis._server import SESSION_HEADER, MockApp\n"
         "import verifier, synth\n"
         "assert 'Pipeline' in dir(verifier) and callable(synth.compile)\n"
         "try:\n    verifier.nothing_here\nexcept AttributeError as e:\n    print(e)\n"
