@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from bench._net import free_port, wait_up
 from mock_apis import MockRunner, example_arguments
 from synth import ToolSpec, compile, import_tool
 
@@ -92,12 +92,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def client(port: int, work: list[bytes], stop: float, counts: list[int]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = 0
@@ -137,13 +131,7 @@ def server_rate(tools: list[dict[str, Any]], work: list[tuple[str, dict[str, Any
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).is_success:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            wait_up(f"http://127.0.0.1:{port}/healthz", proc)
             per_session = [requests(work, f"bench-{s}") for s in range(SESSIONS)]
 
             async def drive(seconds: float) -> list[int]:

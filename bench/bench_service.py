@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ import httpx
 import orjson
 from fastapi import FastAPI
 from pydantic import BaseModel
+
+from bench._net import free_port, wait_up
 
 SAMPLE = {
     "messages": [
@@ -77,12 +78,6 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Item(BaseModel):
     name: str
     count: int
@@ -98,19 +93,6 @@ def trivial_app() -> FastAPI:
     app = FastAPI()
     app.post("/echo")(echo)
     return app
-
-
-def wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
 
 
 def wrk(url: str, body: bytes, seconds: int, key: str | None, tmp: Path) -> dict[str, float]:
