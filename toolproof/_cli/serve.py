@@ -45,7 +45,7 @@ def serve(
         "proxy_headers": False,
         "server_header": False,
         # uvicorn's httptools protocol, one write per response (toolproof.service._http);
-        # the API has no WebSocket route, so an Upgrade request is plain HTTP (a 404)
+        # the API has no WebSocket route, so an Upgrade request is answered as plain HTTP
         "http": "toolproof.service._http:HttpToolsProtocol",
         "ws": "none",
     }
