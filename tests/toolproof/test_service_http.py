@@ -179,3 +179,37 @@ def _expect_continue(url: str) -> None:
             assert chunk, answer
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_any_sequence_of_writes_arrives_whole_and_in_order() -> None:
+    """Property: whatever the writes and loop steps, the socket gets every byte once, in
+    order, in at most one write per step unless a step holds more than ``HOLD_BYTES``."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    step = st.lists(st.binary(min_size=0, max_size=HOLD_BYTES // 2), max_size=5)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(step, max_size=6))
+    def check(steps: list[list[bytes]]) -> None:
+        recorder = Recorder()
+        writes_per_step: list[int] = []
+
+        async def main() -> None:
+            t = CoalescingTransport(recorder, asyncio.get_running_loop())  # type: ignore[arg-type]
+            for chunks in steps:
+                before = len(recorder.writes)
+                for chunk in chunks:
+                    t.write(chunk)
+                await asyncio.sleep(0)  # the step ends: what it held goes out
+                writes_per_step.append(len(recorder.writes) - before)
+            t.close()
+
+        asyncio.run(main())
+        sent = [c for chunks in steps for c in chunks]
+        assert b"".join(recorder.writes) == b"".join(sent)
+        for chunks, n in zip(steps, writes_per_step, strict=True):
+            if sum(map(len, chunks)) <= HOLD_BYTES:
+                assert n <= 1
+
+    check()
