@@ -50,45 +50,33 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "create_app",
     ),
 }
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
-if TYPE_CHECKING:
-    from mock_apis._examples import example_arguments
-    from mock_apis._inprocess import InProcessSandbox
-    from mock_apis._outcome import MockOutcome
-    from mock_apis._registry import ToolsetRegistry
-    from mock_apis._restricted import compile_toolset, restricted_check
-    from mock_apis._reuse import ThreadSessions, ToolsetCache, toolset_key
-    from mock_apis._runner import (
-        MockRunner,
-        MockSession,
-        open_sandbox,
-        runner_names,
-        sandbox_bundle,
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from mock_apis._examples import example_arguments as example_arguments
+    from mock_apis._inprocess import InProcessSandbox as InProcessSandbox
+    from mock_apis._outcome import MockOutcome as MockOutcome
+    from mock_apis._registry import ToolsetRegistry as ToolsetRegistry
+    from mock_apis._restricted import (
+        compile_toolset as compile_toolset,
+        restricted_check as restricted_check,
     )
-    from mock_apis._runtime import RUNTIME_ABI, runtime_modules
-    from mock_apis._server import SESSION_HEADER, MockApp, create_app
-    from mock_apis._tools_file import read_tools
-
-__all__ = [
-    "RUNTIME_ABI",
-    "SESSION_HEADER",
-    "InProcessSandbox",
-    "MockApp",
-    "MockOutcome",
-    "MockRunner",
-    "MockSession",
-    "ThreadSessions",
-    "ToolsetCache",
-    "ToolsetRegistry",
-    "compile_toolset",
-    "create_app",
-    "example_arguments",
-    "open_sandbox",
-    "read_tools",
-    "restricted_check",
-    "runner_names",
-    "runtime_modules",
-    "sandbox_bundle",
-    "toolset_key",
-]
+    from mock_apis._reuse import (
+        ThreadSessions as ThreadSessions,
+        ToolsetCache as ToolsetCache,
+        toolset_key as toolset_key,
+    )
+    from mock_apis._runner import (
+        MockRunner as MockRunner,
+        MockSession as MockSession,
+        open_sandbox as open_sandbox,
+        runner_names as runner_names,
+        sandbox_bundle as sandbox_bundle,
+    )
+    from mock_apis._runtime import RUNTIME_ABI as RUNTIME_ABI, runtime_modules as runtime_modules
+    from mock_apis._server import (
+        SESSION_HEADER as SESSION_HEADER,
+        MockApp as MockApp,
+        create_app as create_app,
+    )
+    from mock_apis._tools_file import read_tools as read_tools

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from RestrictedPython.compile import compile_restricted_exec
 
-from synth import MockBundle, ToolSpec
-from synth import compile as compile_specs
+from synth import MockBundle, ToolSpec, compile as compile_specs
 
 
 def restricted_check(source: str, filename: str) -> list[str]:

@@ -44,63 +44,34 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ToolproofError",
     ),
 }
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
-if TYPE_CHECKING:
-    from synth._compiler import MockBundle, compile
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from synth._compiler import MockBundle as MockBundle, compile as compile
     from synth._importers import (
-        FORMAT_NAMES,
-        ORIGINAL_TYPE_KEY,
-        detect_dialect,
-        import_openapi,
-        import_tool,
-        import_tools,
-        known_dialects,
-        load_tools_file,
+        FORMAT_NAMES as FORMAT_NAMES,
+        ORIGINAL_TYPE_KEY as ORIGINAL_TYPE_KEY,
+        detect_dialect as detect_dialect,
+        import_openapi as import_openapi,
+        import_tool as import_tool,
+        import_tools as import_tools,
+        known_dialects as known_dialects,
+        load_tools_file as load_tools_file,
     )
-    from synth._spec import ToolSpec
+    from synth._spec import ToolSpec as ToolSpec
     from synth._synthesis import (
-        ChatModel,
-        ComplexityController,
-        DialogGenerator,
-        PoolBuilder,
-        PoolEntry,
-        ToolAgent,
-        ToolResult,
-        ToolSession,
-        Verdict,
-        Verify,
-        make_agents,
-        make_proposer,
-        read_pool,
+        ChatModel as ChatModel,
+        ComplexityController as ComplexityController,
+        DialogGenerator as DialogGenerator,
+        PoolBuilder as PoolBuilder,
+        PoolEntry as PoolEntry,
+        ToolAgent as ToolAgent,
+        ToolResult as ToolResult,
+        ToolSession as ToolSession,
+        Verdict as Verdict,
+        Verify as Verify,
+        make_agents as make_agents,
+        make_proposer as make_proposer,
+        read_pool as read_pool,
     )
-    from synth.errors import SpecError, ToolproofError
-
-__all__ = [
-    "FORMAT_NAMES",
-    "ORIGINAL_TYPE_KEY",
-    "ChatModel",
-    "ComplexityController",
-    "DialogGenerator",
-    "MockBundle",
-    "PoolBuilder",
-    "PoolEntry",
-    "SpecError",
-    "ToolAgent",
-    "ToolResult",
-    "ToolSession",
-    "ToolSpec",
-    "ToolproofError",
-    "Verdict",
-    "Verify",
-    "compile",
-    "detect_dialect",
-    "import_openapi",
-    "import_tool",
-    "import_tools",
-    "known_dialects",
-    "load_tools_file",
-    "make_agents",
-    "make_proposer",
-    "read_pool",
-]
+    from synth.errors import SpecError as SpecError, ToolproofError as ToolproofError

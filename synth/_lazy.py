@@ -17,9 +17,12 @@ from typing import Any
 
 def lazy_exports(
     package: str, exports: Mapping[str, tuple[str, ...]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package``, which exports ``exports``
-    (module → names); a name is imported on first use and then kept on the package."""
+) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+    """``__getattr__``, ``__dir__`` and ``__all__`` for ``package``, which exports
+    ``exports`` (module → names); a name is imported on first use and then kept on the
+    package. Type checkers see the names through the package's ``TYPE_CHECKING`` imports,
+    written ``from module import X as X`` (an explicit re-export), so the names are
+    listed twice, not three times."""
     where = {name: module for module, names in exports.items() for name in names}
 
     def __getattr__(name: str) -> Any:
@@ -33,4 +36,4 @@ def lazy_exports(
     def __dir__() -> list[str]:
         return sorted(set(where) | set(vars(sys.modules[package])))
 
-    return __getattr__, __dir__
+    return __getattr__, __dir__, sorted(where)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import typer
 
 from toolproof import __version__
-from toolproof._cli import bfcl as bfcl_cli
-from toolproof._cli import keys as keys_cli
-from toolproof._cli import mock as mock_cli
-from toolproof._cli import sandbox as sandbox_cli
-from toolproof._cli import synth as synth_cli
+from toolproof._cli import (
+    bfcl as bfcl_cli,
+    keys as keys_cli,
+    mock as mock_cli,
+    sandbox as sandbox_cli,
+    synth as synth_cli,
+)
 from toolproof._cli.compile import compile_command
 from toolproof._cli.serve import serve
 from toolproof._cli.verify import verify

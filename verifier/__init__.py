@@ -74,97 +74,64 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "verifier._summary": ("Summary",),
     "verifier._version": ("TOOLPROOF_VERSION",),
 }
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
-if TYPE_CHECKING:
-    from verifier._codes import CODES, CodeInfo
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from verifier._codes import CODES as CODES, CodeInfo as CodeInfo
     from verifier._judge import (
-        Evidence,
-        FunctionJudge,
-        Judge,
-        JudgeLayer,
-        JudgeStats,
-        JudgeVerdict,
-        LLMJudge,
-        OfflineJudge,
-        ScriptedChatServer,
-        ScriptedReply,
-        get_judge,
-        judge_names,
-        make_judge,
-        register_judge,
+        Evidence as Evidence,
+        FunctionJudge as FunctionJudge,
+        Judge as Judge,
+        JudgeLayer as JudgeLayer,
+        JudgeStats as JudgeStats,
+        JudgeVerdict as JudgeVerdict,
+        LLMJudge as LLMJudge,
+        OfflineJudge as OfflineJudge,
+        ScriptedChatServer as ScriptedChatServer,
+        ScriptedReply as ScriptedReply,
+        get_judge as get_judge,
+        judge_names as judge_names,
+        make_judge as make_judge,
+        register_judge as register_judge,
     )
-    from verifier._model import Finding, Sample, SampleResult, ToolCall, Turn
+    from verifier._model import (
+        Finding as Finding,
+        Sample as Sample,
+        SampleResult as SampleResult,
+        ToolCall as ToolCall,
+        Turn as Turn,
+    )
     from verifier._parsers import (
-        MAX_CALL_TEXT_CHARS,
-        format_python_calls,
-        parse_json_calls,
-        parse_python_calls,
-        parse_tool_call_blocks,
+        MAX_CALL_TEXT_CHARS as MAX_CALL_TEXT_CHARS,
+        format_python_calls as format_python_calls,
+        parse_json_calls as parse_json_calls,
+        parse_python_calls as parse_python_calls,
+        parse_tool_call_blocks as parse_tool_call_blocks,
     )
-    from verifier._pipeline import KNOWN_LAYERS, LayerCheck, Pipeline, parse_layers, score
+    from verifier._pipeline import (
+        KNOWN_LAYERS as KNOWN_LAYERS,
+        LayerCheck as LayerCheck,
+        Pipeline as Pipeline,
+        parse_layers as parse_layers,
+        score as score,
+    )
     from verifier._readers import (
-        Dataset,
-        RawRecord,
-        Reader,
-        detect_format,
-        get_reader,
-        iter_records,
-        read_dataset,
-        reader_names,
+        Dataset as Dataset,
+        RawRecord as RawRecord,
+        Reader as Reader,
+        detect_format as detect_format,
+        get_reader as get_reader,
+        iter_records as iter_records,
+        read_dataset as read_dataset,
+        reader_names as reader_names,
     )
-    from verifier._reports import ReportWriter, open_report, report_writer, result_dict, result_line
-    from verifier._rules import DuplicateTracker, check_rules
-    from verifier._summary import Summary
-    from verifier._version import TOOLPROOF_VERSION
-
-__all__ = [
-    "CODES",
-    "KNOWN_LAYERS",
-    "MAX_CALL_TEXT_CHARS",
-    "TOOLPROOF_VERSION",
-    "CodeInfo",
-    "Dataset",
-    "DuplicateTracker",
-    "Evidence",
-    "Finding",
-    "FunctionJudge",
-    "Judge",
-    "JudgeLayer",
-    "JudgeStats",
-    "JudgeVerdict",
-    "LLMJudge",
-    "LayerCheck",
-    "OfflineJudge",
-    "Pipeline",
-    "RawRecord",
-    "Reader",
-    "ReportWriter",
-    "Sample",
-    "SampleResult",
-    "ScriptedChatServer",
-    "ScriptedReply",
-    "Summary",
-    "ToolCall",
-    "Turn",
-    "check_rules",
-    "detect_format",
-    "format_python_calls",
-    "get_judge",
-    "get_reader",
-    "iter_records",
-    "judge_names",
-    "make_judge",
-    "open_report",
-    "parse_json_calls",
-    "parse_layers",
-    "parse_python_calls",
-    "parse_tool_call_blocks",
-    "read_dataset",
-    "reader_names",
-    "register_judge",
-    "report_writer",
-    "result_dict",
-    "result_line",
-    "score",
-]
+    from verifier._reports import (
+        ReportWriter as ReportWriter,
+        open_report as open_report,
+        report_writer as report_writer,
+        result_dict as result_dict,
+        result_line as result_line,
+    )
+    from verifier._rules import DuplicateTracker as DuplicateTracker, check_rules as check_rules
+    from verifier._summary import Summary as Summary
+    from verifier._version import TOOLPROOF_VERSION as TOOLPROOF_VERSION

@@ -12,10 +12,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "mock_apis._server._app": ("MockApp", "create_app"),
     "mock_apis._server._openapi": ("SESSION_HEADER",),
 }
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
-if TYPE_CHECKING:
-    from mock_apis._server._app import MockApp, create_app
-    from mock_apis._server._openapi import SESSION_HEADER
-
-__all__ = ["SESSION_HEADER", "MockApp", "create_app"]
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from mock_apis._server._app import MockApp as MockApp, create_app as create_app
+    from mock_apis._server._openapi import SESSION_HEADER as SESSION_HEADER

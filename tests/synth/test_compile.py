@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from mock_apis._runtime import RUNTIME_ABI as RUNTIME_SIDE_ABI
-from mock_apis._runtime import tpmock_values
+from mock_apis._runtime import RUNTIME_ABI as RUNTIME_SIDE_ABI, tpmock_values
 from synth import MockBundle, ToolSpec, compile
 from synth._compiler import RUNTIME_ABI, BundleCache
 from synth._compiler._impls import split, syntax_check

@@ -184,8 +184,7 @@ def _expect_continue(url: str) -> None:
 def test_any_sequence_of_writes_arrives_whole_and_in_order() -> None:
     """Property: whatever the writes and loop steps, the socket gets every byte once, in
     order, in at most one write per step unless a step holds more than ``HOLD_BYTES``."""
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
+    from hypothesis import given, settings, strategies as st
 
     step = st.lists(st.binary(min_size=0, max_size=HOLD_BYTES // 2), max_size=5)
 

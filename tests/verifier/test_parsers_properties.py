@@ -7,8 +7,7 @@ import json
 import re
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from synth.errors import ParseError
 from verifier import (

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from synth.errors import DatasetError, UnknownFormatError
 from verifier import Dataset, Reader, Sample, detect_format, get_reader, read_dataset, reader_names

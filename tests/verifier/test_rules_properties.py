@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from synth import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules

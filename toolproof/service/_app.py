@@ -29,8 +29,7 @@ from toolproof.service._metrics import RequestMiddleware
 from toolproof.service._routes_health import router as health_router
 from toolproof.service._routes_jobs import router as jobs_router
 from toolproof.service._routes_toolsets import router as toolsets_router
-from toolproof.service._routes_verify import router as verify_router
-from toolproof.service._routes_verify import verify
+from toolproof.service._routes_verify import router as verify_router, verify
 from toolproof.service._state import ServiceState
 from toolproof.service._verify_lane import VerifyLane
 from toolproof.settings import Settings, get_settings

@@ -11,8 +11,7 @@ from typing import Any
 from anyio import to_thread
 from fastapi import APIRouter, Response
 
-from mock_apis._server._fastpath import json_response
-from mock_apis._server._fastpath import problem as mock_problem
+from mock_apis._server._fastpath import json_response, problem as mock_problem
 from synth import import_tools
 from toolproof.service._deps import Slot, State
 from toolproof.service._problems import InvalidRequest, NotFound

@@ -51,40 +51,39 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "verifier.bfcl._summary": ("summarize",),
 }
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
-if TYPE_CHECKING:
-    from verifier.bfcl._categories import CATEGORIES, Category, category_of_id, resolve_categories
-    from verifier.bfcl._check import ResultsError, Verdict, check_entry, check_results, read_results
-    from verifier.bfcl._data import DEFAULT_DATA_DIR, BfclDataError, Entry, load_entries
-    from verifier.bfcl._decode import decode_output, has_call, is_call_list
-    from verifier.bfcl._runner import RunSettings, RunStats, done_ids, request_body, run_model
-    from verifier.bfcl._score import Report, score_results
-    from verifier.bfcl._summary import summarize
-
-__all__ = [
-    "CATEGORIES",
-    "DEFAULT_DATA_DIR",
-    "BfclDataError",
-    "Category",
-    "Entry",
-    "Report",
-    "ResultsError",
-    "RunSettings",
-    "RunStats",
-    "Verdict",
-    "category_of_id",
-    "check_entry",
-    "check_results",
-    "decode_output",
-    "done_ids",
-    "has_call",
-    "is_call_list",
-    "load_entries",
-    "read_results",
-    "request_body",
-    "resolve_categories",
-    "run_model",
-    "score_results",
-    "summarize",
-]
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from verifier.bfcl._categories import (
+        CATEGORIES as CATEGORIES,
+        Category as Category,
+        category_of_id as category_of_id,
+        resolve_categories as resolve_categories,
+    )
+    from verifier.bfcl._check import (
+        ResultsError as ResultsError,
+        Verdict as Verdict,
+        check_entry as check_entry,
+        check_results as check_results,
+        read_results as read_results,
+    )
+    from verifier.bfcl._data import (
+        DEFAULT_DATA_DIR as DEFAULT_DATA_DIR,
+        BfclDataError as BfclDataError,
+        Entry as Entry,
+        load_entries as load_entries,
+    )
+    from verifier.bfcl._decode import (
+        decode_output as decode_output,
+        has_call as has_call,
+        is_call_list as is_call_list,
+    )
+    from verifier.bfcl._runner import (
+        RunSettings as RunSettings,
+        RunStats as RunStats,
+        done_ids as done_ids,
+        request_body as request_body,
+        run_model as run_model,
+    )
+    from verifier.bfcl._score import Report as Report, score_results as score_results
+    from verifier.bfcl._summary import summarize as summarize

@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from verifier.bfcl import CATEGORIES, DEFAULT_DATA_DIR, check_entry, load_entries, score_results
 
