@@ -8,7 +8,7 @@ import socket
 import time
 from typing import Any
 
-from sandbox._runner import HEADER
+from sandbox._runner import HEADER, poll_recv
 
 SPIN_S = 200e-6
 """How long ``recv(spin=True)`` polls without sleeping before it blocks. A small call is
@@ -75,17 +75,12 @@ class Channel:
             buf += chunk
 
     def _spin_recv(self) -> bytes:
-        """Data that arrives within :data:`SPIN_S`, else b"" (an EOF comes back as b"" too,
-        and the blocking receive that follows reports it)."""
-        sock, until = self.sock, time.perf_counter() + SPIN_S
-        while time.perf_counter() < until:
-            try:
-                return sock.recv(65536, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                continue
-            except OSError:
-                return b""
-        return b""
+        """Data that arrives within :data:`SPIN_S`, else b"" (an EOF or an error comes back
+        as b"" too, and the blocking receive that follows reports it)."""
+        try:
+            return poll_recv(self.sock, time.perf_counter() + SPIN_S) or b""
+        except OSError:
+            return b""
 
     def _wait_and_recv(self, deadline: float | None) -> bytes:
         timeout_ms = -1

@@ -311,13 +311,8 @@ class Runner:
         """The next bytes from the host: polled without sleeping until ``spin_until``, since
         a host making one call at a time sends the next one within microseconds and waking
         a sleeping process costs more here; then a blocking receive."""
-        sock = self.sock
-        while time.perf_counter() < spin_until:
-            try:
-                return sock.recv(65536, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                continue
-        return sock.recv(65536)
+        chunk = poll_recv(self.sock, spin_until)
+        return self.sock.recv(65536) if chunk is None else chunk
 
     def send(self, obj: dict[str, Any]) -> None:
         if os.getpid() != self.pid:  # a child the code forked must never answer
@@ -397,6 +392,17 @@ class Runner:
         reply["ms"] = (time.perf_counter() - start) * 1000
         reply["cpu_ms"] = (time.process_time() - cpu0) * 1000
         return reply
+
+
+def poll_recv(sock: socket.socket, until: float) -> bytes | None:
+    """Bytes that arrive on ``sock`` before ``until`` (``time.perf_counter()``), polled
+    without sleeping; None when none came. The runner and the host both spin this way."""
+    while time.perf_counter() < until:
+        try:
+            return sock.recv(65536, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            continue
+    return None
 
 
 def _children_left() -> bool:
