@@ -83,7 +83,7 @@ class PooledSession:
             try:  # the common case, without call_many's batch bookkeeping (a hot path)
                 return self._run([(entry, args)], [0], self.limits.wall_s)[0]
             except _NotJSON:
-                return Outcome.failure("args", "arguments are not JSON-serialisable")
+                return _NotJSON.outcome()
         return self.call_many([(entry, args)], timeout)[0]
 
     def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
@@ -111,7 +111,7 @@ class PooledSession:
                 done = self._run(batch, todo, wall)
             except _NotJSON:  # find the culprits, answer them, send the rest
                 for i in [i for i in todo if not _jsonable(batch[i][1])]:
-                    results[i] = Outcome.failure("args", "arguments are not JSON-serialisable")
+                    results[i] = _NotJSON.outcome()
                 todo = [i for i in todo if results[i] is None]
                 continue
             for i, outcome in zip(todo, done, strict=False):
@@ -198,6 +198,11 @@ class PooledSession:
 
 class _NotJSON(Exception):
     """Some call's arguments cannot be sent as JSON (raised before anything is sent)."""
+
+    @staticmethod
+    def outcome() -> Outcome:
+        """What such a call gets (``call`` and ``call_many`` answer it alike)."""
+        return Outcome.failure("args", "arguments are not JSON-serialisable")
 
 
 def _jsonable(value: Any) -> bool:

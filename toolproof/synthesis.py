@@ -180,7 +180,7 @@ class SyncChat:
         return self._loop.run(self.client.complete(messages)).content
 
     def close(self) -> None:
-        if self._loop.loop.is_closed():
+        if self._loop.closed:
             return
         self._loop.run(self.client.aclose())
         self._loop.close()

@@ -56,18 +56,22 @@ class ServiceState:
     # auth -----------------------------------------------------------------------------
     def cached_tenant(self, key: str) -> str | None:
         """The key's tenant if it was looked up in the last ``KEY_TTL_S`` seconds."""
-        hit = self.keys.get(key_hash(key))
+        return self._cached(key_hash(key))
+
+    def _cached(self, digest: str) -> str | None:
+        hit = self.keys.get(digest)
         return hit[0] if hit is not None and hit[1] > time.monotonic() else None
 
     async def tenant_for(self, key: str) -> str | None:
-        tenant = self.cached_tenant(key)
+        digest = key_hash(key)
+        tenant = self._cached(digest)
         if tenant is not None:
             return tenant
         tenant = await to_thread.run_sync(self.store.tenant_for, key)
         if tenant is not None:
             if len(self.keys) > 10_000:
                 self.keys.clear()
-            self.keys[key_hash(key)] = (tenant, time.monotonic() + KEY_TTL_S)
+            self.keys[digest] = (tenant, time.monotonic() + KEY_TTL_S)
         return tenant
 
     def enter(self, tenant: str) -> None:

@@ -260,9 +260,13 @@ class BackgroundLoop:
         """Run ``coro`` on the loop and wait for its result."""
         return self.submit(coro).result()
 
+    @property
+    def closed(self) -> bool:
+        return self.loop.is_closed()
+
     def close(self) -> None:
         """Stop the loop and its thread. Idempotent."""
-        if self.loop.is_closed():
+        if self.closed:
             return
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()

@@ -10,9 +10,8 @@ answer about (HTTP errors after retries, timeouts, garbage, invalid JSON) gets a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 import httpx
 
@@ -23,8 +22,6 @@ from verifier._judge._cache import CachedAnswer, JudgeCache
 from verifier._judge._client import BackgroundLoop, ChatClient, JudgeStats, RetryPolicy
 from verifier._judge._prompts import DEFAULT_PROMPT_VERSION, load_prompt
 from verifier._model import Sample
-
-T = TypeVar("T")
 
 
 @register_judge("llm")
@@ -74,22 +71,19 @@ class LLMJudge:
                 stats=self.stats,
             )
 
-        self._client = self._run(make_client())
+        self._client = self._loop.run(make_client())
         self._closed = False
 
     @property
     def provenance(self) -> dict[str, str | None]:
         return dict(self._provenance)
 
-    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self._loop.run(coro)
-
     def judge(self, sample: Sample) -> JudgeVerdict:
-        return self._run(self._judge_one(sample))
+        return self._loop.run(self._judge_one(sample))
 
     def judge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         """Verdicts for ``samples``, asked concurrently (up to ``concurrency`` in flight)."""
-        return self._run(self._judge_all(samples))
+        return self._loop.run(self._judge_all(samples))
 
     async def ajudge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         """``judge_many`` for callers on another event loop (the HTTP service)."""
@@ -140,7 +134,7 @@ class LLMJudge:
         if self._closed:
             return
         self._closed = True
-        self._run(self._client.aclose())
+        self._loop.run(self._client.aclose())
         self._loop.close()
         self._cache.close()
 
