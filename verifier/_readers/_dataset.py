@@ -60,16 +60,16 @@ class Dataset:
             for i, record in enumerate(held):
                 yield RawRecord(i, record)
 
-        if format != "auto":
-            return cls(source, format, detected=False)
-        # every decoded record is readable: detect on the list itself (a one-sample HTTP
-        # request pays for no generator here)
-        return cls(source, detect_format(held[:DETECT_SAMPLE]), detected=True)
+        return cls._resolve(source, format, held)
 
     @classmethod
-    def _resolve(cls, source: Source, format: str) -> Dataset:
+    def _resolve(cls, source: Source, format: str, held: list[object] | None = None) -> Dataset:
+        """The dataset in ``format``, detected when "auto": on ``held`` (decoded records,
+        all readable: a one-sample HTTP request pays for no generator) or on the source."""
         if format != "auto":
             return cls(source, format, detected=False)
+        if held is not None:
+            return cls(source, detect_format(held[:DETECT_SAMPLE]), detected=True)
         records = source()
         try:
             name = detect_format(islice((r.value for r in records if r.ok), DETECT_SAMPLE))
