@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any
 
 from anyio import to_thread
@@ -83,14 +83,9 @@ class ServiceState:
     def leave(self, tenant: str) -> None:
         self.inflight[tenant] -= 1
 
-    @contextmanager
-    def slot(self, tenant: str) -> Iterator[None]:
-        """One of the tenant's in-flight requests (429 beyond the limit)."""
-        self.enter(tenant)
-        try:
-            yield
-        finally:
-            self.leave(tenant)
+    def slot(self, tenant: str) -> _Slot:
+        """One of the tenant's in-flight requests (429 beyond the limit), as a context."""
+        return _Slot(self, tenant)
 
     # shared resources -----------------------------------------------------------------
     def runner(self) -> MockRunner:
@@ -189,3 +184,19 @@ class ServiceState:
         self.pools.clear()
         self.stack.close()
         self.store.close()
+
+
+class _Slot:
+    """``ServiceState.slot``: a plain class, not a generator context manager, since
+    ``POST /v1/verify``'s fast lane takes one per request."""
+
+    __slots__ = ("state", "tenant")
+
+    def __init__(self, state: ServiceState, tenant: str) -> None:
+        self.state, self.tenant = state, tenant
+
+    def __enter__(self) -> None:
+        self.state.enter(self.tenant)
+
+    def __exit__(self, *exc: object) -> None:
+        self.state.leave(self.tenant)

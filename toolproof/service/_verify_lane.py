@@ -84,15 +84,10 @@ class VerifyLane:
         if layers != ("rules",):
             return None
         try:
-            state.enter(tenant)
-        except ToolproofError:  # over the tenant's limit: the route answers 429
-            return None
-        try:
-            payload = run(state, request, layers)
+            with state.slot(tenant):  # over the tenant's limit, the route answers 429
+                payload = run(state, request, layers)
         except ToolproofError:
             return None
-        finally:
-            state.leave(tenant)
         self.samples.inc(len(request.samples))
         return payload
 
