@@ -14,22 +14,61 @@ from __future__ import annotations
 import os
 import resource
 import struct
+from typing import Any
 
-_HIDE_FLAGS = 0x1 | 0x2 | 0x4 | 0x8  # MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+_MS_REMOUNT, _MS_BIND, _MS_REC = 0x20, 0x1000, 0x4000
+# statvfs flag -> mount flag: a bind remount must keep the source's locked flags (in a
+# user namespace the kernel refuses to clear noexec or change the atime mode of a mount).
+_KEEP = {0x8: _MS_NOEXEC, 0x400: 0x400, 0x800: 0x800, 0x1000: 1 << 21}  # NOATIME, ...
 
 
-def harden(hide: list[str], tmp: list[str], uid: int | None, preload: tuple[str, ...]) -> None:
-    """Hide host paths and mount private tmp dirs (in a mount namespace), drop to ``uid``,
-    then apply rlimits. Imports ``preload`` first: those modules may live under a hidden
-    path. Each step that is not permitted here is skipped; the host reports it."""
+def _mount(libc: Any, source: str | None, target: str, fstype: str | None, flags: int) -> None:
+    """mount(2), raising OSError when it fails (for the steps a worker cannot skip)."""
+    import ctypes
+
+    def enc(text: str | None) -> bytes | None:
+        return None if text is None else text.encode()
+
+    if libc.mount(enc(source), target.encode(), enc(fstype), flags, None) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"cannot mount {target}: {os.strerror(err)}")
+
+
+def harden(hide: list[str], tmp: list[str], expose: list[str], uid: int | None,
+           preload: tuple[str, ...]) -> None:  # fmt: skip
+    """Hide host paths and mount private tmp dirs (in a mount namespace), put the
+    ``expose`` trees back read-only at their own paths, drop to ``uid``, then apply
+    rlimits. Imports ``preload`` first: those modules may live under a hidden path.
+
+    ``expose`` is how an interpreter that the sandbox uid cannot reach still runs: the
+    host hides the untraversable ancestor (a 0700 home, say) and the worker binds the
+    interpreter's stdlib back from a file descriptor opened before anything was covered,
+    so uid 65534 sees that tree and nothing else of the directory. Hiding is skipped where
+    it is not permitted (the host reports it); an exposure that fails stops the worker."""
     import ctypes
 
     for name in preload:
         __import__(name)
     libc = ctypes.CDLL(None, use_errno=True)
-    for path in hide + tmp:
-        flags = _HIDE_FLAGS if path in hide else 0x2 | 0x4  # tmp dirs stay writable
-        libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=64m,mode=1777")
+    fds = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)) for path in expose]
+    for path in hide:  # writable until the exposed trees have their mount points
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
+                   b"size=1m,mode=755")  # fmt: skip
+    for path in tmp:
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"size=64m,mode=1777")
+    for path, fd in fds:
+        keep = os.statvfs(f"/proc/self/fd/{fd}").f_flag
+        flags = _MS_RDONLY | _MS_NOSUID | _MS_NODEV
+        flags |= sum(ms for st, ms in _KEEP.items() if keep & st)
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(libc, f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC)
+        _mount(libc, None, path, None, _MS_REMOUNT | _MS_BIND | flags)
+        os.close(fd)
+    for path in hide:
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs",
+                   _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
+                   b"size=1m,mode=755")  # fmt: skip
     if uid is not None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)

@@ -424,6 +424,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--limits", default="{}", help="JSON: memory_bytes, cpu_s, output_bytes, ...")
     p.add_argument("--hide", action="append", default=[], help="mount an empty tmpfs here")
     p.add_argument("--tmp", action="append", default=[], help="mount a private tmpfs here")
+    p.add_argument("--expose", action="append", default=[], help="bind back read-only, hidden")
     p.add_argument("--uid", type=int, default=None, help="drop to this uid/gid")
     p.add_argument("--read", action="append", default=[], help="with --landlock: readable")
     p.add_argument("--landlock", action="store_true", help="open only --read and --tmp paths")
@@ -443,7 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.path.insert(0, a.lib)
         import _harden as hardening  # type: ignore[import-not-found,no-redef]
 
-        hardening.harden(a.hide, a.tmp, a.uid, ALLOWED_MODULES + LAZY_HELPERS)
+        hardening.harden(a.hide, a.tmp, a.expose, a.uid, ALLOWED_MODULES + LAZY_HELPERS)
     mem = int(limits.get("memory_bytes", 0))
     if mem:  # a MemoryError is a clearer outcome than the OOM killer (containers have both)
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))

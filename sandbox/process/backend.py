@@ -49,6 +49,8 @@ class ProcessWorker:
             cmd += ["--hide", path]
         for path in iso.tmp:
             cmd += ["--tmp", path]
+        for path in iso.expose:
+            cmd += ["--expose", path]
         if iso.drop_uid is not None:
             cmd += ["--uid", str(iso.drop_uid)]
         if iso.landlock:

@@ -13,7 +13,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +48,8 @@ class ProcessIsolation:
     """With Landlock: the only paths a worker may read (the interpreter's libraries)."""
     seccomp: bool = False
     """Whether workers install the seccomp filter (``sandbox._harden.seccomp``)."""
+    expose: tuple[str, ...] = ()
+    """Interpreter trees under a hidden path, bound back read-only in the worker."""
 
     @property
     def protections(self) -> dict[str, bool]:
@@ -67,20 +68,75 @@ class ProcessIsolation:
         }
 
 
+_SYSTEM = (Path("/usr"), Path("/lib"), Path("/lib64"), Path("/bin"), Path("/etc"))
+
+
 def _hidden_paths() -> list[str]:
-    """Host paths a worker must not read: the project/install tree, the venv, homes."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    """Host paths a worker must not read: the project/install tree, the venv, homes.
+    Never a system directory or an ancestor of one (``sys.prefix`` is ``/usr`` without a
+    venv); an interpreter that lives under a hidden path is exposed again (``_expose``)."""
     candidates = [Path(__file__).resolve().parents[2], Path(sys.prefix), Path.home(), Path("/root")]
     if os.environ.get("TOOLPROOF_HOME"):
         candidates.append(Path(os.environ["TOOLPROOF_HOME"]))
-    out: list[str] = []
+    out: list[Path] = []
     for path in candidates:
         path = path.resolve()
-        if path == Path("/") or not path.is_dir() or stdlib.is_relative_to(path):
+        if not path.is_dir() or any(system.is_relative_to(path) for system in _SYSTEM):
             continue
-        if str(path) not in out:
-            out.append(str(path))
-    return out
+        if path not in out:
+            out.append(path)
+    return [str(p) for p in _outermost(out)]
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """``paths`` without those inside another one (a mount there would be covered)."""
+    return [p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths)]
+
+
+def interpreter_paths() -> tuple[Path, ...]:
+    """What a worker reads after it started: the base interpreter's stdlib and extension
+    modules (imported lazily by allowed modules)."""
+    import _json  # an extension module: where lib-dynload is
+
+    dirs = {Path(os.__file__).parent.resolve(), Path(_json.__file__).parent.resolve()}
+    return tuple(_outermost(sorted(dirs)))
+
+
+def _can(path: Path, uid: int, want: int) -> bool:
+    """Whether ``uid`` (with gid ``uid``, no groups) has the ``want`` bits (r=4, x=1)."""
+    st = path.stat()
+    shift = 6 if st.st_uid == uid else 3 if st.st_gid == uid else 0
+    return (st.st_mode >> shift) & want == want
+
+
+def _first_blocked(path: Path, uid: int) -> Path | None:
+    """The outermost ancestor of ``path`` that ``uid`` cannot traverse, if any."""
+    for parent in reversed(path.parents):
+        if parent != Path("/") and not _can(parent, uid, 1):
+            return parent
+    return None
+
+
+def _expose(hide: list[str], tmp: tuple[str, ...], uid: int | None) -> tuple[list[str], list[str]]:
+    """(hide, expose) so that the interpreter is readable by ``uid`` in the worker: an
+    untraversable ancestor (pyenv under a 0700 home, a venv in a 0700 directory) is hidden
+    too, and every interpreter tree under a hidden or private path is bound back."""
+    needed = interpreter_paths()
+    roots = [Path(p) for p in hide]
+    if uid is not None:
+        roots += [b for p in needed if (b := _first_blocked(p, uid)) is not None]
+    covering = [*roots, *map(Path, tmp)]
+    expose = [str(p) for p in needed if any(p.is_relative_to(c) for c in covering)]
+    return [str(p) for p in _outermost(list(dict.fromkeys(roots)))], expose
+
+
+def unreadable_interpreter(uid: int) -> Path | None:
+    """Without a mount namespace nothing can be bound: the first interpreter tree that
+    ``uid`` cannot read as it is, if any."""
+    for path in interpreter_paths():
+        if _first_blocked(path, uid) is not None or not _can(path, uid, 5):
+            return path
+    return None
 
 
 NO_SECCOMP = "no seccomp filter: the kernel's whole syscall surface is reachable"
@@ -101,15 +157,13 @@ NO_NAMESPACES = (
 )
 
 
-def _readable_paths(hide: tuple[str, ...]) -> tuple[str, ...]:
-    """What a worker must read after start: the base interpreter's stdlib and extension
-    modules (imported lazily by allowed modules) and shared libraries; nothing hidden."""
-    import _json  # an extension module: where lib-dynload is
-
-    paths = {os.path.dirname(os.__file__), os.path.dirname(_json.__file__)}
-    paths |= {p for p in ("/lib", "/lib64", "/usr/lib", "/usr/lib64") if os.path.isdir(p)}
-    resolved = {Path(p).resolve() for p in paths}
-    return tuple(sorted(str(p) for p in resolved if not any(p.is_relative_to(h) for h in hide)))
+def _readable_paths(hide: list[str]) -> tuple[str, ...]:
+    """With Landlock, all a worker may read: the interpreter's trees (bound back where
+    hidden) and the shared libraries outside hidden paths."""
+    system = {Path(p).resolve() for p in ("/lib", "/lib64", "/usr/lib", "/usr/lib64")
+              if os.path.isdir(p)}  # fmt: skip
+    system = {p for p in system if not any(p.is_relative_to(h) for h in hide)}
+    return tuple(sorted(str(p) for p in {*interpreter_paths(), *system}))
 
 
 def _unshare_works(cmd: list[str]) -> bool:
@@ -130,7 +184,8 @@ def probe() -> ProcessIsolation:
     flags = _NS_FLAGS if root else ["--user", "--map-root-user", *_NS_FLAGS]
     abi, filtered = landlock_abi(), seccomp_works()
     if unshare and _unshare_works([unshare, *flags, "true"]):
-        hide = tuple(_hidden_paths())
+        tmp = ("/tmp", "/var/tmp", "/dev/shm")
+        hide, expose = _expose(_hidden_paths(), tmp, drop)
         warnings = [] if filtered else [NO_SECCOMP]
         if not abi:
             warnings.append(
@@ -139,11 +194,17 @@ def probe() -> ProcessIsolation:
                 "--no-restrict code"
             )
         return ProcessIsolation(
-            (*prefix, unshare, *flags), True, not root, drop, hide,
-            ("/tmp", "/var/tmp", "/dev/shm"), tuple(warnings), abi,
-            _readable_paths(hide) if abi else (), filtered,
+            (*prefix, unshare, *flags), True, not root, drop, tuple(hide), tmp,
+            tuple(warnings), abi, _readable_paths(hide) if abi else (), filtered, tuple(expose),
         )  # fmt: skip
     warnings = [NO_NAMESPACES] + ([] if filtered else [NO_SECCOMP])
-    if root:
+    if root and (blocked := unreadable_interpreter(NOBODY)) is not None:
+        drop = None
+        warnings.append(
+            f"workers run as root: uid {NOBODY} cannot read the interpreter at {blocked} and "
+            "without a mount namespace it cannot be bound back; install Python where every "
+            "user can read it (e.g. /usr/local or /opt) or allow unshare"
+        )
+    elif root:
         warnings.append("running as root without namespaces: workers still drop to uid 65534")
     return ProcessIsolation(prefix, False, False, drop, (), (), tuple(warnings), seccomp=filtered)
