@@ -15,13 +15,24 @@ from typing import Any
 
 from mock_apis._inprocess import InProcessSandbox
 from mock_apis._outcome import MockOutcome
+from mock_apis._restricted import compile_toolset
 from mock_apis._runtime import RUNTIME_ABI, runtime_modules
-from sandbox import Bundle, Limits, Sandbox, Session, backend_names, create_sandbox
-from synth import MockBundle
+from sandbox import (
+    BackendUnavailableError,
+    Bundle,
+    Limits,
+    Sandbox,
+    Session,
+    backend_names,
+    create_sandbox,
+)
+from synth import MockBundle, ToolSpec
 from synth.errors import CompileError, ConfigError, SandboxError
 
 #: Mock calls are small; a call that takes longer is a broken mock.
 DEFAULT_LIMITS = Limits(wall_s=5.0)
+#: The smoke call of :meth:`MockRunner.check`.
+PING = ToolSpec(name="toolproof_ping", description="Answers with a generated value.")
 
 
 def runner_names() -> list[str]:
@@ -132,6 +143,27 @@ class MockRunner:
             raise SandboxError(
                 f"the {self.backend} sandbox could not start a session: {exc}"
             ) from exc
+
+    def check(self) -> None:
+        """Run one real call on this runner's sandbox, as the commands that execute do
+        before their first sample: a sandbox that cannot run code is the tool's failure
+        (``BackendUnavailableError`` naming ``toolproof sandbox doctor``), never charged to
+        the data as ``exec.crash``."""
+        try:
+            with self.session(compile_toolset([PING])) as session:
+                outcome = session.call(PING.name, {})
+        except BackendUnavailableError:
+            raise
+        except SandboxError as exc:
+            why = exc.message
+        else:
+            if outcome.ok:
+                return
+            why = "; ".join(f["message"] for f in outcome.findings)
+        hint = BackendUnavailableError.hint
+        raise BackendUnavailableError(
+            f"the {self.backend} sandbox cannot run code here: {why}; {hint}"
+        )
 
     def close(self) -> None:
         self.sandbox.close()

@@ -22,9 +22,12 @@ class UnknownBackendError(SandboxError, LookupError):
 
 
 class BackendUnavailableError(SandboxError):
-    """Raised when a backend cannot start here; the message says what to do about it."""
+    """Raised when a backend cannot start here, or its pool gave up after repeated start
+    failures; the message says what to do about it. It is the tool's failure, never a
+    sample's: commands end with exit 2, jobs fail, ``/readyz`` turns unready."""
 
     code = "sandbox.unavailable"
+    hint = "run `toolproof sandbox doctor` to see which isolation piece is missing"
 
 
 class SessionClosedError(SandboxError):

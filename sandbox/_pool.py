@@ -20,6 +20,10 @@ from sandbox._limits import Limits
 
 PING_TIMEOUT_S = 2.0
 """A warm worker must answer a ping within 2 s when handed out, or it is replaced."""
+MAX_START_FAILURES = 3
+"""After 3 worker starts in a row fail, a pool stops trying: a sandbox that cannot start
+here (a missing isolation piece, an unreadable interpreter) fails the command at once
+with the first error, instead of restarting workers for ever."""
 
 
 class Worker(Protocol):
@@ -39,13 +43,16 @@ WorkerStarter = Callable[[Limits], Worker]
 class WorkerPool:
     """Keeps ``size`` ready workers with the same start-time limits."""
 
-    def __init__(self, start: WorkerStarter, limits: Limits, size: int) -> None:
+    def __init__(self, start: WorkerStarter, limits: Limits, size: int, name: str = "") -> None:
         self.start_worker, self.limits, self.size = start, limits, max(0, size)
+        self.name = name or "sandbox"
         self.ready: deque[Worker] = deque()
         self.lock = threading.Lock()
         self.pending = 0
         self.closed = False
-        self.last_error: Exception | None = None
+        self.failures = 0  # worker starts that failed in a row
+        self.first_error: Exception | None = None  # the first of them
+        self.broken: str | None = None  # why no more workers are started
         self.futures: list[Future[None]] = []
         self.leased: set[Worker] = set()  # handed to sessions; killed on close too
         # starts and kills overlap: room for a full refill plus a few kills
@@ -59,12 +66,29 @@ class WorkerPool:
             futures = list(self.futures)
         for future in futures:
             future.result()
-        if not self.ready and self.size and self.last_error is not None:
-            raise BackendUnavailableError(str(self.last_error)) from self.last_error
+        if self.broken is not None:
+            raise BackendUnavailableError(self.broken)
+        if not self.ready and self.size and self.first_error is not None:
+            raise BackendUnavailableError(str(self.first_error)) from self.first_error
+
+    def _count(self, error: Exception | None) -> None:
+        """Record one start's result; the third failure in a row breaks the pool."""
+        with self.lock:
+            if error is None:
+                self.failures, self.first_error = 0, None
+                return
+            self.failures += 1
+            self.first_error = self.first_error or error
+            if self.failures >= MAX_START_FAILURES and self.broken is None:
+                hint = BackendUnavailableError.hint
+                self.broken = (
+                    f"the {self.name} sandbox cannot start workers here ({self.failures} "
+                    f"attempts in a row failed; the first: {self.first_error}); {hint}"
+                )
 
     def _refill(self) -> None:
         with self.lock:
-            if self.closed:
+            if self.closed or self.broken is not None:
                 return
             missing = self.size - len(self.ready) - self.pending
             self.pending += max(0, missing)
@@ -79,10 +103,11 @@ class WorkerPool:
         try:
             worker = self.start_worker(self.limits)
         except Exception as exc:  # reported by warm()/acquire(), pool keeps going
-            self.last_error = exc
+            self._count(exc)
             with self.lock:
                 self.pending -= 1
             return
+        self._count(None)
         with self.lock:
             self.pending -= 1
             if not self.closed:
@@ -91,7 +116,8 @@ class WorkerPool:
         worker.kill()
 
     def acquire(self) -> Worker:
-        """A healthy worker for one session: a warm one if any, else started now."""
+        """A healthy worker for one session: a warm one if any, else started now.
+        Raises ``BackendUnavailableError`` once the pool is broken."""
         while True:
             with self.lock:
                 worker = self.ready.popleft() if self.ready else None
@@ -103,16 +129,24 @@ class WorkerPool:
                 self._refill()
                 return worker
             self.discard(worker)
-        try:
-            worker = self.start_worker(self.limits)
-        except BackendUnavailableError:
-            raise
-        except Exception as exc:
-            raise BackendUnavailableError(f"cannot start a sandbox worker: {exc}") from exc
+        worker = self._start_now()
         with self.lock:
             self.leased.add(worker)
         self._refill()
         return worker
+
+    def _start_now(self) -> Worker:
+        """Start a worker in this thread, retrying until the pool is broken."""
+        while True:
+            if self.broken is not None:
+                raise BackendUnavailableError(self.broken)
+            try:
+                worker = self.start_worker(self.limits)
+            except Exception as exc:
+                self._count(exc)
+                continue
+            self._count(None)
+            return worker
 
     @staticmethod
     def _healthy(worker: Worker) -> bool:

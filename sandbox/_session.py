@@ -271,7 +271,7 @@ class PooledSandbox(ABC):
             pool = self.pools.get(limits.worker_key)
             if pool is None:
                 pool = self.pools[limits.worker_key] = WorkerPool(
-                    self._primed(self.starter()), limits, self.pool_size
+                    self._primed(self.starter()), limits, self.pool_size, self.name
                 )
         return pool
 

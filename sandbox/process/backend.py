@@ -73,12 +73,10 @@ class ProcessWorker:
             self.channel.recv(time.monotonic() + START_TIMEOUT_S)
         except Exception as exc:
             self.kill()
-            stderr = (
-                self.proc.stderr.read().decode(errors="replace")[-2000:] if self.proc.stderr else ""
-            )
-            raise BackendUnavailableError(
-                f"a process worker failed to start: {exc}; {stderr}"
-            ) from None
+            stderr = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+            lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+            why = lines[-1] if lines else str(exc)  # the exception line of the traceback
+            raise BackendUnavailableError(f"a process worker failed to start: {why}") from None
         if self.proc.stderr:
             self.proc.stderr.close()  # the runner sends its stdio to /dev/null once serving
 

@@ -29,7 +29,13 @@ def build_layers(
         from mock_apis import MockRunner
         from verifier._exec import ExecLayer
 
-        runner = stack.enter_context(MockRunner(sandbox))
+        runner = MockRunner(sandbox)
+        try:
+            runner.check()  # a sandbox that cannot run code fails the command now, not the data
+        except BaseException:
+            runner.close()
+            raise
+        stack.enter_context(runner)
         exec_layer = ExecLayer(runner)
         stack.callback(exec_layer.close)
         extra["exec"] = exec_layer

@@ -43,6 +43,10 @@ def serve(
     except ToolproofError as exc:
         raise fail(exc.message) from None
     with runner:
+        try:
+            runner.check()  # fail at start, not with a 503 on every call
+        except ToolproofError as exc:
+            raise fail(exc.message) from None
         application = create_app(bundle, runner, max_sessions=max_sessions, host=host)
         url = f"http://{host}:{port}"
         err.print(

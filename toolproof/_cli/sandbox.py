@@ -58,8 +58,11 @@ def run(
         raise _fail(exc.message) from None
     limits = Limits(wall_s=timeout) if timeout > 0 else Limits()
     module = code.stem if code.stem.isidentifier() else "main"
-    with sandbox, sandbox.session(Bundle.from_source(source, module), limits) as session:
-        outcome = session.call(entry, arguments, timeout)
+    try:
+        with sandbox, sandbox.session(Bundle.from_source(source, module), limits) as session:
+            outcome = session.call(entry, arguments, timeout)
+    except ToolproofError as exc:
+        raise _fail(exc.message) from None
     typer.echo(json.dumps(outcome.to_json(), default=repr))
     raise typer.Exit(0 if outcome.ok else 1)
 

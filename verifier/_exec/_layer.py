@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mock_apis import MockOutcome, MockRunner, MockSession, ThreadSessions, ToolsetCache
+from sandbox import BackendUnavailableError
 from synth import MockBundle
 from synth.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
@@ -74,6 +75,8 @@ class ExecLayer:
         sample.meta.setdefault("provenance", {})["bundle_hash"] = bundle.sha256
         try:
             session = self.sessions.get(bundle)
+        except BackendUnavailableError:
+            raise  # the tool's failure, not the sample's: the command or job stops
         except SandboxError as exc:
             return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
         return self._execute(sample, bundle, session, sites)
