@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=30.0, description="time limit of one request")
     tenant_max_inflight: int = Field(default=64, description="requests in flight per tenant")
     tenant_max_jobs: int = Field(default=2, description="running jobs per tenant")
+    max_sessions: int = Field(
+        default=64, description="mock sessions (one warm sandbox worker each) of all tenants"
+    )
+    tenant_max_sessions: int = Field(
+        default=16, description="mock sessions per tenant; its least recently used goes first"
+    )
     job_workers: int = Field(default=1, description="job worker threads per server")
     job_lease_s: float = Field(default=15.0, description="a silent worker's job is taken over")
     log_level: str = Field(default="info", description="service log level")

@@ -27,6 +27,7 @@ TITLES = {
     404: "Not found",
     413: "Payload too large",
     422: "Invalid arguments",
+    429: "Too many sessions",
     500: "Mock error",
     502: "Sandbox crashed",
     503: "Sandbox unavailable",

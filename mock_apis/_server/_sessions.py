@@ -81,45 +81,84 @@ def resolve(batch: list[Pending], outcomes: list[MockOutcome]) -> None:
             future.set_result(outcome)
 
 
-class SessionPool:
-    """Session key → lane, least recently used closed first beyond ``max_sessions``."""
+class SessionsFull(ToolproofError):
+    """Raised when every sandbox session is taken and the owner asking has none of its own
+    to give up (sessions are never taken from another owner)."""
 
-    def __init__(self, runner: MockRunner, bundle: MockBundle, max_sessions: int = 64) -> None:
+    code = "sandbox.sessions_full"
+
+
+class SessionPool:
+    """(owner, toolset, session key) → lane. An owner is a tenant of the service (``""``
+    for ``toolproof mock serve``); owners never share or evict each other's sessions.
+
+    Each lane holds a sandbox worker, so the pool is bounded: at most ``max_sessions`` in
+    all and ``max_per_owner`` per owner. Beyond either bound the asking owner's own least
+    recently used session is closed; an owner with none when all are taken is refused
+    (:class:`SessionsFull`, answered 429)."""
+
+    def __init__(self, runner: MockRunner, bundle: MockBundle | None = None,
+                 max_sessions: int = 64, max_per_owner: int | None = None) -> None:  # fmt: skip
         self.runner, self.bundle, self.max_sessions = runner, bundle, max_sessions
-        self.lanes: OrderedDict[str, SessionLane] = OrderedDict()
+        self.max_per_owner = max_per_owner or max_sessions
+        self.owners: dict[str, OrderedDict[tuple[str, str], SessionLane]] = {}
+        self.total = 0
         self.lock = asyncio.Lock()
 
-    async def lane(self, key: str) -> SessionLane:
-        lane = self.lanes.get(key)
+    async def lane(
+        self, key: str, owner: str = "", bundle: MockBundle | None = None
+    ) -> SessionLane:
+        bundle = bundle or self.bundle
+        assert bundle is not None, "a pool without a default toolset needs one per call"
+        name = (bundle.sha256, key)
+        owned = self.owners.get(owner)
+        lane = owned.get(name) if owned is not None else None
         if lane is not None:
-            self.lanes.move_to_end(key)
+            owned.move_to_end(name)  # type: ignore[union-attr]
             return lane
         async with self.lock:
-            lane = self.lanes.get(key)
+            owned = self.owners.setdefault(owner, OrderedDict())
+            lane = owned.get(name)
             if lane is None:
-                session = await to_thread.run_sync(self.runner.session, self.bundle)
-                lane = self.lanes[key] = SessionLane(session, asyncio.get_running_loop())
-                while len(self.lanes) > self.max_sessions:
-                    _, old = self.lanes.popitem(last=False)
+                while owned and (
+                    len(owned) >= self.max_per_owner or self.total >= self.max_sessions
+                ):
+                    _, old = owned.popitem(last=False)
+                    self.total -= 1
                     await to_thread.run_sync(old.close)
+                if self.total >= self.max_sessions:
+                    raise SessionsFull(
+                        f"all {self.max_sessions} sandbox sessions are in use; retry later"
+                    )
+                session = await to_thread.run_sync(self.runner.session, bundle)
+                lane = owned[name] = SessionLane(session, asyncio.get_running_loop())
+                self.total += 1
         return lane
 
-    async def call(self, key: str, tool: str, args: Any) -> MockOutcome:
+    async def call(self, key: str, tool: str, args: Any, owner: str = "",
+                   bundle: MockBundle | None = None) -> MockOutcome:  # fmt: skip
         try:
-            lane = await self.lane(key)
+            lane = await self.lane(key, owner, bundle)
+        except SessionsFull as exc:
+            return MockOutcome.failure(429, exc.code, exc.message)
         except ToolproofError as exc:  # no worker could start, or the backend refuses it
             return MockOutcome.failure(503, "exec.crash", f"no sandbox session: {exc}")
         return await lane.call(tool, args)
 
-    async def drop(self, key: str) -> bool:
+    async def drop(self, key: str, owner: str = "", bundle: MockBundle | None = None) -> bool:
         """Forget a session (its state with it); False when there was none."""
-        lane = self.lanes.pop(key, None)
+        bundle = bundle or self.bundle
+        assert bundle is not None
+        lane = self.owners.get(owner, OrderedDict()).pop((bundle.sha256, key), None)
         if lane is None:
             return False
+        self.total -= 1
         await to_thread.run_sync(lane.close)
         return True
 
     def close(self) -> None:
-        for lane in self.lanes.values():
-            lane.close()
-        self.lanes.clear()
+        for owned in self.owners.values():
+            for lane in owned.values():
+                lane.close()
+        self.owners.clear()
+        self.total = 0

@@ -60,8 +60,8 @@ async def call_tool(toolset_id: str, body: CallRequest, tenant: Slot, state: Sta
         bundle = await to_thread.run_sync(state.registry.get, toolset_id)
     except KeyError:
         raise NotFound(f"toolset {toolset_id!r} is no longer cached; register it again") from None
-    pool = await state.pool(bundle)
-    outcome = await pool.call(f"{tenant}/{body.session}", body.tool, body.arguments)
+    sessions = await state.sessions()
+    outcome = await sessions.call(body.session, body.tool, body.arguments, tenant, bundle)
     if not outcome.ok:
         return mock_problem(outcome, body.tool)
     return json_response({"result": outcome.result, "session": body.session})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -19,7 +18,6 @@ from prometheus_client.core import CounterMetricFamily, Metric
 
 from mock_apis import MockRunner, ToolsetRegistry
 from mock_apis._server._sessions import SessionPool
-from synth import MockBundle
 from toolproof._cli.layers import build_layers
 from toolproof.jobs import JobEvents, WorkerPool
 from toolproof.service._metrics import Metrics, gauge
@@ -30,7 +28,6 @@ from verifier import LayerCheck
 
 #: How long a looked-up API key is trusted without asking the store again.
 KEY_TTL_S = 30.0
-MAX_POOLS = 64
 
 
 class ServiceState:
@@ -48,7 +45,7 @@ class ServiceState:
         self.heavy = threading.Lock()  # exec/judge layers of POST /v1/verify, one at a time
         self._runner: MockRunner | None = None
         self._layers: dict[str, tuple[LayerCheck, dict[str, Any]]] = {}
-        self.pools: OrderedDict[str, SessionPool] = OrderedDict()
+        self._sessions: SessionPool | None = None
         self.keys: dict[str, tuple[str, float]] = {}
         self.inflight: dict[str, int] = {}
         self.metrics.add_collector(self._collect)
@@ -116,16 +113,15 @@ class ServiceState:
                 provenance.update(prov)
         return extra, provenance
 
-    async def pool(self, bundle: MockBundle) -> SessionPool:
-        pool = self.pools.get(bundle.sha256)
-        if pool is None:
+    async def sessions(self) -> SessionPool:
+        """The mock sessions of every tenant and toolset, bounded in all and per tenant."""
+        if self._sessions is None:
             runner = await to_thread.run_sync(self.runner)
-            pool = self.pools[bundle.sha256] = SessionPool(runner, bundle)
-            while len(self.pools) > MAX_POOLS:
-                _, old = self.pools.popitem(last=False)
-                await to_thread.run_sync(old.close)
-        self.pools.move_to_end(bundle.sha256)
-        return pool
+            s = self.settings
+            if self._sessions is None:
+                self._sessions = SessionPool(runner, max_sessions=s.max_sessions,
+                                             max_per_owner=s.tenant_max_sessions)  # fmt: skip
+        return self._sessions
 
     def judge_stats(self) -> dict[str, int]:
         entry = self._layers.get("judge")
@@ -174,14 +170,13 @@ class ServiceState:
             "toolproof_mock_sessions",
             "open mock sessions",
             "scope",
-            {"all": float(sum(len(p.lanes) for p in self.pools.values()))},
+            {"all": float(self._sessions.total if self._sessions is not None else 0)},
         )
 
     def close(self) -> None:
         self.workers.stop()
-        for pool in self.pools.values():
-            pool.close()
-        self.pools.clear()
+        if self._sessions is not None:
+            self._sessions.close()
         self.stack.close()
         self.store.close()
 
