@@ -53,10 +53,13 @@ def count_records(path: str) -> int:
 
 
 class JobRunner:
-    """Runs one claimed job to its end, cancellation, or loss of its lease."""
+    """Runs one claimed job to its end, cancellation, loss of its lease, or the server's
+    stop (``stopping``: what was verified is committed and the lease given back)."""
 
-    def __init__(self, store: Store, settings: Settings, worker: str, events: JobEvents) -> None:
+    def __init__(self, store: Store, settings: Settings, worker: str, events: JobEvents,
+                 stopping: threading.Event | None = None) -> None:  # fmt: skip
         self.store, self.settings, self.worker, self.events = store, settings, worker, events
+        self.stopping = stopping or threading.Event()
 
     def run(self, job: JobView) -> str:
         """The job's final status as this worker saw it."""
@@ -71,7 +74,8 @@ class JobRunner:
             status = "failed"
             self.store.finish_job(job.id, self.worker, status, "internal error (see logs)")
         log.info("job ended", extra={"job": job.id, "status": status})
-        self.events.finished(status)
+        if status != "released":  # a released job goes on in the next server
+            self.events.finished(status)
         return status
 
     def _run(self, job: JobView) -> str:
@@ -92,6 +96,13 @@ class JobRunner:
                 passed += result.verdict == "pass"
                 verified += 1
                 t = time.monotonic()
+                if self.stopping.is_set():
+                    if self.store.commit_results(
+                        job.id, self.worker, batch, passed, 0.0, s.job_lease_s
+                    ):
+                        self.events.samples(len(batch))
+                        self.store.release_job(job.id, self.worker)
+                    return "released"
                 if len(batch) >= BATCH or t - flushed >= BATCH_S:
                     rate = verified / max(t - started, 1e-6)
                     if not self.store.commit_results(
@@ -142,7 +153,7 @@ class WorkerPool:
         self.wake.set()
 
     def _loop(self, worker: str) -> None:
-        runner = JobRunner(self.store, self.settings, worker, self.events)
+        runner = JobRunner(self.store, self.settings, worker, self.events, self.stopping)
         migrated = False
         while not self.stopping.is_set():
             try:

@@ -1,0 +1,80 @@
+"""SIGTERM mid-job: the server stops within seconds and gives the job's lease back, so the
+next server resumes it at once (not after the lease) with every result exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.toolproof.live import ROOT, ServerProcess
+
+pytestmark = pytest.mark.slow
+
+
+def test_sigterm_releases_the_lease_and_the_next_server_resumes_at_once(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    records = json.loads((examples_dir / "toolace_sharegpt_100.json").read_text())
+    data = tmp_path / "big.jsonl"
+    with data.open("wb") as out:
+        for n in range(80):
+            for r in records:
+                out.write(json.dumps({**r, "id": f"{n}-{r.get('id', '')}"}).encode() + b"\n")
+    env = {**os.environ, "TOOLPROOF_HOME": str(tmp_path / "home"), "TOOLPROOF_JOB_LEASE_S": "30"}
+    env.pop("TOOLPROOF_DATABASE_URL", None)
+    key = subprocess.run(
+        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "ci"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout.strip()
+    auth = {"Authorization": f"Bearer {key}"}
+    server = ServerProcess(env, tmp_path / "server.log")
+    server.start()
+    try:
+        job_id = httpx.post(
+            f"{server.url}/v1/jobs",
+            content=data.read_bytes(),
+            timeout=60,
+            headers={**auth, "Content-Type": "application/x-ndjson"},
+        ).json()["id"]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            job = httpx.get(f"{server.url}/v1/jobs/{job_id}", headers=auth, timeout=10).json()
+            if job["done"] > 0:
+                break
+            time.sleep(0.02)
+        assert 0 < job["done"] < 8000, job
+        assert server.proc is not None
+        started = time.monotonic()
+        server.proc.terminate()
+        server.proc.wait(30)
+        assert time.monotonic() - started < 4, "shutdown took too long"
+        server.start()
+        stopped = httpx.get(f"{server.url}/v1/jobs/{job_id}", headers=auth, timeout=10).json()
+        resumed = time.monotonic()
+        while time.monotonic() - resumed < 10:  # far less than the 30 s lease
+            job = httpx.get(f"{server.url}/v1/jobs/{job_id}", headers=auth, timeout=10).json()
+            if job["done"] > stopped["done"] or job["status"] == "done":
+                break
+            time.sleep(0.05)
+        assert job["done"] > stopped["done"] or job["status"] == "done", (stopped, job)
+        deadline = time.monotonic() + 180
+        while job["status"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            job = httpx.get(f"{server.url}/v1/jobs/{job_id}", headers=auth, timeout=10).json()
+        assert job["status"] == "done" and job["done"] == 8000, job
+        body = httpx.get(f"{server.url}/v1/jobs/{job_id}/results", headers=auth, timeout=60)
+        indexes = [json.loads(line)["index"] for line in body.text.splitlines()]
+        assert indexes == list(range(8000))
+    finally:
+        server.stop()
