@@ -304,3 +304,27 @@ def test_slow_verification_times_out_as_a_problem(tmp_path: Path, examples_dir: 
             timeout=60,
         )
         assert fast.status_code == 200  # rules alone answer at once
+
+
+def test_two_authorization_headers_are_refused_not_guessed(api: Api) -> None:
+    key_a, key_b = api.a.headers["authorization"], api.b.headers["authorization"]
+    for first, second in ((key_a, key_b), (key_a, key_a), ("Bearer nope", key_a)):
+        headers = [("Authorization", first), ("Authorization", second)]
+        body = is_problem(api.anon.get("/v1/jobs", headers=headers), 401, "auth.invalid")
+        assert "more than one" in body["detail"]
+        verify = api.anon.post("/v1/verify", json={"samples": [{}]}, headers=headers)
+        assert "more than one" in is_problem(verify, 401, "auth.invalid")["detail"]
+
+
+def test_an_id_with_a_suffix_names_no_job_or_toolset(api: Api) -> None:
+    job_id = api.a.post(
+        "/v1/jobs", content=b'[{"conversations": []}]', headers={"Content-Type": "application/json"}
+    ).json()["id"]
+    assert api.a.get(f"/v1/jobs/{job_id}").status_code == 200
+    for method, path in (("GET", "/v1/jobs/{}junk"), ("DELETE", "/v1/jobs/{}junk"),
+                         ("GET", "/v1/jobs/{}junk/results")):  # fmt: skip
+        is_problem(api.a.request(method, path.format(job_id)), 404, "not_found")
+    toolset = api.a.post("/v1/toolsets", json={"tools": TOOLS}).json()["id"]
+    call = {"tool": "get_weather", "arguments": {"location": "Oslo"}}
+    assert api.a.post(f"/v1/toolsets/{toolset}/calls", json=call).status_code == 200
+    is_problem(api.a.post(f"/v1/toolsets/{toolset}x/calls", json=call), 404, "not_found")

@@ -53,7 +53,7 @@ async def create_toolset(body: ToolsetRequest, tenant: Slot, state: State) -> To
 @router.post("/{toolset_id}/calls", response_model=CallResponse, responses=ERRORS)
 async def call_tool(toolset_id: str, body: CallRequest, tenant: Slot, state: State) -> Response:
     """Execute one call in the sandbox; errors carry the finding codes of the mock."""
-    known = await to_thread.run_sync(state.store.has_toolset, tenant, toolset_id[:64])
+    known = await to_thread.run_sync(state.store.has_toolset, tenant, toolset_id)
     if not known:
         raise NotFound(f"no toolset {toolset_id!r}")
     try:

@@ -64,6 +64,8 @@ class VerifyLane:
         auth = content_type = None
         for name, value in scope["headers"]:
             if name == b"authorization":
+                if auth is not None:
+                    return None  # two keys: the route refuses it
                 auth = value.decode("latin-1")
             elif name == b"content-type":
                 content_type = value.decode("latin-1")

@@ -33,6 +33,7 @@ from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, Toolset
 MIGRATIONS = Path(__file__).parent / "migrations"
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KEY_PREFIX = "tp_"
+JOB_ID_LEN, BUNDLE_ID_LEN = 32, 64  # the columns' widths: a longer id names nothing
 #: Alembic keeps its context in module globals: one migration at a time per process.
 _MIGRATING = threading.Lock()
 
@@ -153,6 +154,8 @@ class Store:
                 s.add(Toolset(tenant=tenant, bundle_id=bundle_id, tools=tools, created_at=now()))
 
     def has_toolset(self, tenant: str, bundle_id: str) -> bool:
+        if len(bundle_id) > BUNDLE_ID_LEN:
+            return False
         with self.session() as s:
             return s.get(Toolset, (tenant, bundle_id)) is not None
 
@@ -184,8 +187,10 @@ class Store:
 
     def get_job(self, tenant: str | None, job_id: str) -> JobView | None:
         """The job, or None when it does not exist or belongs to another tenant."""
+        if len(job_id) > JOB_ID_LEN:  # no such id: never a prefix of one that exists
+            return None
         with self.session() as s:
-            job = s.get(Job, job_id[:32])
+            job = s.get(Job, job_id)
             if job is None or (tenant is not None and job.tenant != tenant):
                 return None
             return JobView.of(job)
@@ -199,8 +204,10 @@ class Store:
 
     def cancel_job(self, tenant: str, job_id: str) -> JobView | None:
         """Cancel a queued or running job (a finished one stays as it is)."""
+        if len(job_id) > JOB_ID_LEN:
+            return None
         with self.session() as s:
-            job = s.get(Job, job_id[:32], with_for_update=True)
+            job = s.get(Job, job_id, with_for_update=True)
             if job is None or job.tenant != tenant:
                 return None
             if job.status not in FINISHED:
