@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_verify_samples: int = Field(default=100, description="samples per POST /v1/verify")
     max_tools: int = Field(default=256, description="tools per POST /v1/toolsets")
     request_timeout_s: float = Field(default=30.0, description="time limit of one request")
+    body_idle_timeout_s: float = Field(
+        default=10.0, gt=0, description="a request body silent this long is refused (408)"
+    )
     tenant_max_inflight: int = Field(default=64, description="requests in flight per tenant")
     tenant_max_jobs: int = Field(default=2, description="running jobs per tenant")
     max_sessions: int = Field(

@@ -108,8 +108,9 @@ def create_app(
     def front(inner: ASGIApp) -> ASGIApp:
         lane = VerifyLane(inner, state=state, endpoint=verify)
         limited = BodyLimit(
-            lane, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
-        )
+            lane, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
+            idle_s=settings.body_idle_timeout_s,
+        )  # fmt: skip
         return RequestMiddleware(limited, metrics=state.metrics, routes=routes)
 
     app.front = front

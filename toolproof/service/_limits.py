@@ -2,14 +2,18 @@
 
 A declared ``Content-Length`` over the limit is refused at once (413); a chunked body is
 counted as it arrives and refused when it crosses the limit, so a gigabyte body never
-sits in memory. Uploads (``POST /v1/jobs``) have their own, larger, limit.
+sits in memory. Uploads (``POST /v1/jobs``) have their own, larger, limit. A body that
+stops arriving for ``idle_s`` is refused (408): slow clients cannot hold connections and
+workers' memory open by trickling a few bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from toolproof.service._problems import PayloadTooLarge, problem
+from toolproof.service._problems import BodyTimeout, PayloadTooLarge, problem
 
 UPLOAD_PATH = "/v1/jobs"
 
@@ -23,8 +27,10 @@ def human(n: int) -> str:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, body_bytes: int, upload_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, body_bytes: int, upload_bytes: int,
+                 idle_s: float = 10.0) -> None:  # fmt: skip
         self.app, self.body_bytes, self.upload_bytes = app, body_bytes, upload_bytes
+        self.idle_s = idle_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,15 +48,36 @@ class BodyLimit:
                     await response(scope, receive, send)
                     return
                 break
-        seen = 0
+        seen, ended, started, answered = 0, False, False, False
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if answered:  # the 408 went out: what the app says after it goes nowhere
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, ended, answered
+            if ended:  # after the body only http.disconnect comes, whenever it comes
+                return await receive()
+            try:
+                async with asyncio.timeout(self.idle_s):
+                    message = await receive()
+            except TimeoutError:
+                # Answered here, not raised: a route's own body parsing (FastAPI's) would
+                # turn any exception into its generic 400. The app then sees a disconnect.
+                if not started:
+                    answered = True
+                    detail = f"no part of the body came for {self.idle_s:g} s"
+                    late = problem(408, BodyTimeout.code, detail, headers={"Connection": "close"})
+                    await late(scope, receive, send)
+                return {"type": "http.disconnect"}
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                ended = not message.get("more_body", False)
                 if seen > limit:
                     raise PayloadTooLarge(f"the request body is larger than {human(limit)}")
             return message
 
-        await self.app(scope, counted, send)
+        await self.app(scope, counted, guarded)

@@ -65,6 +65,10 @@ class PayloadTooLarge(ServiceError):
     status, code = 413, "request.too_large"
 
 
+class BodyTimeout(ServiceError):
+    status, code = 408, "request.body_timeout"
+
+
 class UnsupportedMedia(ServiceError):
     status, code = 415, "request.media_type"
 
