@@ -322,6 +322,10 @@ class Runner:
         except (TypeError, ValueError, RecursionError) as exc:
             body = self._error_body(obj, "result", type(exc).__name__,
                                     f"result is not JSON-serialisable: {exc}")  # fmt: skip
+        except MemoryError:  # encoding a huge result: over any output limit anyway
+            body = self._error_body(obj, "output", "OutputLimit",
+                                    "result too large to encode within the memory limit; "
+                                    f"the limit is {self.output_cap} bytes")  # fmt: skip
         if len(body) > self.output_cap + 8192 and obj.get("ok"):
             body = self._error_body(obj, "output", "OutputLimit",
                                     f"result of {len(body)} bytes exceeds the "

@@ -73,6 +73,8 @@ def call(ts: "dict[str, Any]", name: "str", args: "Any", impl: "Any" = None) -> 
     if impl is not None:
         try:
             return {"ok": True, "result": impl(**args)}
+        except MemoryError:  # the sandbox's limit, not the code's: the worker is replaced
+            raise
         except Exception as exc:  # a supplied implementation's fault is the call's outcome
             return fail(500, "exec.error", "", f"the implementation raised {exc!r}")
     entity = plan.get("entity")

@@ -105,3 +105,27 @@ def test_rebind_switches_toolsets_with_empty_state(
         assert s.call("get_order", {"order_id": oid}).codes == ["call.unknown_tool"]
         s.rebind(shop)
         assert s.call("get_order", {"order_id": oid}).ok  # the deletion was forgotten
+
+
+HUNGRY = """
+def get_weather(location, unit="celsius"):
+    if location == "huge":
+        return {"text": "a" * 100_000_000}
+    return {"blob": "a" * 10_000_000_000}
+"""
+
+
+def test_an_implementation_over_the_memory_limit_is_a_crash_and_loses_its_worker(
+    shop_specs: list[ToolSpec], process: MockRunner
+) -> None:
+    bundle = compile_toolset(shop_specs, impl_source=HUNGRY)
+    s = process.session(bundle)
+    worker = s.session.worker  # type: ignore[attr-defined]
+    greedy = s.call("get_weather", {"location": "Oslo"})
+    assert greedy.status == 502 and greedy.codes == ["exec.crash"], greedy.findings
+    assert "memory" in greedy.findings[0]["message"]
+    assert s.session.worker is not worker  # type: ignore[attr-defined]
+    huge = s.call("get_weather", {"location": "huge"})
+    assert huge.codes == ["exec.error"] and "output" in huge.findings[0]["message"], huge
+    assert s.call("create_order", {"item": "tea", "quantity": 1}).ok  # the session goes on
+    s.close()
