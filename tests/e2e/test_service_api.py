@@ -328,3 +328,17 @@ def test_an_id_with_a_suffix_names_no_job_or_toolset(api: Api) -> None:
     call = {"tool": "get_weather", "arguments": {"location": "Oslo"}}
     assert api.a.post(f"/v1/toolsets/{toolset}/calls", json=call).status_code == 200
     is_problem(api.a.post(f"/v1/toolsets/{toolset}x/calls", json=call), 404, "not_found")
+
+
+def test_the_http_parser_refuses_in_problem_json(api: Api) -> None:
+    host, port = api.url.removeprefix("http://").split(":")
+    for request in (b"GET /healthz HTTP/1.1\r\nHost x\r\n\r\n", b"\x00\x01 nonsense\r\n\r\n"):
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(request)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        head, _, body = reply.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400"), reply
+        assert b"content-type: application/problem+json" in head
+        assert json.loads(body)["code"] == "request.malformed"

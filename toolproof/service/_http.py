@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _UvicornProtocol
 
 #: Held bytes beyond this go out at once (the transport's own flow control then applies).
@@ -69,3 +70,16 @@ class HttpToolsProtocol(_UvicornProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)  # flow control keeps the real transport
         self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
+
+    def send_400_response(self, msg: str) -> None:
+        """The parser's own refusals (a malformed request line, bad headers) as
+        problem+json like every other error, instead of uvicorn's text/plain."""
+        code = "request.malformed"
+        body = orjson.dumps({"type": f"urn:toolproof:error:{code}", "status": 400,
+                             "title": "Bad request", "detail": msg, "code": code})  # fmt: skip
+        head = [b"HTTP/1.1 400 Bad Request\r\n"]
+        head += [n + b": " + v + b"\r\n" for n, v in self.server_state.default_headers]
+        head.append(b"content-type: application/problem+json\r\n"
+                    b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body))  # fmt: skip
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
