@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(default=1, description="job worker threads per server")
     job_lease_s: float = Field(default=15.0, description="a silent worker's job is taken over")
+    job_max_attempts: int = Field(
+        default=3, ge=1, description="starts of a job whose worker keeps dying, then it fails"
+    )
+    job_slice_s: float = Field(
+        default=5.0, gt=0, description="a job's turn while another tenant's job waits"
+    )
     log_level: str = Field(default="info", description="service log level")
     otel: bool = Field(
         default=False,

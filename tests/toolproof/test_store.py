@@ -83,6 +83,42 @@ def test_tenant_job_limit(store: Store, tmp_path: Path) -> None:
     assert store.claim_job("w", 30, tenant_max=1) is None
 
 
+def test_claims_go_to_the_tenant_served_least_recently(store: Store, tmp_path: Path) -> None:
+    a = [store.create_job("a", "auto", ["rules"], tmp_path / f"a{n}") for n in range(3)]
+    b = store.create_job("b", "auto", ["rules"], tmp_path / "b")
+    first = store.claim_job("w1", 30, tenant_max=1)
+    assert first is not None and first.id == a[0].id
+    assert not store.others_waiting("b", tenant_max=1)  # only a's, held by its limit
+    assert store.others_waiting("a", tenant_max=1)  # b's job waits behind a's
+    second = store.claim_job("w2", 30, tenant_max=1)
+    assert second is not None and second.id == b.id  # not a's next job: a is running one
+    store.release_job(a[0].id, "w1")  # a's turn ends: its job waits again, started before
+    store.release_job(b.id, "w2")  # b's turn ended later: a goes first
+    third = store.claim_job("w3", 30, tenant_max=1)
+    assert third is not None and third.id == a[0].id and third.status == "running"
+
+
+def test_a_job_whose_worker_keeps_dying_fails_instead_of_looping(
+    store: Store, tmp_path: Path
+) -> None:
+    job = store.create_job("a", "auto", ["rules"], tmp_path / "x")
+    for n in range(3):  # three starts, each worker dies (its lease runs out at once)
+        claimed = store.claim_job(f"dead{n}", 0.0, tenant_max=1, max_attempts=3)
+        assert claimed is not None and claimed.id == job.id
+    assert store.claim_job("next", 30, tenant_max=1, max_attempts=3) is None
+    final = store.get_job("a", job.id)
+    assert final is not None and final.status == "failed"
+    assert final.error is not None and final.error.startswith("job.abandoned")
+
+
+def test_a_handed_back_job_is_not_a_failed_attempt(store: Store, tmp_path: Path) -> None:
+    job = store.create_job("a", "auto", ["rules"], tmp_path / "x")
+    for n in range(5):
+        claimed = store.claim_job(f"w{n}", 30, tenant_max=1, max_attempts=2)
+        assert claimed is not None and claimed.id == job.id
+        store.release_job(job.id, f"w{n}")
+
+
 def test_store_down_is_a_clear_error(tmp_path: Path) -> None:
     down = Store("postgresql+psycopg://nobody@127.0.0.1:1/none")
     with pytest.raises(StoreUnavailable, match="unavailable"):

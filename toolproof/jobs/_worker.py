@@ -53,8 +53,10 @@ def count_records(path: str) -> int:
 
 
 class JobRunner:
-    """Runs one claimed job to its end, cancellation, loss of its lease, or the server's
-    stop (``stopping``: what was verified is committed and the lease given back)."""
+    """Runs one claimed job to its end, cancellation, loss of its lease, the server's stop
+    (``stopping``), or for a turn of ``job_slice_s`` while another tenant's job waits for a
+    worker: then what was verified is committed and the lease given back ("released"), and
+    the fair claim of the store gives the worker to the tenant served least recently."""
 
     def __init__(self, store: Store, settings: Settings, worker: str, events: JobEvents,
                  stopping: threading.Event | None = None) -> None:  # fmt: skip
@@ -90,13 +92,18 @@ class JobRunner:
                 self.store.set_total(job.id, count_records(job.upload))
             batch: list[tuple[int, bytes]] = []
             passed, verified, started = 0, 0, time.monotonic()
-            flushed = started
+            flushed = sliced = started
             for _, result in pipeline.run(resume(pipeline, data, job.done)):
                 batch.append((result.index, result_line(result)))
                 passed += result.verdict == "pass"
                 verified += 1
                 t = time.monotonic()
-                if self.stopping.is_set():
+                if t - sliced >= s.job_slice_s:  # another tenant waiting: hand the worker over
+                    sliced = t
+                    handover = self.store.others_waiting(job.tenant, s.tenant_max_jobs)
+                else:
+                    handover = False
+                if self.stopping.is_set() or handover:
                     if self.store.commit_results(
                         job.id, self.worker, batch, passed, 0.0, s.job_lease_s
                     ):
@@ -160,8 +167,9 @@ class WorkerPool:
                 if not migrated:  # the store may have been down when the server started
                     self.store.migrate()
                     migrated = True
+                s = self.settings
                 job = self.store.claim_job(
-                    worker, self.settings.job_lease_s, self.settings.tenant_max_jobs
+                    worker, s.job_lease_s, s.tenant_max_jobs, s.job_max_attempts
                 )
             except ToolproofError as exc:  # the store is down: try again later
                 log.warning("cannot claim jobs", extra={"error": exc.message})

@@ -33,6 +33,18 @@ from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, Toolset
 MIGRATIONS = Path(__file__).parent / "migrations"
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KEY_PREFIX = "tp_"
+
+
+def _waiting(t: datetime) -> Any:
+    """Jobs a worker may take: queued, or running under a lease that ran out."""
+    return (Job.status == "queued") | ((Job.status == "running") & (Job.lease_until < t))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back (stored as UTC)."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 JOB_ID_LEN, BUNDLE_ID_LEN = 32, 64  # the columns' widths: a longer id names nothing
 #: Alembic keeps its context in module globals: one migration at a time per process.
 _MIGRATING = threading.Lock()
@@ -228,51 +240,91 @@ class Store:
                 or 0.0
             )
 
-    def claim_job(self, worker: str, lease_s: float, tenant_max: int) -> JobView | None:
-        """Take the oldest queued job (or one whose worker's lease ran out).
+    def claim_job(
+        self, worker: str, lease_s: float, tenant_max: int, max_attempts: int = 3
+    ) -> JobView | None:
+        """Take a queued job, or one whose worker's lease ran out, fairly between tenants.
 
-        A tenant with ``tenant_max`` running jobs waits; the update is conditional on the
-        row being unchanged, so two workers never claim the same job.
+        The tenant served least recently goes first (fewest running jobs, then the oldest
+        last lease, never-served first), then its oldest job. A tenant with ``tenant_max``
+        running jobs waits. A job whose lease ran out ``max_attempts`` times (its worker
+        died each time: a crash, the kernel's OOM killer) ends ``failed`` instead of taking
+        the next server down too. The update is conditional on the row being unchanged, so
+        two workers never claim the same job.
         """
         t = now()
         with self.session() as s:
-            running = dict(
-                s.execute(
-                    select(Job.tenant, func.count())
-                    .where(Job.status == "running", Job.lease_until >= t)
-                    .group_by(Job.tenant)
-                ).all()
-            )
-            candidates = s.scalars(
-                select(Job)
-                .where(
-                    (Job.status == "queued") | ((Job.status == "running") & (Job.lease_until < t))
-                )
-                .order_by(Job.created_at)
-                .limit(50)
+            running = self._running(s, t)
+            waiting = _waiting(t)
+            tenants = s.execute(
+                select(Job.tenant, func.max(Job.lease_until), func.min(Job.created_at))
+                .where(waiting)
+                .group_by(Job.tenant)
             ).all()
-            for job in candidates:
-                if running.get(job.tenant, 0) >= tenant_max:
-                    continue
-                claimed = s.execute(
-                    update(Job)
-                    .where(
-                        Job.id == job.id,
-                        Job.status == job.status,
-                        Job.lease_owner.is_(None)
-                        if job.lease_owner is None
-                        else Job.lease_owner == job.lease_owner,
-                    )
-                    .values(
-                        status="running",
-                        lease_owner=worker,
-                        lease_until=t + timedelta(seconds=lease_s),
-                    )
-                ).rowcount  # type: ignore[attr-defined]
-                if claimed == 1:
-                    s.refresh(job)
-                    return JobView.of(job)
+            never = datetime.min.replace(tzinfo=UTC)
+            order = sorted(
+                (r for r in tenants if running.get(r[0], 0) < tenant_max),
+                key=lambda r: (running.get(r[0], 0), _aware(r[1]) or never, _aware(r[2])),
+            )
+            for tenant, _, _ in order:
+                jobs = s.scalars(
+                    select(Job).where(waiting, Job.tenant == tenant).order_by(Job.created_at)
+                    .limit(20)
+                ).all()  # fmt: skip
+                for job in jobs:
+                    if job.status == "running" and job.attempts >= max_attempts:
+                        self._give_up(s, job, max_attempts)
+                        continue
+                    claimed = s.execute(
+                        update(Job)
+                        .where(
+                            Job.id == job.id,
+                            Job.status == job.status,
+                            Job.lease_owner.is_(None)
+                            if job.lease_owner is None
+                            else Job.lease_owner == job.lease_owner,
+                        )
+                        .values(
+                            status="running",
+                            lease_owner=worker,
+                            lease_until=t + timedelta(seconds=lease_s),
+                            attempts=Job.attempts + 1,
+                        )
+                    ).rowcount  # type: ignore[attr-defined]
+                    if claimed == 1:
+                        s.refresh(job)
+                        return JobView.of(job)
         return None
+
+    @staticmethod
+    def _running(s: Session, t: datetime) -> dict[str, int]:
+        rows = s.execute(
+            select(Job.tenant, func.count())
+            .where(Job.status == "running", Job.lease_until >= t)
+            .group_by(Job.tenant)
+        ).all()
+        return {tenant: int(n) for tenant, n in rows}
+
+    @staticmethod
+    def _give_up(s: Session, job: Job, max_attempts: int) -> None:
+        s.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == "running", Job.lease_owner == job.lease_owner)
+            .values(status="failed", lease_owner=None, rate=0.0, finished_at=now(),
+                    error=f"job.abandoned: its worker stopped {max_attempts} times without "
+                    f"finishing it (a crash or the memory limit); it is not tried again")
+        )  # fmt: skip
+
+    def others_waiting(self, tenant: str, tenant_max: int) -> bool:
+        """Whether another tenant has a job that could run now but no worker took it: the
+        running job of ``tenant`` then hands its worker over (one job cannot starve others)."""
+        t = now()
+        with self.session() as s:
+            running = self._running(s, t)
+            rows = s.execute(
+                select(Job.tenant).where(_waiting(t), Job.tenant != tenant).distinct()
+            ).all()
+            return any(running.get(r[0], 0) < tenant_max for r in rows)
 
     def set_total(self, job_id: str, total: int) -> None:
         with self.session() as s:
@@ -319,7 +371,9 @@ class Store:
             s.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.lease_owner == worker, Job.status == "running")
-                .values(lease_until=now() - timedelta(seconds=1), rate=0.0)
+                .values(
+                    lease_until=now() - timedelta(seconds=1), rate=0.0, attempts=Job.attempts - 1
+                )  # a hand-back is not a failed attempt
             )
 
     def results(self, job_id: str, start: int, limit: int = 1000) -> list[tuple[int, bytes]]:
