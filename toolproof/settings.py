@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     tenant_max_inflight: int = Field(default=64, description="requests in flight per tenant")
     tenant_max_jobs: int = Field(default=2, description="running jobs per tenant")
+    tenant_max_queued: int = Field(
+        default=20, ge=1, description="queued and running jobs per tenant (each holds an upload)"
+    )
     max_sessions: int = Field(
         default=64, description="mock sessions (one warm sandbox worker each) of all tenants"
     )

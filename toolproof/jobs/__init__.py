@@ -1,5 +1,12 @@
 """Durable job workers: claim queued jobs from the store, verify them, resume after a crash."""
 
-from toolproof.jobs._worker import JobEvents, JobRunner, WorkerPool, count_records, resume
+from toolproof.jobs._worker import (
+    JobEvents,
+    JobRunner,
+    WorkerPool,
+    count_records,
+    resume,
+    sweep_uploads,
+)
 
-__all__ = ["JobEvents", "JobRunner", "WorkerPool", "count_records", "resume"]
+__all__ = ["JobEvents", "JobRunner", "WorkerPool", "count_records", "resume", "sweep_uploads"]

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 from synth.errors import ToolproofError
 from toolproof._cli.layers import build_layers
@@ -48,6 +49,25 @@ def resume(pipeline: Pipeline, samples: Iterable[Sample], start: int) -> Iterato
             pipeline.skip(sample)
 
 
+def sweep_uploads(store: Store, uploads: Path, idle_s: float = 60.0) -> int:
+    """Remove what a crash left in ``uploads`` (at start-up): partial ``.part`` files and
+    uploads of jobs that ended or no longer exist. Only files untouched for ``idle_s``:
+    another server process on the same home may be writing one right now."""
+    if not uploads.is_dir():
+        return 0
+    live = {Path(upload).name for upload in store.live_uploads()}
+    removed, old = 0, time.time() - idle_s
+    for path in uploads.iterdir():
+        try:
+            stale = path.stat().st_mtime < old
+        except FileNotFoundError:
+            continue
+        if stale and (path.suffix == ".part" or path.name not in live):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def count_records(path: str) -> int:
     return sum(1 for _ in iter_records(path))
 
@@ -77,6 +97,7 @@ class JobRunner:
             self.store.finish_job(job.id, self.worker, status, "internal error (see logs)")
         log.info("job ended", extra={"job": job.id, "status": status})
         if status != "released":  # a released job goes on in the next server
+            Path(job.upload).unlink(missing_ok=True)  # results are in the store: disk back
             self.events.finished(status)
         return status
 

@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
 from toolproof import __version__
+from toolproof.jobs import sweep_uploads
 from toolproof.service import _problems
 from toolproof.service._limits import BodyLimit
 from toolproof.service._logging import configure as configure_logging
@@ -70,6 +71,10 @@ def create_app(
             store.migrate()
         except StoreUnavailable as exc:  # serve anyway: requests answer 503 until it is back
             log.error("the store is unavailable at start-up", extra={"error": exc.message})
+        else:
+            swept = sweep_uploads(store, settings.home / "uploads")
+            if swept:
+                log.info("removed files a crash left", extra={"uploads": swept})
         state.workers.start()
         log.info(
             "service started",

@@ -12,7 +12,9 @@ the request id, never a traceback).
         ├── PayloadTooLarge     413 request.too_large
         ├── UnsupportedMedia    415 request.media_type
         ├── InvalidRequest      422 request.invalid
+        ├── BodyTimeout         408 request.body_timeout
         ├── TenantBusy          429 tenant.busy
+        ├── TooManyJobs         429 tenant.too_many_jobs
         └── RequestTimeout      504 request.timeout
 """
 
@@ -80,6 +82,11 @@ class InvalidRequest(ServiceError):
 class TenantBusy(ServiceError):
     status, code = 429, "tenant.busy"
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "1"}
+
+
+class TooManyJobs(ServiceError):
+    status, code = 429, "tenant.too_many_jobs"
+    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "30"}
 
 
 class RequestTimeout(ServiceError):

@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 
 from toolproof.service._body import save_upload
 from toolproof.service._deps import Slot, State, Tenant
-from toolproof.service._problems import NotFound
+from toolproof.service._problems import NotFound, TooManyJobs
 from toolproof.service._state import ServiceState
 from toolproof.service._wire import JobCreated, JobList, JobStatus, Problem
 from toolproof.store import JobView
@@ -84,6 +84,12 @@ async def create_job(
     chosen = parse_layers(layers)
     if format != "auto":
         get_reader(format)  # an unknown format fails now, listing the known ones
+    waiting = await to_thread.run_sync(state.store.unfinished_jobs, tenant)
+    if waiting >= state.settings.tenant_max_queued:
+        raise TooManyJobs(
+            f"tenant {tenant!r} has {waiting} jobs queued or running; "
+            f"at most {state.settings.tenant_max_queued}: wait for one to end or cancel one"
+        )
     uploads = state.settings.home / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     job_id = uuid.uuid4().hex

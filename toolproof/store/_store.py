@@ -222,9 +222,24 @@ class Store:
             job = s.get(Job, job_id, with_for_update=True)
             if job is None or job.tenant != tenant:
                 return None
+            if job.status == "queued":  # no worker reads it: its upload goes now
+                Path(job.upload).unlink(missing_ok=True)
             if job.status not in FINISHED:
                 job.status, job.finished_at, job.lease_owner = "cancelled", now(), None
             return JobView.of(job)
+
+    def unfinished_jobs(self, tenant: str) -> int:
+        """The tenant's queued and running jobs (each holds an upload on disk)."""
+        with self.session() as s:
+            count = s.scalar(
+                select(func.count()).where(Job.tenant == tenant, Job.status.not_in(FINISHED))
+            )
+            return int(count or 0)
+
+    def live_uploads(self) -> set[str]:
+        """Uploads of the jobs still to be verified; every other upload file is garbage."""
+        with self.session() as s:
+            return set(s.scalars(select(Job.upload).where(Job.status.not_in(FINISHED))))
 
     def count_jobs(self) -> dict[str, int]:
         with self.session() as s:
@@ -307,6 +322,7 @@ class Store:
 
     @staticmethod
     def _give_up(s: Session, job: Job, max_attempts: int) -> None:
+        Path(job.upload).unlink(missing_ok=True)
         s.execute(
             update(Job)
             .where(Job.id == job.id, Job.status == "running", Job.lease_owner == job.lease_owner)
