@@ -19,8 +19,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -49,11 +50,7 @@ class MockApp(FastAPI):
         return self.document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "POST"
-            and scope["path"].startswith(TOOLS_PREFIX)
-        ):
+        if scope["type"] == "http" and scope["path"].startswith(TOOLS_PREFIX):
             await self.tool_calls(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
@@ -104,6 +101,15 @@ def create_app(
             return Response(status_code=204)
         missing = MockOutcome.failure(404, "exec.error", f"no session {key!r}")
         return problem(missing, "")
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Starlette's 404 and 405 (paths other than the tools') as problem+json too."""
+        assert isinstance(exc, HTTPException)
+        code = {404: "not_found", 405: "request.method"}.get(exc.status_code, "request.error")
+        refused = MockOutcome.failure(exc.status_code, code, str(exc.detail))
+        return problem(refused, "", exc.headers)
+
+    app.add_exception_handler(HTTPException, http_error)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

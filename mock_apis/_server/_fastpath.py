@@ -8,6 +8,7 @@ read the body, pick the session from ``X-Toolproof-Session``, call, answer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -25,6 +26,7 @@ SESSION_KEY = SESSION_HEADER.lower().encode()
 TITLES = {
     400: "Bad request",
     404: "Not found",
+    405: "Method not allowed",
     413: "Payload too large",
     422: "Invalid arguments",
     429: "Too many sessions",
@@ -39,21 +41,23 @@ MAX_BODY = 4 * 1024 * 1024
 
 def problem_body(outcome: MockOutcome, tool: str) -> bytes:
     first = outcome.findings[0] if outcome.findings else {}
+    code = first.get("code", "exec.error")
     return orjson.dumps(
         {
-            "type": f"urn:toolproof:finding:{first.get('code', 'exec.error')}",
+            "type": f"urn:toolproof:finding:{code}",
             "title": TITLES.get(outcome.status, "Error"),
             "status": outcome.status,
             "detail": first.get("message", ""),
+            "code": code,
             "tool": tool,
             "findings": outcome.findings,
         }
     )
 
 
-def problem(outcome: MockOutcome, tool: str) -> Response:
+def problem(outcome: MockOutcome, tool: str, headers: Mapping[str, str] | None = None) -> Response:
     """``problem_body`` as a response, for the framework's routes."""
-    return Response(problem_body(outcome, tool), outcome.status, media_type=PROBLEM_TYPE)
+    return Response(problem_body(outcome, tool), outcome.status, headers, PROBLEM_TYPE)
 
 
 def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -61,13 +65,18 @@ def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
 
 
 class ToolCalls:
-    """The ASGI handler of ``POST /tools/{name}`` over a session pool."""
+    """The ASGI handler of ``/tools/{name}`` over a session pool: POST calls the tool;
+    another method on a tool's path is a 405 (``Allow: POST``), on no tool's path a 404."""
 
     def __init__(self, pool: SessionPool) -> None:
         self.pool = pool
+        self.names = frozenset(t.name for t in pool.bundle.manifest.tools)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = scope["path"][len(TOOLS_PREFIX) :]
+        if scope["method"] != "POST":
+            await self.refuse(name, scope, receive, send)
+            return
         key = DEFAULT_SESSION
         for header, value in scope["headers"]:
             if header == SESSION_KEY:
@@ -86,6 +95,16 @@ class ToolCalls:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": outcome.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+    async def refuse(self, name: str, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if name in self.names:
+            outcome = MockOutcome.failure(405, "request.method", f"{method} {name!r}: use POST")
+            headers = {"Allow": "POST"}
+        else:
+            outcome = MockOutcome.failure(404, "call.unknown_tool", f"no tool named {name!r}")
+            headers = {}
+        await problem(outcome, name, headers)(scope, receive, send)
 
     async def answer(self, key: str, name: str, body: bytes) -> MockOutcome:
         try:

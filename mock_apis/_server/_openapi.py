@@ -1,8 +1,11 @@
 """The OpenAPI document of a mock server, generated from the compiled specs.
 
 One operation per tool at ``POST /tools/{name}``: the request body is the tool's
-parameter schema, a 200 answers ``{"result": <response schema>}`` (declared or inferred),
-and errors are RFC 9457 problem+json documents carrying finding codes.
+parameter schema, closed at the top level as the mock checks it (required unless ``{}``
+satisfies it: no body is taken as ``{}``), a
+200 answers ``{"result": <response schema>}`` (declared or inferred), and errors are
+RFC 9457 problem+json documents carrying finding codes, one per status the server
+answers (``_fastpath``). Any other method on a tool's path answers 405, ``Allow: POST``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ PROBLEM: dict[str, Any] = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
+        "code": {"type": "string", "description": "the first finding's code"},
         "tool": {"type": "string"},
         "findings": {
             "type": "array",
@@ -35,7 +39,17 @@ PROBLEM: dict[str, Any] = {
             },
         },
     },
-    "required": ["title", "status", "findings"],
+    "required": ["type", "title", "status", "detail", "code", "findings"],
+}
+ERRORS = {
+    "400": "the body is not JSON (call.unparsable)",
+    "404": "unknown tool (call.unknown_tool), or a record this session deleted (exec.error)",
+    "413": "the body is over 4 MiB (call.unparsable)",
+    "422": "invalid arguments (call.* finding codes)",
+    "500": "the mock implementation raised (exec.error)",
+    "502": "the sandbox died running the call (exec.crash)",
+    "503": "no sandbox session could start (exec.crash)",
+    "504": "the mock ran past its time limit (exec.timeout)",
 }
 
 
@@ -65,8 +79,8 @@ def operation(tool: ToolEntry) -> dict[str, Any]:
             }
         ],
         "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": tool.parameters}},
+            "required": body_required(tool.parameters),
+            "content": {"application/json": {"schema": arguments_schema(tool.parameters)}},
         },
         "responses": {
             "200": {
@@ -81,11 +95,22 @@ def operation(tool: ToolEntry) -> dict[str, Any]:
                     }
                 },
             },
-            "404": problem_response("unknown tool, or a record this session deleted"),
-            "422": problem_response("invalid arguments (call.* finding codes)"),
-            "504": problem_response("the mock ran past its time limit (exec.timeout)"),
+            **{status: problem_response(text) for status, text in ERRORS.items()},
         },
     }
+
+
+def arguments_schema(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The parameter schema as the mock applies it: at the top level, a name the schema
+    does not define is ``call.unknown_param`` unless it sets ``additionalProperties``."""
+    if "additionalProperties" in parameters:
+        return parameters
+    return {**parameters, "additionalProperties": False}
+
+
+def body_required(parameters: dict[str, Any]) -> bool:
+    """Whether ``{}`` (what an absent body stands for) fails the parameter schema."""
+    return bool(parameters.get("required")) or int(parameters.get("minProperties", 0)) > 0
 
 
 def openapi(bundle: MockBundle, title: str) -> dict[str, Any]:
