@@ -1,16 +1,21 @@
-"""schemathesis against the live service's /openapi.json: no input gives a server error,
-and every refusal is problem+json."""
+"""schemathesis, every check and phase, against the live service's /openapi.json (Bearer key).
+
+Excluded, because the contract means otherwise:
+- ``use_after_free``: ``DELETE /v1/jobs/{id}`` cancels a job, and a cancelled job stays
+  readable (its status, the results it committed), so a GET after it answers 200.
+- ``positive_data_acceptance`` as it stands: replaced by ``positive_data_acceptance_by_code``
+  (``fuzz_hooks``), which lets through only the 422 ``dataset.invalid`` / ``spec.invalid``
+  of content that no dataset format or tool dialect recognises (heuristics JSON Schema
+  cannot state).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
 
+from tests.e2e.fuzz import fuzz
 from tests.toolproof.live import live_server, new_key, service_settings
 
 pytestmark = pytest.mark.slow
@@ -23,25 +28,35 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         yield url, new_key(cfg, "fuzz")
 
 
-def test_no_server_errors(service: tuple[str, str]) -> None:
-    """Every operation, fuzzed from its schema (the pytest plugin does not load here)."""
+def test_every_check_passes(service: tuple[str, str]) -> None:
     url, key = service
-    loaded = schemathesis.openapi.from_url(f"{url}/openapi.json")
-    operations = [result.ok() for result in loaded.get_all_operations()]
-    assert len(operations) >= 10
-    for operation in operations:
+    report = fuzz(
+        url,
+        headers=[f"Authorization: Bearer {key}"],
+        exclude=["use_after_free", "positive_data_acceptance"],
+    )
+    assert "11 selected" in report  # every operation was tested
 
-        @given(operation.as_strategy())
-        @settings(
-            max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
-        )
-        def check(case: Any) -> None:
-            response = case.call(
-                base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30
-            )
-            case.validate_response(response, checks=[not_a_server_error])
-            if response.status_code >= 400:
-                headers = {k.lower(): v for k, v in response.headers.items()}
-                assert headers["content-type"][0].startswith("application/problem+json")
 
-        check()
+def test_the_document_says_problem_json_and_bearer(service: tuple[str, str]) -> None:
+    import httpx
+
+    url, _ = service
+    doc = httpx.get(f"{url}/openapi.json", timeout=30).json()
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            assert ("security" in op) == path.startswith("/v1/"), (method, path)
+            for status, response in op["responses"].items():
+                if status[0] in "45":
+                    assert list(response["content"]) == ["application/problem+json"]
+
+
+def test_405_allows_every_method_of_the_path(service: tuple[str, str]) -> None:
+    import httpx
+
+    url, key = service
+    r = httpx.put(f"{url}/v1/jobs/x", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    assert r.status_code == 405
+    assert r.headers["allow"] == "DELETE, GET, HEAD"
+    assert r.headers["content-type"].startswith("application/problem+json")

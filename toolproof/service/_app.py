@@ -27,6 +27,7 @@ from toolproof.service import _problems
 from toolproof.service._limits import BodyLimit
 from toolproof.service._logging import configure as configure_logging
 from toolproof.service._metrics import RequestMiddleware
+from toolproof.service._openapi import document
 from toolproof.service._routes_health import router as health_router
 from toolproof.service._routes_jobs import router as jobs_router
 from toolproof.service._routes_toolsets import router as toolsets_router
@@ -50,6 +51,11 @@ class ServiceAPI(FastAPI):
     """
 
     front: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = document(self)
+        return self.openapi_schema
 
     def build_middleware_stack(self) -> ASGIApp:
         inner = super().build_middleware_stack()
@@ -99,6 +105,7 @@ def create_app(
     app.state.service = state
     _problems.install(app)
     routes: dict[Any, str] = {}
+    methods: list[tuple[str, set[str]]] = []
     for prefix, router in (
         ("/v1", verify_router),
         ("/v1", jobs_router),
@@ -106,9 +113,11 @@ def create_app(
         ("", health_router),
     ):
         app.include_router(router, prefix=prefix)
-        routes.update(
-            {r.endpoint: prefix + r.path for r in router.routes if isinstance(r, APIRoute)}
-        )
+        for r in router.routes:
+            if isinstance(r, APIRoute):
+                routes[r.endpoint] = prefix + r.path
+                methods.append((prefix + r.path, r.methods or set()))
+    app.state.allow = _problems.AllowedMethods(methods)
 
     def front(inner: ASGIApp) -> ASGIApp:
         lane = VerifyLane(inner, state=state, endpoint=verify)

@@ -14,7 +14,7 @@ from toolproof.service._problems import InvalidRequest, RequestTimeout, Unsuppor
 
 M = TypeVar("M", bound=BaseModel)
 JSON_TYPES = ("application/json",)
-UPLOAD_TYPES = (
+UPLOAD_TYPES = (  # JSON, then JSONL (text), then binary (_routes_jobs documents them so)
     "application/json",
     "application/x-ndjson",
     "application/jsonl",
@@ -58,21 +58,23 @@ async def json_body(request: Request, model: type[M]) -> M:
 async def save_upload(request: Request, path: Path, timeout_s: float) -> int:
     """Stream the body to ``path`` (via a temporary name); the byte count.
 
-    A body that is not JSON, JSONL or gzip (by its first bytes), a client that goes away
-    or a body that trickles past ``timeout_s`` leaves no file behind.
+    A body that is not JSON, JSONL or gzip (by its first bytes past any white space, in
+    whatever chunks they arrive), a client that goes away or a body that trickles past
+    ``timeout_s`` leaves no file behind.
     """
     require_media(request, UPLOAD_TYPES)
+    binary = "json" not in request.headers.get("content-type", "")  # then gzip may come
     part = path.with_suffix(".part")
     size = 0
+    sniffed = False
     try:
         async with asyncio.timeout(timeout_s):
             with part.open("wb") as out:
                 async for chunk in request.stream():
-                    if size == 0 and chunk:
-                        _sniff(chunk)
+                    sniffed = sniffed or _sniff(chunk, binary)
                     size += len(chunk)
                     out.write(chunk)
-        if size == 0:
+        if not sniffed:
             raise InvalidRequest("the upload is empty: send the dataset file as the body")
         os.replace(part, path)
     except TimeoutError:
@@ -87,8 +89,12 @@ async def save_upload(request: Request, path: Path, timeout_s: float) -> int:
     return size
 
 
-def _sniff(chunk: bytes) -> None:
+def _sniff(chunk: bytes, binary: bool) -> bool:
+    """True once the body is seen to start as a dataset (JSON, JSONL, or gzip if it is not
+    sent as JSON); False while it is white space."""
     head = chunk.lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
-    if chunk.startswith(GZIP_MAGIC) or head in (b"[", b"{", b""):
-        return
+    if (binary and chunk.startswith(GZIP_MAGIC)) or head in (b"[", b"{"):
+        return True
+    if not head:
+        return False
     raise InvalidRequest("the upload is not a dataset: expected JSON, JSONL or gzip")

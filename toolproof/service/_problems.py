@@ -21,13 +21,14 @@ the request id, never a traceback).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from synth.errors import (
     CompileError,
@@ -40,6 +41,7 @@ from synth.errors import (
     ToolproofError,
 )
 from toolproof.service._logging import request_id
+from toolproof.service._wire import Problem
 from toolproof.store import StoreUnavailable
 
 log = logging.getLogger("toolproof.service")
@@ -120,6 +122,12 @@ TITLES = {
 }
 
 
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses`` for these statuses: problem+json (``_openapi`` documents
+    them under that media type; FastAPI would say ``application/json``)."""
+    return {s: {"model": Problem, "description": TITLES[s]} for s in statuses}
+
+
 def status_of(exc: ToolproofError) -> int:
     if isinstance(exc, ServiceError):
         return exc.status
@@ -169,7 +177,33 @@ async def _validation(request: Request, exc: Exception) -> Response:
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "request.method"}.get(exc.status_code, "request.error")
-    return problem(exc.status_code, code, str(exc.detail), request, exc.headers)
+    headers = exc.headers
+    allow: AllowedMethods | None = getattr(request.app.state, "allow", None)
+    if exc.status_code == 405 and allow is not None:
+        headers = {**(headers or {}), "Allow": allow(request.url.path, (headers or {}))}
+    return problem(exc.status_code, code, str(exc.detail), request, headers)
+
+
+class AllowedMethods:
+    """The ``Allow`` header of a 405: the methods of every route on the request's path.
+
+    Starlette names the methods of the first route that matches the path only, and
+    ``GET /v1/jobs/{id}`` and ``DELETE /v1/jobs/{id}`` are two routes.
+    """
+
+    def __init__(self, routes: Iterable[tuple[str, Iterable[str]]]) -> None:
+        by_path: dict[str, set[str]] = {}
+        for path, methods in routes:
+            by_path.setdefault(path, set()).update(methods)
+        self.table = [(compile_path(path)[0], methods) for path, methods in by_path.items()]
+
+    def __call__(self, path: str, headers: Mapping[str, str]) -> str:
+        methods = {m for regex, ms in self.table if regex.match(path) for m in ms}
+        if not methods:  # a route of FastAPI's own (/docs): Starlette's answer stands
+            return headers.get("Allow", "")
+        if "GET" in methods:  # Starlette answers HEAD wherever it answers GET
+            methods.add("HEAD")
+        return ", ".join(sorted(methods))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -11,8 +11,8 @@ from synth.errors import ToolproofError
 from toolproof import __version__
 from toolproof.service._deps import State
 from toolproof.service._metrics import CONTENT_TYPE
-from toolproof.service._problems import problem
-from toolproof.service._wire import Health, Problem, Ready
+from toolproof.service._problems import problem, problems
+from toolproof.service._wire import Health, Ready
 
 router = APIRouter(tags=["health"])
 PROBE_TIMEOUT_S = 5.0
@@ -24,7 +24,7 @@ async def healthz() -> Health:
     return Health(ok=True, version=__version__)
 
 
-@router.get("/readyz", response_model=Ready, responses={503: {"model": Problem}})
+@router.get("/readyz", response_model=Ready, responses=problems(503))
 async def readyz(state: State) -> Response:
     """Ready when the store answers a query and the sandbox backend can run code."""
     checks: dict[str, str] = {}

@@ -8,24 +8,42 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from toolproof.service._body import save_upload
+from toolproof.service._body import UPLOAD_TYPES, save_upload
 from toolproof.service._deps import Slot, State, Tenant
-from toolproof.service._problems import NotFound, TooManyJobs
+from toolproof.service._problems import NotFound, TooManyJobs, problems
 from toolproof.service._state import ServiceState
-from toolproof.service._wire import JobCreated, JobList, JobStatus, Problem
+from toolproof.service._wire import (
+    FORMATS,
+    LAYERS_PATTERN,
+    JobCreated,
+    JobList,
+    JobStatus,
+    layers_of,
+)
 from toolproof.store import JobView
-from verifier import get_reader, parse_layers
+from verifier import get_reader
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {s: {"model": Problem} for s in (401, 404)}
-UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    s: {"model": Problem} for s in (400, 401, 413, 415, 422, 429, 503, 504)
+NOT_FOUND = problems(401, 404, 503)
+UPLOAD_ERRORS = problems(400, 401, 413, 415, 422, 429, 503, 504)
+#: JSONL as text: its first character past white space (and a BOM) opens a record.
+JSONL = {"type": "string", "pattern": "^[ \\t\\r\\n\\ufeff]*[\\[{]"}
+#: gzip (1f 8b …) of JSON or JSONL; octet-stream: any of the three, told by its first bytes.
+BINARY = {"type": "string", "format": "binary"}
+UPLOAD_BODY = {
+    "required": True,
+    "description": "the dataset file: JSON, JSONL, or either gzipped (a body that does not "
+    "start as one is refused with 422 request.invalid)",
+    "content": {
+        "application/json": {"schema": {"type": ["array", "object"]}},
+        **{media: {"schema": JSONL} for media in UPLOAD_TYPES[1:4]},
+        **{media: {"schema": BINARY} for media in UPLOAD_TYPES[4:]},
+    },
 }
 POLL_S = 0.1
 PAGE = 1000
@@ -62,26 +80,27 @@ async def find(state: ServiceState, tenant: str, job_id: str) -> JobView:
     status_code=202,
     response_model=JobCreated,
     responses=UPLOAD_ERRORS,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {}},
-                "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
-                "application/gzip": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
+    openapi_extra={"requestBody": UPLOAD_BODY},
 )
 async def create_job(
     request: Request,
     tenant: Slot,
     state: State,
-    format: str = Query("auto", max_length=32, description="dataset format, or auto"),
-    layers: str = Query("rules", max_length=64, description="comma-separated: rules,exec,judge"),
+    format: str = Query(
+        "auto",
+        max_length=32,
+        description="dataset format, or auto",
+        json_schema_extra={"enum": list(FORMATS)},
+    ),
+    layers: str = Query(
+        "rules",
+        max_length=64,
+        description="comma-separated: rules,exec,judge",
+        json_schema_extra={"pattern": LAYERS_PATTERN},
+    ),
 ) -> JobCreated:
     """Upload a dataset file (JSON, JSONL or gzip) as the body; it is verified as a job."""
-    chosen = parse_layers(layers)
+    chosen = layers_of(layers.split(","))
     if format != "auto":
         get_reader(format)  # an unknown format fails now, listing the known ones
     waiting = await to_thread.run_sync(state.store.unfinished_jobs, tenant)
@@ -106,7 +125,7 @@ async def create_job(
     return JobCreated(id=job.id, status=job.status)
 
 
-@router.get("", response_model=JobList, responses=NOT_FOUND)
+@router.get("", response_model=JobList, responses=problems(401, 503))
 async def list_jobs(tenant: Tenant, state: State) -> JobList:
     """The tenant's newest jobs (at most 100)."""
     jobs = await to_thread.run_sync(state.store.list_jobs, tenant)

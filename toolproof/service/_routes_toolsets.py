@@ -6,19 +6,16 @@ Calls reuse the mock server's session lanes (``mock_apis._server``): mock state 
 
 from __future__ import annotations
 
-from typing import Any
-
 from anyio import to_thread
 from fastapi import APIRouter, Response
 
 from mock_apis._server._fastpath import json_response, problem as mock_problem
 from synth import import_tools
 from toolproof.service._deps import Slot, State
-from toolproof.service._problems import InvalidRequest, NotFound
+from toolproof.service._problems import InvalidRequest, NotFound, problems
 from toolproof.service._wire import (
     CallRequest,
     CallResponse,
-    Problem,
     ToolErrorWire,
     ToolInfo,
     ToolsetCreated,
@@ -26,12 +23,11 @@ from toolproof.service._wire import (
 )
 
 router = APIRouter(prefix="/toolsets", tags=["toolsets"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    s: {"model": Problem} for s in (400, 401, 404, 413, 415, 422, 429, 502, 503, 504)
-}
+CREATE_ERRORS = problems(400, 401, 413, 415, 422, 429, 503)
+CALL_ERRORS = problems(400, 401, 404, 413, 415, 422, 429, 500, 502, 503, 504)
 
 
-@router.post("", status_code=201, response_model=ToolsetCreated, responses=ERRORS)
+@router.post("", status_code=201, response_model=ToolsetCreated, responses=CREATE_ERRORS)
 async def create_toolset(body: ToolsetRequest, tenant: Slot, state: State) -> ToolsetCreated:
     """Import and compile the tools; the id is the bundle's content hash."""
     if len(body.tools) > state.settings.max_tools:
@@ -50,7 +46,7 @@ async def create_toolset(body: ToolsetRequest, tenant: Slot, state: State) -> To
     return await to_thread.run_sync(build)
 
 
-@router.post("/{toolset_id}/calls", response_model=CallResponse, responses=ERRORS)
+@router.post("/{toolset_id}/calls", response_model=CallResponse, responses=CALL_ERRORS)
 async def call_tool(toolset_id: str, body: CallRequest, tenant: Slot, state: State) -> Response:
     """Execute one call in the sandbox; errors carry the finding codes of the mock."""
     known = await to_thread.run_sync(state.store.has_toolset, tenant, toolset_id)

@@ -9,7 +9,6 @@ the same records: same reader, same ``Pipeline``, same layers.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import orjson
 from anyio import to_thread
@@ -17,15 +16,13 @@ from fastapi import APIRouter, Request, Response
 
 from toolproof.service._body import json_body
 from toolproof.service._deps import authenticate, get_state
-from toolproof.service._problems import InvalidRequest, RequestTimeout
+from toolproof.service._problems import InvalidRequest, RequestTimeout, problems
 from toolproof.service._state import ServiceState
-from toolproof.service._wire import Problem, VerifyRequest, VerifyResponse
-from verifier import Dataset, Pipeline, parse_layers, result_dict
+from toolproof.service._wire import VerifyRequest, VerifyResponse, layers_of
+from verifier import Dataset, Pipeline, result_dict
 
 router = APIRouter(tags=["verify"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    s: {"model": Problem} for s in (400, 401, 413, 415, 422, 429, 504)
-}
+ERRORS = problems(400, 401, 413, 415, 422, 429, 502, 503, 504)
 
 
 def run(state: ServiceState, body: VerifyRequest, layers: tuple[str, ...]) -> bytes:
@@ -72,7 +69,7 @@ def checked_layers(state: ServiceState, body: VerifyRequest) -> tuple[str, ...]:
             f"{len(body.samples)} samples in one request; at most {limit} "
             "(upload larger sets as a job: POST /v1/jobs)"
         )
-    return parse_layers(body.layers)
+    return layers_of(body.layers)
 
 
 async def _verify(request: Request, state: ServiceState) -> Response:

@@ -6,11 +6,32 @@ Field limits live here, so they show in ``/openapi.json``; limits that come from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from synth.errors import ConfigError
+from verifier import KNOWN_LAYERS, parse_layers, reader_names
+
 Name = Field(min_length=1, max_length=256)
+#: ``format``: auto-detection or one reader by name (an unknown name answers 422).
+FORMATS = ("auto", *reader_names())
+
+
+#: ``layers`` of ``POST /v1/jobs`` (query): known names, comma-separated.
+LAYERS_PATTERN = "^({0})(,({0}))*$".format("|".join(KNOWN_LAYERS))
+
+
+def layers_of(names: Sequence[str]) -> tuple[str, ...]:
+    """The layers named, in canonical order; 400 ``config.invalid`` unless each name is
+    exactly a known layer, as the API documents them (the CLI's ``parse_layers`` also
+    takes spaces and empty items)."""
+    unknown = sorted({repr(n) for n in names if n not in KNOWN_LAYERS})
+    if unknown:
+        known = ", ".join(KNOWN_LAYERS)
+        raise ConfigError(f"unknown layer(s) {', '.join(unknown)}; known layers: {known}")
+    return parse_layers(names)
 
 
 class VerifyRequest(BaseModel):
@@ -18,9 +39,24 @@ class VerifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    samples: list[Any] = Field(min_length=1, description="dataset records, one per element")
-    format: str = Field("auto", min_length=1, max_length=32, description="dataset format")
-    layers: list[str] = Field(default_factory=lambda: ["rules"], min_length=1, max_length=3)
+    samples: list[Any] = Field(
+        min_length=1,
+        description="dataset records, one per element; with format auto, the records must "
+        "tell their format (else 422 dataset.invalid), as `toolproof verify` on a file",
+    )
+    format: str = Field(
+        "auto",
+        min_length=1,
+        max_length=32,
+        description="dataset format",
+        json_schema_extra={"enum": list(FORMATS)},
+    )
+    layers: list[str] = Field(
+        default_factory=lambda: ["rules"],
+        min_length=1,
+        max_length=3,
+        json_schema_extra={"items": {"type": "string", "enum": list(KNOWN_LAYERS)}},
+    )
 
 
 class FindingWire(BaseModel):
@@ -124,6 +160,17 @@ class Ready(BaseModel):
     checks: dict[str, str]
 
 
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ToolFinding(BaseModel):
+    code: str
+    path: str | None = None
+    message: str
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details, with toolproof's stable ``code``."""
 
@@ -134,3 +181,11 @@ class Problem(BaseModel):
     code: str
     request_id: str | None = None
     instance: str | None = None
+    errors: list[ValidationIssue] | None = Field(
+        None, description="422 request.invalid: what failed validation (at most 20)"
+    )
+    checks: dict[str, str] | None = Field(None, description="/readyz: each probe's answer")
+    tool: str | None = Field(None, description="a mock call's error: the tool called")
+    findings: list[ToolFinding] | None = Field(
+        None, description="a mock call's error: its findings (DESIGN.md codes)"
+    )
