@@ -81,6 +81,38 @@ def test_openapi_is_generated_from_the_specs(client: TestClient, shop: MockBundl
     assert op["responses"]["422"]["content"]["application/problem+json"]
 
 
+def test_the_document_is_the_mock_s_own_rules(client: TestClient) -> None:
+    """The body is required where ``{}`` (an absent body) fails; the top level is closed
+    unless the spec sets ``additionalProperties``; every status the server answers is there."""
+    doc = client.get("/openapi.json").json()
+    for path, item in doc["paths"].items():
+        op = item["post"]
+        schema = op["requestBody"]["content"]["application/json"]["schema"]
+        absent = client.post(path)
+        assert (absent.status_code == 422) == op["requestBody"]["required"], path
+        assert "additionalProperties" in schema
+        assert set(op["responses"]) == {"200", "400", "404", "413", "422", "500", "502", "503",
+                                        "504"}  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "TRACE", "OPTIONS"])
+def test_another_method_on_a_tool_is_405_with_allow(client: TestClient, method: str) -> None:
+    r = client.request(method, "/tools/get_weather")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "request.method"
+    unknown = client.request(method, "/tools/no_such_tool")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "call.unknown_tool"
+
+
+def test_starlette_s_own_refusals_are_problems(client: TestClient) -> None:
+    for r, status in ((client.get("/nowhere"), 404), (client.post("/healthz"), 405)):
+        assert r.status_code == status
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["status"] == status
+    assert client.post("/healthz").headers["allow"] == "GET"
+
+
 def test_listing_manifest_and_health(client: TestClient, shop: MockBundle) -> None:
     tools = client.get("/tools").json()
     assert {t["name"] for t in tools} == {t.name for t in shop.manifest.tools}

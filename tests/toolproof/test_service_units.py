@@ -19,9 +19,10 @@ from synth.errors import (
 )
 from tests.toolproof.live import service_settings
 from toolproof.cli import app
-from toolproof.service import NotFound, TenantBusy, Unauthorized
-from toolproof.service._problems import status_of
+from toolproof.service import InvalidRequest, NotFound, TenantBusy, Unauthorized
+from toolproof.service._problems import AllowedMethods, status_of
 from toolproof.service._state import ServiceState
+from toolproof.service._wire import layers_of
 from toolproof.store import Store, StoreUnavailable
 
 
@@ -96,3 +97,69 @@ def test_an_unexpected_error_is_a_problem_with_the_request_id(tmp_path: Path) ->
     # /boom joined after create_app, so it is not among the route labels
     counted = 'toolproof_http_requests_total{method="GET",route="unmatched",status="500"} 1.0'
     assert counted in metrics
+
+
+@pytest.mark.parametrize(
+    ("names", "layers"),
+    [(["rules"], ("rules",)), (["judge", "rules"], ("rules", "judge")),
+     (["rules", "rules"], ("rules",)), (["exec", "judge", "rules"], ("rules", "exec", "judge"))],
+)  # fmt: skip
+def test_layers_are_the_documented_names(names: list[str], layers: tuple[str, ...]) -> None:
+    assert layers_of(names) == layers
+
+
+@pytest.mark.parametrize("names", [[" rules"], ["rules", ""], [""], ["Rules"], ["magic"]])
+def test_other_layer_names_are_refused(names: list[str]) -> None:
+    """``parse_layers`` (the CLI's) takes spaces and empty items; the API takes what its
+    document lists, so that the document is exact."""
+    with pytest.raises(ConfigError, match="known layers: rules, exec, judge"):
+        layers_of(names)
+
+
+def test_405_allows_the_methods_of_every_route_on_the_path() -> None:
+    job, results = "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/results"
+    allow = AllowedMethods([(job, {"GET"}), (job, {"DELETE"}), (results, {"GET"})])
+    assert allow("/v1/jobs/abc", {"Allow": "GET"}) == "DELETE, GET"
+    assert allow("/v1/jobs/abc/results", {}) == "GET"
+    assert allow("/docs", {"Allow": "GET, HEAD"}) == "GET, HEAD"  # not ours: Starlette's
+
+
+@pytest.mark.parametrize(
+    ("chunks", "content_type", "status"),
+    [
+        ([b"  \n", b'{"a": 1}\n'], "application/x-ndjson", None),
+        ([b"\xef\xbb\xbf", b"[]"], "application/json", None),
+        ([b"\x1f\x8b\x08rest"], "application/gzip", None),
+        ([b"\x1f\x8b\x08rest"], "application/octet-stream", None),
+        ([b"  \n", b"hello"], "application/x-ndjson", 422),  # the same, whatever the chunks
+        ([b"  \nhello"], "application/x-ndjson", 422),
+        ([b"\x1f\x8b\x08rest"], "application/json", 422),  # gzip is not JSON
+        ([b" ", b"\n"], "application/json", 422),  # white space only: empty
+        ([], "application/json", 422),
+    ],
+)
+def test_an_upload_must_start_as_a_dataset(
+    tmp_path: Path, chunks: list[bytes], content_type: str, status: int | None
+) -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from toolproof.service._body import save_upload
+
+    messages = [{"type": "http.request", "body": c, "more_body": True} for c in chunks]
+    messages.append({"type": "http.request", "body": b"", "more_body": False})
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/jobs",
+             "headers": [(b"content-type", content_type.encode())]}  # fmt: skip
+    target = tmp_path / "upload.data"
+    if status is None:
+        assert asyncio.run(save_upload(Request(scope, receive), target, 5)) > 0
+        assert target.exists()
+    else:
+        with pytest.raises(InvalidRequest):
+            asyncio.run(save_upload(Request(scope, receive), target, 5))
+        assert not target.exists() and not list(tmp_path.iterdir())

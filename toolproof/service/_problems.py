@@ -201,9 +201,7 @@ class AllowedMethods:
         methods = {m for regex, ms in self.table if regex.match(path) for m in ms}
         if not methods:  # a route of FastAPI's own (/docs): Starlette's answer stands
             return headers.get("Allow", "")
-        if "GET" in methods:  # Starlette answers HEAD wherever it answers GET
-            methods.add("HEAD")
-        return ", ".join(sorted(methods))
+        return ", ".join(sorted(methods))  # FastAPI's routes answer no HEAD for a GET
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
