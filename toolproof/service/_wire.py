@@ -111,7 +111,12 @@ class JobList(BaseModel):
 class ToolsetRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tools: list[Any] = Field(min_length=1, description="tool specs in any known dialect")
+    tools: list[Any] = Field(
+        min_length=1,
+        description="tool specs (JSON objects) in any known dialect; one no dialect reads "
+        "answers 422 spec.invalid",
+        json_schema_extra={"items": {"type": "object"}},
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
