@@ -79,7 +79,8 @@ def create_app(
             yield
         pool.close()
 
-    app = MockApp(openapi(bundle, name), ToolCalls(pool), title=name, lifespan=lifespan)
+    tool_names = [t.name for t in bundle.manifest.tools]
+    app = MockApp(openapi(bundle, name), ToolCalls(pool, tool_names), title=name, lifespan=lifespan)
     listing = [
         {"name": t.name, "description": t.description, "kind": t.kind, "entity": t.entity,
          "path": tool_path(t.name), "source": t.source}

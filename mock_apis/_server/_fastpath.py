@@ -8,7 +8,7 @@ read the body, pick the session from ``X-Toolproof-Session``, call, answer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -68,9 +68,9 @@ class ToolCalls:
     """The ASGI handler of ``/tools/{name}`` over a session pool: POST calls the tool;
     another method on a tool's path is a 405 (``Allow: POST``), on no tool's path a 404."""
 
-    def __init__(self, pool: SessionPool) -> None:
+    def __init__(self, pool: SessionPool, tools: Iterable[str]) -> None:
         self.pool = pool
-        self.names = frozenset(t.name for t in pool.bundle.manifest.tools)
+        self.names = frozenset(tools)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = scope["path"][len(TOOLS_PREFIX) :]
