@@ -35,21 +35,21 @@ sandbox-image: install
 	images/build-image.sh
 
 ## Build the service image (top-level Dockerfile) offline: wheels made on the host, the
-## debootstrap base of images/ (BASE=python:3.11-slim where a registry is reachable).
+## debootstrap base of images/ (BASE=python:3.11-slim where a registry is reachable);
+## cached by a hash of the sources.
 service-image: install
-	@if [ -z "$$BASE" ]; then images/build-base.sh toolproof-sandbox-base:bookworm; fi
-	rm -rf $(OUT)/service-image && mkdir -p $(OUT)/service-image
-	$(BIN)/pip wheel -q -w $(OUT)/service-image/wheels '.[postgres]' pip
-	cp Dockerfile $(OUT)/service-image/
-	docker build -q --network none --build-arg BASE=$${BASE:-toolproof-sandbox-base:bookworm} \
-	  -t toolproof-service:latest $(OUT)/service-image
+	images/build-service-image.sh
 
 ## Make a Docker engine answer (installs docker.io, starts dockerd --bridge=none) and build
-## the sandbox image; on failure the docker tests skip, unless TOOLPROOF_REQUIRE_DOCKER=1.
+## the sandbox and service images; where that fails the docker tests skip (the reason is
+## printed above), unless TOOLPROOF_REQUIRE_DOCKER=1.
 docker: install
-	@images/docker-bootstrap.sh && images/build-image.sh || { \
-	  if [ "$$TOOLPROOF_REQUIRE_DOCKER" = 1 ]; then echo "docker setup failed" >&2; exit 1; fi; \
-	  echo "docker setup failed: the docker tests will skip" >&2; }
+	@fail() { \
+	  if [ "$$TOOLPROOF_REQUIRE_DOCKER" = 1 ]; then echo "$$1" >&2; exit 1; fi; \
+	  echo "$$1: $$2 will skip" >&2; }; \
+	if images/docker-bootstrap.sh && images/build-image.sh; then \
+	  images/build-service-image.sh || fail "service image build failed" "its test"; \
+	else fail "docker setup failed" "the docker tests"; fi
 
 ## PostgreSQL binaries for the store tests (they start a private cluster of their own).
 postgres:
