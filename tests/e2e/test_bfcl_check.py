@@ -111,3 +111,21 @@ def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
     assert unwritable.exit_code == 2 and "cannot write" in unwritable.output
     outputs = unknown.output + missing.output + bad.output + unwritable.output
     assert "Traceback" not in outputs
+
+
+def test_results_that_score_no_entry_exit_1(tmp_path: Path) -> None:
+    """No line is a result for an entry of the category: no accuracy, not a pass."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    stray = tmp_path / "stray.jsonl"
+    stray.write_text('{"id": "not_an_entry_0", "result": "[]"}\n')
+    out = str(tmp_path / "v.jsonl")
+    for results, extra in ((empty, []), (empty, ["--partial"]), (stray, ["--partial"])):
+        args = ["--category", "simple_python", "--results", str(results), "--out", out, *extra]
+        run = _invoke(*args)
+        assert run.exit_code == 1, run.output
+        assert "nothing was scored" in run.output
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(_perfect("simple_python")[0]) + "\n")
+    run = _invoke("--category", "simple_python", "--results", str(one), "--out", out, "--partial")
+    assert run.exit_code == 0, run.output

@@ -149,6 +149,20 @@ def test_cancel_keeps_committed_results(api: Api, examples_dir: Path) -> None:
     assert [json.loads(x)["index"] for x in lines] == list(range(job["done"]))
 
 
+def test_a_job_with_no_sample_fails_saying_why(api: Api) -> None:
+    """As ``verify --fail-under``: zero verified samples is a failed gate, not 100 %."""
+    r = api.a.post(
+        "/v1/jobs",
+        params={"format": "openai"},
+        content=b"[]",
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 202, r.text
+    job = wait_done(api.a, r.json()["id"])
+    assert (job["status"], job["done"], job["pass_rate"]) == ("failed", 0, None)
+    assert "no sample was verified" in job["error"]
+
+
 def test_tenants_see_only_their_own(api: Api) -> None:
     body = b'[{"conversations": []}]'
     job_id = api.a.post(

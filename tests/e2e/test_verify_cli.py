@@ -67,6 +67,21 @@ def test_fail_under_gates(tmp_path: Path, examples_dir: Path) -> None:
     assert run("verify", sample, "--fail-under", "1.5", "-q").returncode == 0  # 1.5 %
 
 
+def test_zero_verified_samples_never_pass_a_gate(tmp_path: Path, examples_dir: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    for rate in ("0.95", "0"):
+        proc = run("verify", empty, "--format", "openai", "--fail-under", rate)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "no sample was verified" in proc.stderr and "Traceback" not in proc.stderr
+        assert "100.0%" not in proc.stdout and "nothing was verified" in proc.stdout
+    assert run("verify", empty, "--format", "openai", "-q").returncode == 0  # no gate asked
+    sample = examples_dir / "toolace_sharegpt_100.json"
+    proc = run("verify", sample, "--min-samples", "101", "-q")
+    assert proc.returncode == 1 and "fewer than --min-samples 101" in proc.stderr
+    assert run("verify", sample, "--min-samples", "100", "--fail-under", "0", "-q").returncode == 0
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     missing = run("verify", tmp_path / "nope.jsonl")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -3,6 +3,7 @@
 ``check`` writes one verdict per id (``{"id", "valid", "error_type", "error"}``) and prints
 the accuracy per category and BFCL's group scores; ``run`` queries an OpenAI-compatible
 endpoint, appends to a resumable BFCL result file, then checks it. Exit codes: 0 done,
+1 no result line was scored against an entry (an accuracy of nothing must not pass CI),
 2 usage or input error (unknown category, unreadable data or results).
 """
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 _err = Console(stderr=True)
 _out = Console()
 
+MISSING = "toolproof:missing_result"  # an entry's verdict when the results have no line for it
 _CATEGORY_HELP = "a BFCL v4 single-turn category (simple_python, live_multiple, ...) or 'all'"
 
 
@@ -107,6 +109,13 @@ def _check(
         raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _print_summary(report.summary)
     _out.print(f"verdicts: {out}  summary: {written}", highlight=False)
+    if not any(v.counted and v.error_type != MISSING for v in report.verdicts):
+        _err.print(
+            f"[red]nothing was scored:[/red] no line of {results} holds a result for an "
+            f"entry of {category}, so there is no accuracy to report",
+            highlight=False,
+        )
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -9,6 +9,9 @@ from verifier import CODES, Summary
 
 
 def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
+    if summary.total == 0:  # no pass rate: 0 of 0 is not 100 %
+        console.print(f"[bold]0[/] samples ({summary.format}) · [red]nothing was verified[/]")
+        return
     rate = summary.total / elapsed_s if elapsed_s > 0 else 0.0
     colour = "green" if summary.failed == 0 else "yellow" if summary.pass_rate >= 0.5 else "red"
     console.print(

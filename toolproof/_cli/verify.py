@@ -1,8 +1,9 @@
 """``toolproof verify``: read a dataset, verify every record, write results and reports.
 
-Exit codes (DESIGN.md): 0 verified (and the gate, if any, passed), 1 the pass rate is
-below ``--fail-under``, 2 usage or input error. Results stream: each record's line is
-written as soon as it is verified, in input order.
+Exit codes (DESIGN.md): 0 verified (and the gate, if any, passed), 1 the gate failed (the
+pass rate is below ``--fail-under``, or fewer samples than ``--min-samples`` were
+verified: zero verified samples never pass a gate), 2 usage or input error. Results
+stream: each record's line is written as soon as it is verified, in input order.
 """
 
 from __future__ import annotations
@@ -34,6 +35,22 @@ def _gate_rate(value: float | None) -> float | None:
     if value < 0 or value > 100:
         raise ToolproofError(f"--fail-under must be a rate in 0..1 or a percentage; got {value}")
     return value / 100 if value > 1 else value
+
+
+def _gate_failure(summary: Summary, rate: float | None, min_samples: int | None) -> str | None:
+    """Why the release gate fails, or None; without ``--fail-under`` or ``--min-samples``
+    there is no gate. An empty or truncated release file must not pass CI, so a gate
+    needs at least one verified sample whatever its rate."""
+    if rate is None and min_samples is None:
+        return None
+    needed = min_samples or 1
+    if summary.total == 0:
+        return "no sample was verified (is the dataset empty?): zero samples never pass a gate"
+    if summary.total < needed:
+        return f"{summary.total} samples were verified, fewer than --min-samples {needed}"
+    if rate is not None and summary.pass_rate < rate:
+        return f"pass rate {summary.pass_rate:.2%} is below {rate:.2%}"
+    return None
 
 
 def verify(
@@ -68,6 +85,14 @@ def verify(
         "--fail-under",
         help="exit 1 when the pass rate is below RATE (0..1, or a percentage such as 95)",
         metavar="RATE",
+    ),
+    min_samples: int | None = typer.Option(
+        None,
+        "--min-samples",
+        min=1,
+        help="exit 1 when fewer than N samples were verified (a gate needs 1 at least, "
+        "so with --fail-under an empty dataset fails)",
+        metavar="N",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
@@ -126,8 +151,9 @@ def verify(
         for label, path in (("results", out), ("report", report), ("junit", junit)):
             if path is not None and not to_stdout:
                 console.print(f"{label}: {path}")
-    if gate is not None and summary.pass_rate < gate:
-        err.print(f"[red]gate failed:[/] pass rate {summary.pass_rate:.2%} is below {gate:.2%}")
+    failure = _gate_failure(summary, gate, min_samples)
+    if failure is not None:
+        err.print(f"[red]gate failed:[/] {failure}", highlight=False)
         raise typer.Exit(1)
 
 

@@ -27,6 +27,9 @@ from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
 
 log = logging.getLogger("toolproof.jobs")
 
+#: Why a job whose dataset holds no record fails: its summary says what the CLI's gate says.
+NOTHING_VERIFIED = "no sample was verified (is the dataset empty?): zero samples never pass a gate"
+
 #: Results per commit, and the longest a result waits before it is committed.
 BATCH = 256
 BATCH_S = 0.2
@@ -145,6 +148,9 @@ class JobRunner:
             ):
                 return "cancelled"
             self.events.samples(len(batch))
+        if job.done + verified == 0:
+            self.store.finish_job(job.id, self.worker, "failed", NOTHING_VERIFIED)
+            return "failed"
         self.store.finish_job(job.id, self.worker, "done")
         return "done"
 
