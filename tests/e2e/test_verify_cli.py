@@ -85,6 +85,9 @@ def test_zero_verified_samples_never_pass_a_gate(tmp_path: Path, examples_dir: P
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     missing = run("verify", tmp_path / "nope.jsonl")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    directory = run("verify", tmp_path)
+    assert directory.returncode == 2 and "Traceback" not in directory.stderr
+    assert "is a directory" in directory.stderr
     bad_format = tmp_path / "x.jsonl"
     bad_format.write_text('{"messages": []}\n')
     proc = run("verify", bad_format, "--format", "nosuch")

@@ -51,6 +51,13 @@ def test_unknown_format_lists_the_known_ones(tmp_path: Path) -> None:
         read_dataset(path, "alpaca")
 
 
+def test_a_path_that_is_not_a_file_says_what_it_is(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="is a directory; give a dataset file"):
+        read_dataset(tmp_path, "openai")
+    with pytest.raises(DatasetError, match="does not exist"):
+        read_dataset(tmp_path / "nope.jsonl")
+
+
 def test_detection_errors_say_why() -> None:
     with pytest.raises(DatasetError, match="no readable record"):
         detect_format([])

@@ -86,6 +86,10 @@ def read_dataset(path: str | Path, format: str = "auto") -> Dataset:
     format name, and ``DatasetError`` when detection finds no format or several.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DatasetError(
+            f"dataset {str(path)!r} is a directory; give a dataset file (JSON, JSONL or gzip)"
+        )
     if not path.is_file():
         raise DatasetError(f"dataset {str(path)!r} does not exist or is not a file")
 
