@@ -38,6 +38,12 @@ class Summary:
     failed_by_layer: Counter[str] = field(default_factory=Counter)
     #: Findings per called tool (those that point at a call), when samples are given.
     by_tool: Counter[str] = field(default_factory=Counter)
+    #: Findings, samples and an example per (code, severity): one code can be an error in
+    #: one sample and a warning in another (the judge grades by confidence), so a table
+    #: row per pair says which is which.
+    by_code_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    samples_by_code_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    severity_examples: dict[tuple[str, str], CodeExample] = field(default_factory=dict)
 
     def add(self, result: SampleResult, sample: Sample | None = None) -> None:
         """Count one result; with its ``sample``, findings are also counted per tool."""
@@ -45,8 +51,10 @@ class Summary:
         if result.verdict == "pass":
             self.passed += 1
         seen: set[str] = set()
+        seen_pairs: set[tuple[str, str]] = set()
         for f in result.findings:
             self._count(f, result, seen)
+            self._count_pair(f, result, seen_pairs)
         for layer in {f.layer for f in result.findings if f.severity == "error"}:
             self.failed_by_layer[layer] += 1
         if sample is not None:
@@ -65,6 +73,15 @@ class Summary:
         if f.code not in self.examples:
             self.examples[f.code] = CodeExample(result.id, result.index, f.message)
 
+    def _count_pair(self, f: Finding, result: SampleResult, seen: set[tuple[str, str]]) -> None:
+        key = (f.code, f.severity)
+        self.by_code_severity[key] += 1
+        if key not in seen:
+            seen.add(key)
+            self.samples_by_code_severity[key] += 1
+        if key not in self.severity_examples:
+            self.severity_examples[key] = CodeExample(result.id, result.index, f.message)
+
     @property
     def failed(self) -> int:
         return self.total - self.passed
@@ -82,6 +99,11 @@ class Summary:
 
     def codes_by_frequency(self) -> list[tuple[str, int]]:
         return sorted(self.by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def code_severities_by_frequency(self) -> list[tuple[str, str, int]]:
+        """(code, severity, findings), most findings first."""
+        pairs = sorted(self.by_code_severity.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(code, severity, n) for (code, severity), n in pairs]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -67,6 +67,27 @@ def test_fail_under_gates(tmp_path: Path, examples_dir: Path) -> None:
     assert run("verify", sample, "--fail-under", "1.5", "-q").returncode == 0  # 1.5 %
 
 
+def test_findings_table_has_a_row_per_code_and_severity(tmp_path: Path, examples_dir: Path) -> None:
+    """The judge grades judge.hallucinated_value an error or a warning by its confidence:
+    each row's sev column and counts must be those of its findings."""
+    out = tmp_path / "r.jsonl"
+    sample = examples_dir / "glaive_toolcall_en_demo.json"
+    proc = run("verify", sample, "--layers", "rules,judge", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    counted: dict[tuple[str, str], int] = {}
+    for result in lines(out):
+        for f in result["findings"]:  # type: ignore[attr-defined]
+            key = (f["code"], f["severity"])
+            counted[key] = counted.get(key, 0) + 1
+    rows = {}
+    for line in proc.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:4]]
+        if len(cells) == 3 and cells[0] and cells[2].isdigit():
+            rows[(cells[0], cells[1])] = int(cells[2])
+    assert rows == counted
+    assert {sev for code, sev in rows if code == "judge.hallucinated_value"} == {"error", "warning"}
+
+
 def test_zero_verified_samples_never_pass_a_gate(tmp_path: Path, examples_dir: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")

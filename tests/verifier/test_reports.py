@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Literal
 
 import orjson
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from synth import ToolSpec
 from synth.errors import ConfigError
 from verifier import Finding, Sample, SampleResult, ToolCall, Turn
+from verifier._codes import Severity
 from verifier._reports import open_report
 from verifier._summary import Summary
 
@@ -128,6 +130,33 @@ def test_summary_counts() -> None:
     assert summary.to_dict()["findings_by_code"] == {"call.unknown_param": 3}
     assert summary.examples["call.unknown_param"].index == 0
     assert Summary().pass_rate == 1.0
+
+
+def test_summary_counts_each_severity_of_a_code_apart() -> None:
+    """The judge grades one code an error or a warning: the table needs both counts."""
+
+    def graded(index: int, *severities: Severity) -> SampleResult:
+        findings = [
+            Finding.of("judge.hallucinated_value", f"{sev} {n}", severity=sev)
+            for n, sev in enumerate(severities)
+        ]
+        verdict: Literal["pass", "fail"] = "fail" if "error" in severities else "pass"
+        return SampleResult(str(index), index, verdict, 0.5, findings, provenance={})
+
+    summary = Summary()
+    summary.add(graded(0, "warning", "warning", "error"))
+    summary.add(graded(1, "warning"))
+    summary.add(graded(2, "warning"))
+    assert summary.by_code["judge.hallucinated_value"] == 5
+    assert summary.code_severities_by_frequency() == [
+        ("judge.hallucinated_value", "warning", 4),
+        ("judge.hallucinated_value", "error", 1),
+    ]
+    code = "judge.hallucinated_value"
+    assert summary.samples_by_code_severity[(code, "warning")] == 3
+    assert summary.samples_by_code_severity[(code, "error")] == 1
+    assert summary.severity_examples[(code, "error")].message == "error 2"
+    assert summary.severity_examples[(code, "warning")].index == 0
 
 
 def test_html_shows_executed_outcome_beside_response_and_evidence(tmp_path: Path) -> None:

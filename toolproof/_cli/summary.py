@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from verifier import CODES, Summary
+from verifier import Summary
 
 
 def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
@@ -32,20 +32,21 @@ def print_summary(console: Console, summary: Summary, elapsed_s: float) -> None:
     if not summary.by_code:
         return
     table = Table(title="findings by code", title_justify="left", expand=False)
-    table.add_column("code", style="bold")
+    table.add_column("code", style="bold", no_wrap=True)  # whole codes; the example narrows
     table.add_column("sev")
     table.add_column("findings", justify="right")
     table.add_column("samples", justify="right")
     table.add_column("example", overflow="fold", max_width=70)
-    for code, n in summary.codes_by_frequency():
-        ex = summary.examples.get(code)
-        info = CODES.get(code)
+    # a row per (code, severity): a code graded an error in some samples and a warning in
+    # others shows both, each with its own counts and example
+    for code, severity, n in summary.code_severities_by_frequency():
+        ex = summary.severity_examples.get((code, severity))
         example = f"#{ex.index} {ex.message}" if ex else ""
         table.add_row(
             code,
-            info.severity if info else "",
+            severity,
             str(n),
-            str(summary.samples_by_code[code]),
+            str(summary.samples_by_code_severity[(code, severity)]),
             example,
         )
     console.print(table)
