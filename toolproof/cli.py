@@ -6,7 +6,10 @@ Exit codes (DESIGN.md): 0 pass, 1 gate failed, 2 usage or input error.
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+import typer.main
 
 from toolproof import __version__
 from toolproof._cli import (
@@ -59,5 +62,27 @@ app.add_typer(synth_cli.app, name="synth")
 app.add_typer(keys_cli.app, name="keys")
 
 
+def command() -> Any:  # a Click command (Typer vendors Click as a private module)
+    """The command line as a Click command, its flags shown without a type.
+
+    Typer (0.26.8 on) fills the second column of ``--help`` with each parameter's Python
+    type; an option's ``metavar`` replaces it (every value option here sets one), but a
+    flag, ``--help`` included, would read ``<bool>``: a flag takes no value, so it gets an
+    empty metavar.
+    """
+    root = typer.main.get_command(app)
+    _blank_flags(root)
+    return root
+
+
+def _blank_flags(cmd: Any) -> None:
+    help_option = cmd.get_help_option(typer.Context(cmd))
+    for param in [*cmd.params, *([help_option] if help_option else [])]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(cmd, "commands", {}).values():
+        _blank_flags(sub)
+
+
 def main() -> None:
-    app()
+    command()(prog_name="toolproof")

@@ -120,19 +120,28 @@ def _check(
 
 @app.command()
 def check(
-    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP),
-    results: Path = typer.Option(..., "--results", help="BFCL result file (JSONL) or directory"),
-    data: Path | None = typer.Option(
-        None, "--data", help="BFCL data directory (default: the copy toolproof ships)"
+    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP, metavar="CATEGORY"),
+    results: Path = typer.Option(
+        ..., "--results", help="BFCL result file (JSONL) or directory", metavar="PATH"
     ),
-    out: Path = typer.Option(..., "--out", help="verdicts JSONL to write"),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="BFCL data directory (default: the copy toolproof ships)",
+        metavar="DIR",
+    ),
+    out: Path = typer.Option(..., "--out", help="verdicts JSONL to write", metavar="FILE"),
     summary: Path | None = typer.Option(
-        None, "--summary", help="summary JSON to write (default: OUT's name + .summary.json)"
+        None,
+        "--summary",
+        help="summary JSON to write (default: OUT's name + .summary.json)",
+        metavar="FILE",
     ),
     underscore_to_dot: bool = typer.Option(
         False,
         "--underscore-to-dot",
-        help="accept a_b for function a.b (models whose API forbids dots in names)",
+        help="compare a called name written with underscores to BFCL's dotted function names "
+        "(math_factorial matches math.factorial), for models whose API forbids dots in names",
     ),
     partial: bool = typer.Option(
         False, "--partial", help="score only the ids present (else a missing id is wrong)"
@@ -145,29 +154,60 @@ def check(
 @app.command()
 def run(
     base_url: str = typer.Option(
-        ..., "--base-url", help="OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1"
+        ...,
+        "--base-url",
+        help="OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1",
+        metavar="URL",
     ),
-    model: str = typer.Option(..., "--model", help="model name sent with each request"),
-    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP),
+    model: str = typer.Option(
+        ..., "--model", help="model name sent with each request", metavar="NAME"
+    ),
+    category: str = typer.Option(..., "--category", help=_CATEGORY_HELP, metavar="CATEGORY"),
     mode: str = typer.Option(
-        "fc", "--mode", help="fc: function calling with tools; prompt: BFCL's system prompt"
+        "fc",
+        "--mode",
+        help="fc: function calling with tools; prompt: BFCL's system prompt",
+        metavar="MODE",
     ),
-    out: Path = typer.Option(..., "--out", help="BFCL result file (JSONL) to append to"),
-    data: Path | None = typer.Option(None, "--data", help="BFCL data directory"),
+    out: Path = typer.Option(
+        ..., "--out", help="BFCL result file (JSONL) to append to", metavar="FILE"
+    ),
+    data: Path | None = typer.Option(None, "--data", help="BFCL data directory", metavar="DIR"),
     verdicts: Path | None = typer.Option(
-        None, "--verdicts", help="verdicts JSONL (default: OUT's name + .verdicts.jsonl)"
+        None,
+        "--verdicts",
+        help="verdicts JSONL (default: OUT's name + .verdicts.jsonl)",
+        metavar="FILE",
     ),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, help="requests in flight"),
-    retries: int = typer.Option(4, "--retries", min=0, help="retries on 429/5xx/timeouts"),
-    timeout: float = typer.Option(120.0, "--timeout", help="seconds per request"),
+    concurrency: int = typer.Option(
+        8, "--concurrency", min=1, help="requests in flight", metavar="N"
+    ),
+    retries: int = typer.Option(
+        4, "--retries", min=0, help="retries on 429/5xx/timeouts", metavar="N"
+    ),
+    timeout: float = typer.Option(
+        120.0, "--timeout", help="seconds per request", metavar="SECONDS"
+    ),
     backoff: float = typer.Option(
-        1.0, "--backoff", min=0.0, help="seconds before the first retry (doubles each time)"
+        1.0,
+        "--backoff",
+        min=0.0,
+        help="seconds before the first retry (doubles each time)",
+        metavar="SECONDS",
     ),
     limit: int | None = typer.Option(
-        None, "--limit", min=1, help="only the first N entries of each category (scored alone)"
+        None,
+        "--limit",
+        min=1,
+        help="only the first N entries of each category (scored alone)",
+        metavar="N",
     ),
     api_key: str | None = typer.Option(
-        None, "--api-key", envvar="TOOLPROOF_BFCL_API_KEY", help="bearer token, if any"
+        None,
+        "--api-key",
+        envvar="TOOLPROOF_BFCL_API_KEY",
+        help="bearer token, if any",
+        metavar="KEY",
     ),
 ) -> None:
     """Run a model on BFCL entries (resumable), then score its results as BFCL does.

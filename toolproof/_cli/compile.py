@@ -19,6 +19,8 @@ from rich.table import Table
 
 from synth.errors import ToolproofError
 
+TOOLS_HELP = "tools file: OpenAI tools or functions, BFCL function docs, JSON Schema dialects"
+
 if TYPE_CHECKING:  # the compiler loads when a command runs, not for `--help`
     from synth import MockBundle
     from synth._compiler import ToolError
@@ -69,10 +71,14 @@ def report_errors(errors: list[ToolError]) -> None:
 
 
 def compile_command(
-    tools: Path = typer.Argument(..., help="tools file: OpenAI tools, functions, BFCL docs …"),
-    out_dir: Path = typer.Option(..., "--out", help="directory to write the bundle into"),
-    impl: Path | None = typer.Option(None, "--impl", help="Python file of implementations"),
-    seed: int = typer.Option(0, "--seed", help="seed of the generated values"),
+    tools: Path = typer.Argument(..., help=TOOLS_HELP, metavar="TOOLS"),
+    out_dir: Path = typer.Option(
+        ..., "--out", help="directory to write the bundle into", metavar="DIR"
+    ),
+    impl: Path | None = typer.Option(
+        None, "--impl", help="Python file of implementations", metavar="FILE"
+    ),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated values", metavar="N"),
     strict: bool = typer.Option(False, "--strict", help="exit 1 if any tool did not compile"),
 ) -> None:
     """Compile TOOLS.json into a mock bundle in DIR (generated module + manifest.json)."""

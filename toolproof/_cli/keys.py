@@ -15,7 +15,9 @@ app = typer.Typer(help="API keys of the HTTP service (stored hashed).", no_args_
 
 @app.command()
 def create(
-    tenant: str = typer.Option(..., "--tenant", help="the tenant the key belongs to"),
+    tenant: str = typer.Option(
+        ..., "--tenant", help="the tenant the key belongs to", metavar="NAME"
+    ),
 ) -> None:
     """Create an API key for TENANT and print it (only once; it is stored hashed)."""
     from toolproof.settings import get_settings

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from synth.errors import ToolproofError
-from toolproof._cli.compile import build, err, fail
+from toolproof._cli.compile import TOOLS_HELP, build, err, fail
 
 app = typer.Typer(help="Mock tools compiled from specs, served over HTTP and MCP.",
                   no_args_is_help=True)  # fmt: skip
@@ -21,13 +21,17 @@ app = typer.Typer(help="Mock tools compiled from specs, served over HTTP and MCP
 
 @app.command()
 def serve(
-    tools: Path = typer.Argument(..., help="tools file: OpenAI tools, functions, BFCL docs …"),
-    impl: Path | None = typer.Option(None, "--impl", help="Python file of implementations"),
-    sandbox: str = typer.Option("process", "--sandbox", help="process, docker (or inprocess)"),
-    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
-    port: int = typer.Option(8000, "--port", help="port to listen on"),
-    seed: int = typer.Option(0, "--seed", help="seed of the generated values"),
-    max_sessions: int = typer.Option(64, "--max-sessions", help="sessions kept (LRU)"),
+    tools: Path = typer.Argument(..., help=TOOLS_HELP, metavar="TOOLS"),
+    impl: Path | None = typer.Option(
+        None, "--impl", help="Python file of implementations", metavar="FILE"
+    ),
+    sandbox: str = typer.Option(
+        "process", "--sandbox", help="process, docker (or inprocess)", metavar="BACKEND"
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on", metavar="HOST"),
+    port: int = typer.Option(8000, "--port", help="port to listen on", metavar="PORT"),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated values", metavar="N"),
+    max_sessions: int = typer.Option(64, "--max-sessions", help="sessions kept (LRU)", metavar="N"),
 ) -> None:
     """Serve TOOLS.json's tools as mocks: POST /tools/{name}, /openapi.json, MCP at /mcp."""
     import uvicorn  # the server stack loads only for this command (CLI start-up time)

@@ -34,11 +34,17 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def run(
-    code: Path = typer.Option(..., "--code", help="Python file holding the entry point"),
-    entry: str = typer.Option(..., "--entry", help="name of the function to call"),
-    args: str = typer.Option("{}", "--args", help="JSON object passed as keyword arguments"),
-    backend: str = typer.Option("process", "--backend", help="docker or process"),
-    timeout: float = typer.Option(Limits().wall_s, "--timeout", help="wall-clock seconds"),
+    code: Path = typer.Option(
+        ..., "--code", help="Python file holding the entry point", metavar="FILE"
+    ),
+    entry: str = typer.Option(..., "--entry", help="name of the function to call", metavar="NAME"),
+    args: str = typer.Option(
+        "{}", "--args", help="JSON object passed as keyword arguments", metavar="JSON"
+    ),
+    backend: str = typer.Option("process", "--backend", help="docker or process", metavar="NAME"),
+    timeout: float = typer.Option(
+        Limits().wall_s, "--timeout", help="wall-clock seconds", metavar="SECONDS"
+    ),
     no_restrict: bool = typer.Option(
         False, "--no-restrict", help="skip RestrictedPython: test the backend's isolation alone"
     ),

@@ -13,13 +13,16 @@ FACTORY = "toolproof.service._app:app_from_env"
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
-    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on", metavar="HOST"),
+    port: int = typer.Option(8000, "--port", help="port to listen on", metavar="PORT"),
     job_workers: int | None = typer.Option(
-        None, "--job-workers", help="job worker threads (default: TOOLPROOF_JOB_WORKERS or 1)"
+        None,
+        "--job-workers",
+        help="job worker threads (default: TOOLPROOF_JOB_WORKERS or 1)",
+        metavar="N",
     ),
     workers: int = typer.Option(
-        1, "--workers", min=1, help="server processes (each with its own job workers)"
+        1, "--workers", min=1, help="server processes (each with its own job workers)", metavar="N"
     ),
 ) -> None:
     """Serve the HTTP API: /v1/verify, /v1/jobs, /v1/toolsets, /healthz, /readyz, /metrics."""

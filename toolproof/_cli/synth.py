@@ -84,18 +84,36 @@ def _counts(console: Console, title: str, counts: dict[str, int]) -> None:
 @app.command("pool")
 def pool_command(
     seeds: list[Path] = typer.Option(
-        ..., "--seeds", help="seed tool files in any dialect (BFCL docs, OpenAI tools, …)"
+        ...,
+        "--seeds",
+        help="seed tool files in any dialect (BFCL docs, OpenAI tools, ToolACE specs): "
+        "--seeds A B, or --seeds A --seeds B",
+        metavar="FILE...",
     ),
     more_seeds: list[Path] | None = typer.Argument(
-        None, help="more seed files (so that `--seeds A B` works)", show_default=False
+        None,
+        hidden=True,
+        metavar="FILE",  # the B of `--seeds A B`, documented there
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="pool file (JSONL), appended to"),
-    target: int = typer.Option(..., "--target", min=1, help="tools the pool should hold"),
-    llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
-    model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
-    seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="pool file (JSONL), appended to", metavar="FILE"
+    ),
+    target: int = typer.Option(
+        ..., "--target", min=1, help="tools the pool should hold", metavar="N"
+    ),
+    llm: str = typer.Option(
+        "offline", "--llm", help="'offline' or an OpenAI-compatible URL", metavar="LLM"
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="model name (default: judge model)", metavar="NAME"
+    ),
+    seed: int = typer.Option(0, "--seed", help="randomness seed", metavar="N"),
     concurrency: int | None = typer.Option(
-        None, "--concurrency", min=1, help="requests in flight (default: 1 offline, 8 LLM)"
+        None,
+        "--concurrency",
+        min=1,
+        help="requests in flight (default: 1 offline, 8 LLM)",
+        metavar="N",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
@@ -155,27 +173,51 @@ def _pool_summary(console: Console, stats: PoolStats, elapsed: float, out: Path)
 
 @app.command("dialogs")
 def dialogs_command(
-    pool: Path = typer.Option(..., "--pool", help="pool file written by `synth pool`"),
-    out: Path = typer.Option(..., "--out", "-o", help="dialogs file (JSONL), appended to"),
-    n: int = typer.Option(..., "--n", min=1, help="verified dialogs the file should hold"),
-    format: str = typer.Option("openai", "--format", "-f", help="openai or toolace"),
-    llm: str = typer.Option("offline", "--llm", help="'offline' or an OpenAI-compatible URL"),
-    model: str | None = typer.Option(None, "--model", help="model name (default: judge model)"),
+    pool: Path = typer.Option(
+        ..., "--pool", help="pool file written by `synth pool`", metavar="FILE"
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="dialogs file (JSONL), appended to", metavar="FILE"
+    ),
+    n: int = typer.Option(
+        ..., "--n", min=1, help="verified dialogs the file should hold", metavar="N"
+    ),
+    format: str = typer.Option(
+        "openai", "--format", "-f", help="openai or toolace", metavar="FORMAT"
+    ),
+    llm: str = typer.Option(
+        "offline", "--llm", help="'offline' or an OpenAI-compatible URL", metavar="LLM"
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="model name (default: judge model)", metavar="NAME"
+    ),
     sandbox: str = typer.Option(
         "process",
         "--sandbox",
         help="backend of the mocks: process (default), docker, or inprocess (no isolation; "
         "for trusted specs only)",
+        metavar="BACKEND",
     ),
     judge: str | None = typer.Option(
-        None, "--judge", help="judge of the verification: offline (default) or a URL"
+        None,
+        "--judge",
+        help="judge of the verification: offline (default) or a URL",
+        metavar="JUDGE",
     ),
     mix: str | None = typer.Option(
-        None, "--mix", help="pattern weights, e.g. single=3,parallel=2,dependent=2,clarify=1"
+        None,
+        "--mix",
+        help="weights of the dialog patterns single, parallel, dependent and clarify, "
+        "e.g. single=3,parallel=2",
+        metavar="WEIGHTS",
     ),
-    seed: int = typer.Option(0, "--seed", help="randomness seed"),
+    seed: int = typer.Option(0, "--seed", help="randomness seed", metavar="N"),
     concurrency: int | None = typer.Option(
-        None, "--concurrency", min=1, help="requests in flight (default: 1 offline, 8 LLM)"
+        None,
+        "--concurrency",
+        min=1,
+        help="requests in flight (default: 1 offline, 8 LLM)",
+        metavar="N",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:

@@ -25,7 +25,8 @@ from toolproof._cli.layers import build_layers
 if TYPE_CHECKING:
     from verifier import Pipeline, ReportWriter, Sample, Summary
 
-FORMATS = "auto|toolace|openai|sharegpt|hermes|glaive|xlam|bfcl"
+#: Spaces between the names, so that --help wraps them instead of cutting them at 80 columns.
+FORMATS = "auto (detect it), toolace, openai, sharegpt, hermes, glaive, xlam or bfcl"
 
 
 def _gate_rate(value: float | None) -> float | None:
@@ -55,30 +56,46 @@ def _gate_failure(summary: Summary, rate: float | None, min_samples: int | None)
 
 def verify(
     dataset: Path = typer.Argument(
-        ..., help="dataset file: a JSON array, JSONL, or gzip of either", show_default=False
+        ...,
+        help="dataset file: a JSON array, JSONL, or gzip of either",
+        show_default=False,
+        metavar="DATASET",
     ),
-    format: str = typer.Option("auto", "--format", "-f", help=f"dataset format: {FORMATS}"),
+    format: str = typer.Option(
+        "auto", "--format", "-f", help=f"dataset format: {FORMATS}", metavar="FORMAT"
+    ),
     layers: str = typer.Option(
-        "rules", "--layers", help="comma-separated layers to run: rules,exec,judge"
+        "rules",
+        "--layers",
+        help="comma-separated layers to run: rules, exec, judge (e.g. rules,exec)",
+        metavar="LAYERS",
     ),
     sandbox: str | None = typer.Option(
         None,
         "--sandbox",
         help="sandbox backend for the exec layer: process (default, or TOOLPROOF_SANDBOX) "
         "or docker",
+        metavar="BACKEND",
     ),
     judge: str | None = typer.Option(
         None,
         "--judge",
         help="judge for the judge layer: 'offline' (default, or TOOLPROOF_JUDGE) or the base "
         "URL of an OpenAI-compatible endpoint",
+        metavar="JUDGE",
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="write one result line per record (JSONL); '-' for stdout"
+        None,
+        "--out",
+        "-o",
+        help="write one result line per record (JSONL); '-' for stdout",
+        metavar="FILE",
     ),
-    report: Path | None = typer.Option(None, "--report", help="write a self-contained HTML report"),
+    report: Path | None = typer.Option(
+        None, "--report", help="write a self-contained HTML report", metavar="FILE"
+    ),
     junit: Path | None = typer.Option(
-        None, "--junit", help="write JUnit XML (one case per sample)"
+        None, "--junit", help="write JUnit XML (one case per sample)", metavar="FILE"
     ),
     fail_under: float | None = typer.Option(
         None,
