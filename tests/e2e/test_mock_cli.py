@@ -59,6 +59,20 @@ def test_compile_writes_the_bundle_and_lists_what_failed(tools_file: Path, tmp_p
     assert strict.exit_code == 1
 
 
+def test_compile_prints_a_call_that_runs(tmp_path: Path, examples_dir: Path) -> None:
+    """The "try it" hint is a shell command with real example arguments, not ``{...}``."""
+    out = tmp_path / "it's a bundle"  # a path the hint must quote
+    tools = examples_dir / "seeds" / "glaive_tools.json"
+    result = CliRunner().invoke(app, ["compile", str(tools), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (hint,) = [x for x in result.output.splitlines() if x.startswith("try it: ")]
+    assert "{...}" not in hint
+    ran = subprocess.run(["bash", "-c", hint.removeprefix("try it: ")], capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("{'ok': True, 'result': ")
+
+
 def test_compile_with_an_implementation_file(tools_file: Path, tmp_path: Path) -> None:
     impl = tmp_path / "impl.py"
     impl.write_text("def get_order(order_id):\n    return {'order_id': order_id}\n", "utf-8")

@@ -10,6 +10,8 @@ Exit 0 when the bundle was written (tools that could not compile are listed, and
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +61,30 @@ def build(tools: Path, impl: Path | None, seed: int, cache_dir: Path | None) -> 
     return bundle
 
 
+def try_it(bundle: MockBundle, out_dir: Path) -> str | None:
+    """A shell command that calls the first tool admitting a valid call with example
+    arguments from its schema; None when no tool admits one."""
+    from mock_apis import example_arguments
+
+    for tool in bundle.manifest.tools:
+        args = example_arguments(tool)
+        if args is not None:
+            code = f"import {bundle.manifest.module} as b; print(b.{tool.entry}(**{_py(args)}))"
+            return f"cd {shlex.quote(str(out_dir))} && python3 -c {shlex.quote(code)}"
+    return None
+
+
+def _py(value: object) -> str:
+    """A Python literal with double-quoted strings, so the shell's single quotes hold it."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_py(k)}: {_py(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_py(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a Python string literal too
+    return repr(value)  # None, bools and numbers
+
+
 def report_errors(errors: list[ToolError]) -> None:
     if not errors:
         return
@@ -96,11 +122,8 @@ def compile_command(
     if noted:
         out.print(f"{len(noted)} tool(s) compiled with notes (e.g. {noted[0].name!r}: "
                   f"{noted[0].notes[0]}); all are in manifest.json", highlight=False)  # fmt: skip
-    first = m.tools[0]
-    out.print(
-        f"try it: cd {out_dir} && python3 -c 'import {m.module} as b; "
-        f"print(b.{first.entry}(**{{...}}))'",
-        highlight=False,
-    )
+    hint = try_it(bundle, out_dir)
+    if hint is not None:
+        out.print(f"try it: {hint}", highlight=False, soft_wrap=True)  # one line to copy
     if strict and bundle.errors:
         raise typer.Exit(1)
