@@ -35,6 +35,7 @@ CTX="$(mktemp -d)"
 trap 'rm -rf "$CTX" "$LOG"' EXIT
 mkdir -p "$WHEELS"
 rm -f "$WHEELS"/toolproof-*.whl
+rm -rf build/lib  # setuptools' staging copy: a module deleted since would ride along
 echo "build-service-image: wheels into $WHEELS" >&2
 "$PIP" wheel -q --no-index --find-links "$WHEELS" -w "$WHEELS" '.[postgres]' pip >"$LOG" 2>&1 \
   || "$PIP" wheel -q -w "$WHEELS" '.[postgres]' pip >"$LOG" 2>&1 \
