@@ -48,3 +48,7 @@ echo "build-service-image: building $IMAGE:$HASH from $BASE" >&2
 docker build -q --network none --build-arg "BASE=$BASE" -t "$IMAGE:$HASH" -t "$IMAGE:latest" \
   "$CTX" >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
 echo "build-service-image: built $IMAGE:$HASH" >&2
+# Each source change makes a new hash tag: keep the three newest (other checkouts of the
+# repository may be on other commits), untag the rest (an image a container uses stays).
+docker images "$IMAGE" --format '{{.Tag}}' | grep -v '^latest$' | tail -n +4 \
+  | sed "s|^|$IMAGE:|" | xargs -r docker rmi >/dev/null 2>&1 || true
