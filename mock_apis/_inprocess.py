@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from sandbox import Bundle, Isolation, Limits, Outcome
+from sandbox import Bundle, Isolation, Limits, Outcome, SandboxStats
 from sandbox._protocol import Call
 from synth.errors import ConfigError
 
@@ -120,6 +120,9 @@ class InProcessSandbox:
 
     def isolation(self) -> Isolation:
         return Isolation("inprocess", True, "no isolation: for compiled-from-spec mocks only")
+
+    def stats(self) -> SandboxStats:
+        return SandboxStats()  # no workers: calls run in this process
 
     def close(self) -> None:
         return None

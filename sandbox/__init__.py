@@ -44,7 +44,7 @@ from sandbox._errors import BackendUnavailableError, SessionClosedError, Unknown
 from sandbox._fake import FakeHandler, FakeSandbox, FakeSession
 from sandbox._limits import HUMAN, Limits
 from sandbox._outcome import REPLACING_KINDS, ErrorKind, Outcome, OutcomeError
-from sandbox._protocol import Call, Isolation, Sandbox, Session
+from sandbox._protocol import Call, Isolation, Sandbox, SandboxStats, Session
 from sandbox._registry import backend_names, create_sandbox, sandbox_backend
 from sandbox._runner import ALLOWED_MODULES
 
@@ -64,6 +64,7 @@ __all__ = [
     "Outcome",
     "OutcomeError",
     "Sandbox",
+    "SandboxStats",
     "Session",
     "SessionClosedError",
     "UnknownBackendError",

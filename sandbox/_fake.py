@@ -20,7 +20,7 @@ from sandbox._bundle import Bundle
 from sandbox._errors import SessionClosedError
 from sandbox._limits import Limits
 from sandbox._outcome import Outcome
-from sandbox._protocol import Call, Isolation
+from sandbox._protocol import Call, Isolation, SandboxStats
 from sandbox._registry import sandbox_backend
 
 FakeHandler = Callable[[str, dict[str, Any], dict[str, Any]], Any]
@@ -92,6 +92,9 @@ class FakeSandbox:
 
     def isolation(self) -> Isolation:
         return Isolation("fake", True, "in-memory test double: no isolation at all")
+
+    def stats(self) -> SandboxStats:
+        return SandboxStats()  # no workers: sessions are in-memory
 
     def __enter__(self) -> FakeSandbox:
         return self

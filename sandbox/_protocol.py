@@ -72,6 +72,16 @@ class Isolation:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SandboxStats:
+    """How many workers a sandbox holds: warm and waiting, or leased to a session; and
+    whether a pool gave up starting them (``sandbox doctor`` says why)."""
+
+    ready: int = 0
+    leased: int = 0
+    broken: bool = False
+
+
 @runtime_checkable
 class Sandbox(Protocol):
     """A backend: a pool of isolated workers, each running the sandbox runner.
@@ -91,6 +101,10 @@ class Sandbox(Protocol):
 
     def isolation(self) -> Isolation:
         """Report which protections are in force here, and warnings about missing ones."""
+        ...
+
+    def stats(self) -> SandboxStats:
+        """Workers now held, for metrics."""
         ...
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from sandbox._errors import BackendUnavailableError, SessionClosedError
 from sandbox._limits import Limits
 from sandbox._outcome import Outcome, OutcomeError
 from sandbox._pool import Worker, WorkerPool, WorkerStarter
-from sandbox._protocol import Call, Isolation
+from sandbox._protocol import Call, Isolation, SandboxStats
 
 PRIME_TIMEOUT_S = 30.0
 """How long a fresh worker may take to compile the ``preload`` modules."""
@@ -301,6 +301,12 @@ class PooledSandbox(ABC):
     @abstractmethod
     def isolation(self) -> Isolation:
         """What this backend protects against here."""
+
+    def stats(self) -> SandboxStats:
+        with self.lock:
+            pools = list(self.pools.values())
+        return SandboxStats(sum(len(p.ready) for p in pools), sum(len(p.leased) for p in pools),
+                            any(p.broken is not None for p in pools))  # fmt: skip
 
     def __enter__(self) -> PooledSandbox:
         return self

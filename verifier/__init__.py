@@ -72,6 +72,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "check_rules",
     ),
     "verifier._summary": ("Summary",),
+    "verifier._trace": ("ExecutedCall", "JudgeTrace", "Trace"),
     "verifier._version": ("TOOLPROOF_VERSION",),
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
@@ -134,4 +135,9 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
     )
     from verifier._rules import DuplicateTracker as DuplicateTracker, check_rules as check_rules
     from verifier._summary import Summary as Summary
+    from verifier._trace import (
+        ExecutedCall as ExecutedCall,
+        JudgeTrace as JudgeTrace,
+        Trace as Trace,
+    )
     from verifier._version import TOOLPROOF_VERSION as TOOLPROOF_VERSION

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from synth import ToolSpec
 from verifier._codes import CODES, Layer, Severity
+from verifier._trace import Trace
 
 Role = Literal["system", "user", "assistant", "tool"]
 
@@ -83,7 +84,9 @@ class Sample:
     """One dataset record, read into one shape whatever the format.
 
     ``findings`` holds what the reader already found (unparsable calls, unreadable parts);
-    the layers add theirs. ``raw`` keeps the record for reports.
+    the layers add theirs and record what they ran in ``trace``. ``meta`` is the reader's:
+    what the format says about the record (no tool responses, the tools a system prompt
+    lists). ``raw`` keeps the record for reports.
     """
 
     index: int
@@ -94,6 +97,7 @@ class Sample:
     findings: list[Finding] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     raw: Any = None
+    trace: Trace = field(default_factory=Trace)
 
 
 @dataclass(slots=True)
@@ -106,3 +110,5 @@ class SampleResult:
     score: float
     findings: list[Finding]
     provenance: dict[str, Any]
+    trace: Trace = field(default_factory=Trace, compare=False)
+    """What the layers ran (for reports); not written to results JSONL."""

@@ -114,7 +114,7 @@ class Pipeline:
         provenance = dict(self._provenance)
         provenance["format"] = sample.format
         provenance["spec_hash"] = _tools_hash(sample)
-        provenance.update(sample.meta.get("provenance") or {})
+        provenance.update(sample.trace.provenance)
         return SampleResult(
             id=sample.id,
             index=sample.index,
@@ -122,6 +122,7 @@ class Pipeline:
             score=score(findings),
             findings=findings,
             provenance=provenance,
+            trace=sample.trace,
         )
 
     def skip(self, sample: Sample) -> None:

@@ -112,7 +112,7 @@ def test_fifty_requests_in_flight_then_a_cached_second_run(tmp_path: Path) -> No
         ) as judge:
             first = judge.judge_many(samples)
             second = judge.judge_many(samples)
-            stats = judge.stats
+            stats = judge.stats()
         assert srv.peak_in_flight >= 50
         assert srv.requests == 120
     assert all(v.available for v in first + second)
@@ -141,7 +141,7 @@ def test_garbage_timeouts_and_errors_never_crash_the_run(tmp_path: Path) -> None
         LLMJudge(base_url=srv.url, model="m", cache_path=None, timeout=0.3, retry=FAST) as judge,
     ):
         verdicts = judge.judge_many(samples)
-        failures = judge.stats.failures
+        failures = judge.stats().failures
     codes = [[f.code for f in v.findings] for v in verdicts]
     assert codes == [["judge.unavailable"]] * 4 + [[]]
     assert failures == 4
@@ -176,7 +176,7 @@ def test_a_dead_endpoint_is_unavailable_after_retries() -> None:
     srv.stop()  # nothing listens on that port any more
     with LLMJudge(base_url=url, model="m", cache_path=None, retry=FAST) as judge:
         [finding] = judge.judge(dialog("Paris", {"city": "Paris"})).findings
-        assert judge.stats.calls == 3 and judge.stats.failures == 1
+        assert judge.stats().calls == 3 and judge.stats().failures == 1
     assert finding.code == "judge.unavailable" and "connection failed" in finding.message
 
 

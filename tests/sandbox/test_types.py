@@ -12,7 +12,7 @@ def test_public_surface_is_locked() -> None:
     assert sorted(sandbox.__all__) == sorted([
         "ALLOWED_MODULES", "HUMAN", "REPLACING_KINDS", "BackendUnavailableError", "Bundle",
         "Call", "ErrorKind", "FakeHandler", "FakeSandbox", "FakeSession", "Isolation", "Limits",
-        "Outcome", "OutcomeError", "Sandbox", "Session", "SessionClosedError",
+        "Outcome", "OutcomeError", "Sandbox", "SandboxStats", "Session", "SessionClosedError",
         "UnknownBackendError", "backend_names", "create_sandbox", "sandbox_backend",
     ])  # fmt: skip
     for name in sandbox.__all__:

@@ -12,7 +12,7 @@ from mock_apis import MockRunner
 from sandbox import FakeSandbox
 from synth import ToolSpec
 from verifier import Pipeline, Sample, ToolCall, Turn
-from verifier._exec import META_KEY, ExecLayer, looks_like_error, pair_calls
+from verifier._exec import ExecLayer, looks_like_error, pair_calls
 
 ORDER_TOOLS = [
     ToolSpec(
@@ -85,16 +85,16 @@ def codes(findings: list[Any]) -> list[tuple[str, str]]:
 def test_clean_calls_execute_and_are_recorded(layer: ExecLayer) -> None:
     sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
     assert layer(sample) == []
-    (record,) = sample.meta[META_KEY]
-    assert record["ok"] and record["tool"] == "create_order" and record["response_turn"] == 2
-    assert sample.meta["provenance"]["bundle_hash"]
+    (record,) = sample.trace.calls
+    assert record.ok and record.tool == "create_order" and record.response_turn == 2
+    assert sample.trace.provenance["bundle_hash"]
 
 
 def test_lookup_after_delete_contradicts_a_successful_response(layer: ExecLayer) -> None:
     create = ("create_order", {"item": "tea"}, {"order_id": "o1"})
     first = dialog(ORDER_TOOLS, create)
     layer(first)
-    order_id = first.meta[META_KEY][0]["result"]["order_id"]
+    order_id = first.trace.calls[0].result["order_id"]
     sample = dialog(
         ORDER_TOOLS,
         create,
@@ -117,7 +117,7 @@ def test_lookup_after_delete_contradicts_a_successful_response(layer: ExecLayer)
 def test_state_resets_between_samples(layer: ExecLayer) -> None:
     first = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
     layer(first)
-    order_id = first.meta[META_KEY][0]["result"]["order_id"]
+    order_id = first.trace.calls[0].result["order_id"]
     cancel = dialog(ORDER_TOOLS, ("delete_order", {"order_id": order_id}, {"ok": True}))
     assert layer(cancel) == []
     # a new sample: the order deleted in the previous sample is not remembered
@@ -139,7 +139,7 @@ def test_declared_output_schema(layer: ExecLayer) -> None:
 def test_argument_problems_are_left_to_the_rule_layer(layer: ExecLayer) -> None:
     sample = dialog(ORDER_TOOLS, ("create_order", {"item": 5}, {"order_id": "o1"}))
     assert layer(sample) == []
-    assert sample.meta[META_KEY][0]["ok"] is False
+    assert sample.trace.calls[0].ok is False
 
 
 def test_sandbox_timeouts_and_crashes_become_findings() -> None:
@@ -170,7 +170,7 @@ def test_real_process_sandbox_runs_a_sample() -> None:
         exec_layer = ExecLayer(runner)
         sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
         assert exec_layer(sample) == []
-        assert sample.meta[META_KEY][0]["ok"]
+        assert sample.trace.calls[0].ok
         exec_layer.close()
 
 
@@ -213,5 +213,5 @@ def test_sessions_are_reused_across_samples_and_toolsets() -> None:
             assert exec_layer(sample) == []
         assert len(exec_layer.sessions) == 1
         # same inputs, fresh state each time: the same deterministic answer
-        assert first.meta[META_KEY][0]["result"] == again.meta[META_KEY][0]["result"]
+        assert first.trace.calls[0].result == again.trace.calls[0].result
         exec_layer.close()

@@ -9,7 +9,6 @@ from synth.errors import ConfigError
 from tests.verifier.judge_samples import dialog
 from verifier import Finding, Sample
 from verifier._judge import (
-    META_KEY,
     FunctionJudge,
     Judge,
     JudgeLayer,
@@ -29,7 +28,6 @@ from verifier._pipeline import Pipeline
 def test_public_surface_is_locked() -> None:
     assert judge_pkg.__all__ == [
         "DEFAULT_PROMPT_VERSION",
-        "META_KEY",
         "OFFLINE_VERSION",
         "Answer",
         "ChatClient",
@@ -102,10 +100,11 @@ def test_the_layer_fails_samples_through_the_pipeline_and_keeps_evidence() -> No
     assert results[1].provenance["judge"] == "offline"
     assert results[1].provenance["prompt_version"] == "offline-1"
     assert any(f.code == "judge.hallucinated_value" for f in results[1].findings)
-    stored = bad.meta[META_KEY]
-    assert stored["evidence"][0]["path"] == "/city"
-    assert stored["evidence"][0]["grounded"] is False
-    assert good.meta[META_KEY]["evidence"][0]["source"] == "user turn 0"
+    stored = bad.trace.judge
+    assert stored is not None and stored.evidence[0].path == "/city"
+    assert stored.evidence[0].grounded is False
+    assert good.trace.judge is not None and good.trace.judge.evidence[0].source == "user turn 0"
+    assert results[1].trace is bad.trace  # the reports see what the layers recorded
 
 
 def test_the_layer_counts_unavailable_and_it_never_passes_silently() -> None:
@@ -156,6 +155,6 @@ def test_prefetch_judges_each_sample_once_and_leaves_provenance_on_it() -> None:
     layer.prefetch(samples[1:])
     assert [layer(s) for s in samples] == [[], [], []]
     assert seen == ["s0", "s1", "s2"]
-    assert samples[0].meta["provenance"]["judge_model"] == "m1"
+    assert samples[0].trace.provenance["judge_model"] == "m1"
     layer(samples[0])  # not prefetched any more: judged again
     assert seen == ["s0", "s1", "s2", "s0"]

@@ -139,7 +139,7 @@ def test_garbage_becomes_a_counted_unavailable_warning(
     [finding] = judge.judge(SAMPLE).findings
     assert (finding.code, finding.severity) == ("judge.unavailable", "warning")
     assert "the judge could not answer" in finding.message
-    assert judge.stats.failures == 1
+    assert judge.stats().failures == 1
 
 
 def test_429_and_5xx_are_retried_honouring_retry_after(make: Callable[..., LLMJudge]) -> None:
@@ -151,14 +151,14 @@ def test_429_and_5xx_are_retried_honouring_retry_after(make: Callable[..., LLMJu
     judge = make(lambda r: script.pop(0))
     verdict = judge.judge(SAMPLE)
     assert verdict.findings == [] and verdict.available
-    assert (judge.stats.calls, judge.stats.retries, judge.stats.failures) == (3, 2, 0)
+    assert (judge.stats().calls, judge.stats().retries, judge.stats().failures) == (3, 2, 0)
 
 
 def test_retries_are_bounded(make: Callable[..., LLMJudge]) -> None:
     judge = make(lambda r: httpx.Response(500, text="boom"))
     [finding] = judge.judge(SAMPLE).findings
     assert finding.code == "judge.unavailable" and "after 4 attempts" in finding.message
-    assert judge.stats.calls == 4
+    assert judge.stats().calls == 4
 
 
 def test_timeouts_are_retried_then_reported(make: Callable[..., LLMJudge]) -> None:
@@ -168,7 +168,7 @@ def test_timeouts_are_retried_then_reported(make: Callable[..., LLMJudge]) -> No
     judge = make(handler)
     [finding] = judge.judge(SAMPLE).findings
     assert finding.code == "judge.unavailable" and "timed out" in finding.message
-    assert judge.stats.retries == 3
+    assert judge.stats().retries == 3
 
 
 def test_a_server_without_json_schema_support_gets_plain_requests(
@@ -192,7 +192,7 @@ def test_a_server_without_json_schema_support_gets_plain_requests(
 def test_tokens_and_calls_are_counted(make: Callable[..., LLMJudge]) -> None:
     judge = make(lambda r: completion('{"issues": []}', prompt=100, done=7))
     judge.judge_many([dialog("Paris", {"city": c}) for c in ("Paris", "Lyon", "Nice")])
-    s = judge.stats
+    s = judge.stats()
     assert (s.samples, s.calls, s.prompt_tokens, s.completion_tokens) == (3, 3, 300, 21)
 
 
@@ -213,7 +213,7 @@ def test_the_cache_answers_the_second_run_and_survives_the_process(
     assert len(calls) == 1
     assert v2.cached and not v1.cached
     assert [f.message for f in v2.findings] == [f.message for f in v1.findings]
-    assert second.stats.cache_hits == 1 and second.stats.calls == 0
+    assert second.stats().cache_hits == 1 and second.stats().calls == 0
 
 
 def test_the_cache_key_holds_model_and_sample(
@@ -316,7 +316,7 @@ def test_a_sample_too_deep_for_json_is_unavailable_not_a_crash(
     judge = make(lambda r: completion('{"issues": []}'))
     [finding] = judge.judge(dialog("Paris", {"city": "Paris", "deep": deep})).findings
     assert finding.code == "judge.unavailable" and "cannot be written as JSON" in finding.message
-    assert judge.stats.calls == 0 and judge.stats.failures == 1
+    assert judge.stats().calls == 0 and judge.stats().failures == 1
 
 
 def test_retry_after_as_an_http_date_is_understood(make: Callable[..., LLMJudge]) -> None:
@@ -345,7 +345,7 @@ def test_a_corrupt_cache_entry_is_asked_again(
     again = make(lambda r: completion(json.dumps(HALLUCINATION)))
     verdict = again.judge(SAMPLE)
     assert not verdict.cached and [f.code for f in verdict.findings] == ["judge.hallucinated_value"]
-    assert (again.stats.calls, again.stats.cache_hits) == (1, 0)
+    assert (again.stats().calls, again.stats().cache_hits) == (1, 0)
 
 
 def test_an_unusable_cache_path_is_a_config_error(tmp_path: Path) -> None:

@@ -11,7 +11,16 @@ import pytest
 
 from synth import ToolSpec
 from synth.errors import ConfigError
-from verifier import Finding, Sample, SampleResult, ToolCall, Turn
+from verifier import (
+    Evidence,
+    ExecutedCall,
+    Finding,
+    JudgeTrace,
+    Sample,
+    SampleResult,
+    ToolCall,
+    Turn,
+)
 from verifier._codes import Severity
 from verifier._reports import open_report
 from verifier._summary import Summary
@@ -161,21 +170,14 @@ def test_summary_counts_each_severity_of_a_code_apart() -> None:
 
 def test_html_shows_executed_outcome_beside_response_and_evidence(tmp_path: Path) -> None:
     sample, result = _pair(0, failing=True)
-    sample.meta["exec"] = [
-        {"turn": 1, "call": 0, "tool": "get_weather", "ok": True, "response_turn": 2,
-         "duration_ms": 0.4, "result": {"temperature": 17}},
-    ]  # fmt: skip
-    sample.meta["judge"] = {
-        "evidence": [
-            {"turn": 1, "call": 0, "path": "/city", "value": "Paris", "grounded": True,
-             "source": "user turn 0"},
-        ]
-    }  # fmt: skip
+    result.trace.calls = [ExecutedCall(1, 0, "get_weather", True, 2, 0.4, {"temperature": 17})]
+    evidence = Evidence(1, 0, "/city", "Paris", grounded=True, source="user turn 0")
+    result.trace.judge = JudgeTrace({}, cached=False, evidence=(evidence,))
     _write("html", tmp_path / "r.html", [(sample, result)])
     html = (tmp_path / "r.html").read_text()
-    assert '<div class="pair"><div><b>dataset</b>: {&quot;t&quot;: 21}</div>' in html
-    assert "executed</b> (0.4 ms): {&quot;temperature&quot;:17}" in html
-    assert '<code>/city</code> = &quot;Paris&quot;: <span class="yes">grounded</span>' in html
+    assert '<div class="pair"><div><b>dataset</b>: {&#34;t&#34;: 21}</div>' in html
+    assert "executed</b> (0.4 ms): {&#34;temperature&#34;:17}" in html
+    assert '<code>/city</code> = &#34;Paris&#34;: <span class="yes">grounded</span>' in html
     assert "in user turn 0" in html
 
 

@@ -18,13 +18,14 @@ from prometheus_client.core import CounterMetricFamily, Metric
 
 from mock_apis import MockRunner, ToolsetRegistry
 from mock_apis._server._sessions import SessionPool
+from sandbox import SandboxStats
 from toolproof._cli.layers import build_layers
 from toolproof.jobs import JobEvents, WorkerPool
 from toolproof.service._metrics import Metrics, gauge
 from toolproof.service._problems import TenantBusy
 from toolproof.settings import Settings
 from toolproof.store import JOB_STATES, Store, key_hash
-from verifier import LayerCheck
+from verifier import JudgeLayer, LayerCheck
 
 #: How long a looked-up API key is trusted without asking the store again.
 KEY_TTL_S = 30.0
@@ -125,8 +126,8 @@ class ServiceState:
 
     def judge_stats(self) -> dict[str, int]:
         entry = self._layers.get("judge")
-        stats = getattr(getattr(entry[0], "judge", None), "stats", None) if entry else None
-        return stats.as_dict() if stats is not None else {}
+        layer = entry[0] if entry is not None else None
+        return layer.stats().as_dict() if isinstance(layer, JudgeLayer) else {}
 
     def _collect(self) -> Iterator[Metric]:
         counts = self.store.count_jobs()
@@ -151,15 +152,12 @@ class ServiceState:
                 "idle": float(self.workers.size - self.workers.busy),
             },
         )
-        sandbox = self._runner.sandbox if self._runner is not None else None
-        pools = getattr(sandbox, "pools", {}) or {}
-        ready = sum(len(p.ready) for p in pools.values())
-        leased = sum(len(p.leased) for p in pools.values())
+        held = self._runner.sandbox.stats() if self._runner is not None else SandboxStats()
         yield gauge(
             "toolproof_sandbox_workers",
             "sandbox pool workers",
             "state",
-            {"ready": float(ready), "leased": float(leased)},
+            {"ready": float(held.ready), "leased": float(held.leased)},
         )
         judge = self.judge_stats()
         for key in ("calls", "cache_hits", "failures"):

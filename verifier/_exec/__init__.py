@@ -1,7 +1,7 @@
 """The execution layer: calls executed against compiled mocks in a sandbox."""
 
 from verifier._exec._compare import decode_response, looks_like_error
-from verifier._exec._layer import META_KEY, ExecLayer
+from verifier._exec._layer import ExecLayer
 from verifier._exec._pairs import CallSite, pair_calls
 
-__all__ = ["META_KEY", "CallSite", "ExecLayer", "decode_response", "looks_like_error", "pair_calls"]
+__all__ = ["CallSite", "ExecLayer", "decode_response", "looks_like_error", "pair_calls"]

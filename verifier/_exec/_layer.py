@@ -9,8 +9,8 @@ findings (``exec.error``, ``exec.timeout``, ``exec.crash``, ``exec.response_mism
 Argument problems the mock's validator finds are the rule layer's (``call.*``) and are
 not repeated here.
 
-What ran is kept in ``sample.meta["exec"]`` (one record per call) for the HTML report,
-and the bundle's hash goes into the sample's provenance.
+What ran is kept in ``sample.trace.calls`` (one :class:`ExecutedCall` per call) for the
+HTML report, and the bundle's hash goes into the sample's provenance.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from synth.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
 from verifier._exec._pairs import CallSite, pair_calls
 from verifier._model import Finding, Sample
+from verifier._trace import ExecutedCall
 
-#: Key of ``Sample.meta`` under which the layer stores what each call did.
-META_KEY = "exec"
 _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 
 
@@ -72,7 +71,7 @@ class ExecLayer:
             bundle = self.toolsets.get(sample.tools)
         except CompileError as exc:
             return [Finding.of("exec.error", f"the sample's tools do not compile: {exc}")]
-        sample.meta.setdefault("provenance", {})["bundle_hash"] = bundle.sha256
+        sample.trace.provenance["bundle_hash"] = bundle.sha256
         try:
             session = self.sessions.get(bundle)
         except BackendUnavailableError:
@@ -86,7 +85,7 @@ class ExecLayer:
     ) -> list[Finding]:
         failed = {e.tool: e.message for e in bundle.errors}
         findings: list[Finding] = []
-        records: list[dict[str, Any]] = []
+        records: list[ExecutedCall] = []
         by_turn: dict[int, list[CallSite]] = {}
         for site in sites:
             if site.tool_call.name in bundle.entries or site.tool_call.name in failed:
@@ -111,7 +110,7 @@ class ExecLayer:
                             call=site.call,
                         )
                     )
-        sample.meta[META_KEY] = records
+        sample.trace.calls = records
         return findings
 
     def _judge_outcome(
@@ -149,17 +148,9 @@ class ExecLayer:
         return out
 
 
-def _record(site: CallSite, outcome: MockOutcome) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "turn": site.turn,
-        "call": site.call,
-        "tool": site.tool_call.name,
-        "ok": outcome.ok,
-        "response_turn": site.response,
-        "duration_ms": round(outcome.duration_ms, 3),
-    }
+def _record(site: CallSite, outcome: MockOutcome) -> ExecutedCall:
+    ms = round(outcome.duration_ms, 3)
+    call = (site.turn, site.call, site.tool_call.name, outcome.ok, site.response, ms)
     if outcome.ok:
-        rec["result"] = outcome.result
-    else:
-        rec["error"] = "; ".join(f.get("message", "") for f in outcome.findings)
-    return rec
+        return ExecutedCall(*call, result=outcome.result)
+    return ExecutedCall(*call, error="; ".join(f.get("message", "") for f in outcome.findings))

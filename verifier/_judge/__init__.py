@@ -7,9 +7,9 @@ for testing an LLM judge setup without a model.
 
 from verifier._judge._answer import Answer, Issue, parse_answer
 from verifier._judge._base import (
-    Evidence,
     FunctionJudge,
     Judge,
+    JudgeStats,
     JudgeVerdict,
     get_judge,
     judge_names,
@@ -17,8 +17,8 @@ from verifier._judge._base import (
     sample_hash,
 )
 from verifier._judge._cache import JudgeCache
-from verifier._judge._client import ChatClient, JudgeStats, RetryPolicy, completions_url
-from verifier._judge._layer import META_KEY, JudgeLayer, make_judge
+from verifier._judge._client import ChatClient, RetryPolicy, completions_url
+from verifier._judge._layer import JudgeLayer, make_judge
 from verifier._judge._llm import LLMJudge
 from verifier._judge._offline import OFFLINE_VERSION, OfflineJudge
 from verifier._judge._prompts import (
@@ -29,10 +29,10 @@ from verifier._judge._prompts import (
     render_dialog,
 )
 from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
+from verifier._trace import Evidence
 
 __all__ = [
     "DEFAULT_PROMPT_VERSION",
-    "META_KEY",
     "OFFLINE_VERSION",
     "Answer",
     "ChatClient",

@@ -20,29 +20,24 @@ from typing import Any, Protocol, runtime_checkable
 
 from synth.errors import ConfigError
 from verifier._model import Finding, Sample
+from verifier._trace import Evidence
 
 
 @dataclass(slots=True)
-class Evidence:
-    """Where one argument value was (or was not) found; the HTML report shows these.
+class JudgeStats:
+    """Counters of one judge's life: requests, cache, failures, tokens, concurrency."""
 
-    ``source`` names the place ("user turn 0", "tool output turn 2", "spec default",
-    "enum", …); it is None when the value was found nowhere (``grounded`` is False).
-    ``plausible`` marks an ungrounded value that may still be derived from the dialog in
-    a way a deterministic check cannot follow (a code for a named thing, a relative date,
-    a paraphrase); the offline judge reports those as warnings, not errors.
-    """
+    samples: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    failures: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
 
-    turn: int
-    call: int
-    path: str
-    value: Any
-    grounded: bool
-    source: str | None
-    detail: str = ""
-    plausible: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
@@ -77,6 +72,10 @@ class Judge(Protocol):
 
     def judge_many(self, samples: Sequence[Sample]) -> list[JudgeVerdict]:
         """Verdicts for a batch, in input order."""
+        ...
+
+    def stats(self) -> JudgeStats:
+        """Counters so far (samples, model calls, cache hits, failures, tokens)."""
         ...
 
     def close(self) -> None:
@@ -133,6 +132,7 @@ class FunctionJudge:
     ) -> None:
         self.name = name
         self._fn = fn
+        self._stats = JudgeStats()
         self._provenance: dict[str, str | None] = {
             "judge": name,
             "judge_model": model,
@@ -143,7 +143,11 @@ class FunctionJudge:
     def provenance(self) -> dict[str, str | None]:
         return dict(self._provenance)
 
+    def stats(self) -> JudgeStats:
+        return self._stats
+
     def judge(self, sample: Sample) -> JudgeVerdict:
+        self._stats.samples += 1
         out = self._fn(sample)
         if isinstance(out, JudgeVerdict):
             return out

@@ -20,12 +20,13 @@ import ssl
 import threading
 import time
 from collections.abc import Coroutine
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
 from synth.errors import JudgeError
+from verifier._judge._base import JudgeStats
 
 T = TypeVar("T")
 #: Connections per httpx pool; the client opens ceil(concurrency / POOL_SHARD) pools.
@@ -48,24 +49,6 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_retry_after)
         base = min(self.max_backoff, self.backoff * 2.0**attempt)
         return base / 2 + random.uniform(0, base / 2)
-
-
-@dataclass(slots=True)
-class JudgeStats:
-    """Counters of one judge's life: requests, cache, failures, tokens, concurrency."""
-
-    samples: int = 0
-    calls: int = 0
-    cache_hits: int = 0
-    failures: int = 0
-    retries: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    in_flight: int = 0
-    peak_in_flight: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from functools import cached_property
 from typing import Any
 
 from verifier._judge import _normalize as nz
-from verifier._judge._base import Evidence
 from verifier._model import Sample
+from verifier._trace import Evidence
 
 #: Values with at least this many content words are free text (a note, an email body):
 #: they are grounded when at least half of their words are, since the assistant writes them.

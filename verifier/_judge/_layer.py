@@ -2,9 +2,9 @@
 
 ``Pipeline`` takes a layer check ``Sample -> [Finding]``; :class:`JudgeLayer` is one. It
 also keeps what findings alone cannot carry: the evidence of every value (put into
-``sample.meta["judge"]`` for the HTML report), the provenance every result needs (judge,
-model, prompt version; also merged into ``sample.meta["provenance"]``, which the
-pipeline copies into the result) and the count of samples the judge could not answer.
+``sample.trace.judge`` for the HTML report), the provenance every result needs (judge,
+model, prompt version; also merged into ``sample.trace.provenance``, which the pipeline
+copies into the result) and the count of samples the judge could not answer.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from verifier._judge._base import Judge, JudgeVerdict, get_judge
+from verifier._judge._base import Judge, JudgeStats, JudgeVerdict, get_judge
 from verifier._model import Finding, Sample
-
-#: Key of ``Sample.meta`` under which the layer stores the verdict's evidence.
-META_KEY = "judge"
+from verifier._trace import JudgeTrace
 
 
 def make_judge(
@@ -62,6 +60,9 @@ class JudgeLayer:
     def provenance(self) -> dict[str, str | None]:
         return self.judge.provenance
 
+    def stats(self) -> JudgeStats:
+        return self.judge.stats()
+
     def __call__(self, sample: Sample) -> list[Finding]:
         ready = self._ready.pop(id(sample), None)
         if ready is not None and ready[0] is sample:
@@ -87,13 +88,7 @@ class JudgeLayer:
         self.samples += 1
         if not verdict.available:
             self.unavailable += 1
-        provenance = sample.meta.get("provenance")
-        if not isinstance(provenance, dict):
-            provenance = sample.meta["provenance"] = {}
-        provenance.update(verdict.provenance)
-        sample.meta[META_KEY] = {
-            "provenance": verdict.provenance,
-            "cached": verdict.cached,
-            "evidence": [e.to_dict() for e in verdict.evidence],
-        }
+        sample.trace.provenance.update(verdict.provenance)
+        sample.trace.judge = JudgeTrace(verdict.provenance, verdict.cached,
+                                        tuple(verdict.evidence))  # fmt: skip
         return list(verdict.findings)

@@ -17,9 +17,9 @@ import httpx
 
 from synth.errors import JudgeError
 from verifier._judge._answer import findings_of, parse_answer
-from verifier._judge._base import JudgeVerdict, register_judge, sample_hash, unavailable
+from verifier._judge._base import JudgeStats, JudgeVerdict, register_judge, sample_hash, unavailable
 from verifier._judge._cache import CachedAnswer, JudgeCache
-from verifier._judge._client import BackgroundLoop, ChatClient, JudgeStats, RetryPolicy
+from verifier._judge._client import BackgroundLoop, ChatClient, RetryPolicy
 from verifier._judge._prompts import DEFAULT_PROMPT_VERSION, load_prompt
 from verifier._model import Sample
 
@@ -49,7 +49,7 @@ class LLMJudge:
     ) -> None:
         self.prompt = load_prompt(prompt_version)
         self.model = model
-        self.stats = JudgeStats()
+        self._stats = JudgeStats()
         self._cache = JudgeCache(cache_path)
         self._source = f"LLM judge {model}, prompt {self.prompt.version}"
         self._provenance: dict[str, str | None] = {
@@ -68,11 +68,14 @@ class LLMJudge:
                 concurrency=concurrency,
                 retry=retry,
                 transport=transport,
-                stats=self.stats,
+                stats=self._stats,
             )
 
         self._client = self._loop.run(make_client())
         self._closed = False
+
+    def stats(self) -> JudgeStats:
+        return self._stats
 
     @property
     def provenance(self) -> dict[str, str | None]:
@@ -93,7 +96,7 @@ class LLMJudge:
         return list(await asyncio.gather(*(self._judge_one(s) for s in samples)))
 
     async def _judge_one(self, sample: Sample) -> JudgeVerdict:
-        self.stats.samples += 1
+        self._stats.samples += 1
         try:
             key = sample_hash(sample)
             cached = self._cached(key, sample)
@@ -101,14 +104,14 @@ class LLMJudge:
                 return cached
             messages = self.prompt.messages(sample)
         except (RecursionError, ValueError, TypeError) as exc:
-            self.stats.failures += 1
+            self._stats.failures += 1
             reason = f"the sample cannot be written as JSON for the judge ({type(exc).__name__})"
             return unavailable(reason, self._provenance)
         try:
             done = await self._client.complete(messages, self.prompt.schema)
             answer = parse_answer(done.content)
         except JudgeError as exc:
-            self.stats.failures += 1
+            self._stats.failures += 1
             return unavailable(f"{exc.message} [{self._source}]", self._provenance)
         stored = CachedAnswer(answer.model_dump_json(), done.prompt_tokens, done.completion_tokens)
         self._cache.put(self.prompt.version, self.model, key, stored)
@@ -125,7 +128,7 @@ class LLMJudge:
             answer = parse_answer(hit.answer)
         except JudgeError:
             return None
-        self.stats.cache_hits += 1
+        self._stats.cache_hits += 1
         findings = findings_of(answer, sample, self._source)
         return JudgeVerdict(findings=findings, provenance=self.provenance, cached=True)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from synth import ToolSpec
-from verifier._judge._base import Evidence, JudgeVerdict, register_judge
+from verifier._judge._base import JudgeStats, JudgeVerdict, register_judge
 from verifier._judge._grounding import (
     Grounder,
     Source,
@@ -24,6 +24,7 @@ from verifier._judge._grounding import (
     walk,
 )
 from verifier._model import Finding, Sample
+from verifier._trace import Evidence
 
 #: Argument values grounded per sample at most (a hostile sample cannot cost more).
 MAX_VALUES = 2000
@@ -43,6 +44,7 @@ class OfflineJudge:
     name = "offline"
 
     def __init__(self) -> None:
+        self._stats = JudgeStats()
         self._provenance: dict[str, str | None] = {
             "judge": "offline",
             "judge_model": None,
@@ -53,7 +55,11 @@ class OfflineJudge:
     def provenance(self) -> dict[str, str | None]:
         return dict(self._provenance)
 
+    def stats(self) -> JudgeStats:
+        return self._stats
+
     def judge(self, sample: Sample) -> JudgeVerdict:
+        self._stats.samples += 1
         tools = {t.name: t for t in sample.tools}
         sources = dialog_sources(sample)
         findings: list[Finding] = []
