@@ -9,6 +9,7 @@ turns outcomes into :class:`MockOutcome`. Backends by name: ``process`` (default
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
@@ -51,14 +52,28 @@ def open_sandbox(name: str, **options: Any) -> Sandbox:
         ) from None
 
 
+#: Sandbox bundles by toolset id: building one hashes ~40 KB of runtime sources, which a
+#: sample that rebinds a warm session to its toolset would otherwise pay every time.
+_BUNDLES: OrderedDict[str, Bundle] = OrderedDict()
+_BUNDLES_MAX = 1024
+
+
 def sandbox_bundle(bundle: MockBundle) -> Bundle:
     """The sandbox's view of a compiled toolset: runtime modules plus the bundle's own."""
+    found = _BUNDLES.get(bundle.sha256)
+    if found is not None:
+        return found
     if bundle.manifest.runtime_abi != RUNTIME_ABI:
         raise CompileError(
             f"bundle {bundle.sha256[:12]} needs runtime ABI {bundle.manifest.runtime_abi}, "
             f"this runtime is {RUNTIME_ABI}: recompile it"
         )
-    return Bundle({**runtime_modules(), **bundle.modules}, main=bundle.module)
+    built = _BUNDLES[bundle.sha256] = Bundle(
+        {**runtime_modules(), **bundle.modules}, main=bundle.module
+    )
+    while len(_BUNDLES) > _BUNDLES_MAX:
+        _BUNDLES.popitem(last=False)  # threads may race here; a lost entry is rebuilt
+    return built
 
 
 class MockSession:
@@ -124,7 +139,6 @@ class MockRunner:
             options.setdefault("preload", runtime_modules())
         self.sandbox = open_sandbox(sandbox, **options) if isinstance(sandbox, str) else sandbox
         self.limits = limits or DEFAULT_LIMITS
-        self.bundles: dict[str, Bundle] = {}
 
     @property
     def backend(self) -> str:
@@ -132,11 +146,8 @@ class MockRunner:
 
     def session(self, bundle: MockBundle) -> MockSession:
         """A fresh session (empty state); raises ``SandboxError`` if none can start."""
-        sb = self.bundles.get(bundle.sha256)
-        if sb is None:
-            sb = self.bundles[bundle.sha256] = sandbox_bundle(bundle)
         try:
-            return MockSession(bundle, self.sandbox.session(sb, self.limits))
+            return MockSession(bundle, self.sandbox.session(sandbox_bundle(bundle), self.limits))
         except SandboxError:
             raise
         except OSError as exc:

@@ -21,6 +21,8 @@ class Bundle:
     modules: Mapping[str, str]
     main: str = ""
     sha256: str = field(init=False)
+    digests: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    """sha256 of each module's source: a worker that holds a source is sent its digest."""
 
     def __post_init__(self) -> None:
         if not self.modules:
@@ -35,6 +37,9 @@ class Bundle:
             raise ValueError(f"main module {main!r} is not in the bundle ({sorted(self.modules)})")
         object.__setattr__(self, "main", main)
         object.__setattr__(self, "modules", MappingProxyType(dict(self.modules)))
+        object.__setattr__(self, "digests", MappingProxyType(
+            {name: source_digest(source) for name, source in self.modules.items()}
+        ))  # fmt: skip
         digest = hashlib.sha256(main.encode())
         for name in sorted(self.modules):
             digest.update(b"\0" + name.encode() + b"\0" + self.modules[name].encode())
@@ -44,3 +49,8 @@ class Bundle:
     def from_source(cls, source: str, name: str = "main") -> Bundle:
         """A one-module bundle, as ``toolproof sandbox run --code FILE.py`` builds it."""
         return cls({name: source}, name)
+
+
+def source_digest(source: str) -> str:
+    """The digest a runner keeps a module's source under (``sandbox._runner.hold_source``)."""
+    return hashlib.sha256(source.encode()).hexdigest()

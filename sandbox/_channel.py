@@ -35,10 +35,12 @@ class Channel:
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)
 
-    def send(self, obj: dict[str, Any]) -> None:
-        body = _ENCODER.encode(obj).encode()
+    def send(self, *objs: dict[str, Any]) -> None:
+        """Frames of ``objs``, in one write; all are encoded before anything is sent (a
+        TypeError or ValueError for a value JSON cannot hold means nothing was sent)."""
+        frames = [_ENCODER.encode(obj).encode() for obj in objs]
         try:
-            self.sock.sendall(HEADER.pack(len(body)) + body)
+            self.sock.sendall(b"".join(HEADER.pack(len(body)) + body for body in frames))
         except OSError as exc:
             raise ChannelClosed(f"send failed: {exc}") from None
 

@@ -7,9 +7,14 @@ Landlock, seccomp). It serves one host over one stream socket:
 
     frame   = 4-byte big-endian length + UTF-8 JSON object
     request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
-              | {"op": "load", "modules": {name: source}, "main": name,
+              | {"op": "load", "modules": {name: source | {"sha256": hex}}, "main": name,
                "restrict": bool, "limits": {...}} | {"op": "reset"}
               | {"op": "calls", "calls": [[entry, args], ...]}
+
+A module already sent to this runner (primed, or in an earlier load) may be named by the
+sha256 of its source instead: a bundle is mostly the mock runtime, and sending, decoding
+and hashing those ~40 KB again on every load cost more than the rest of a sample. A source
+the runner no longer holds is refused with kind "stale"; the host then sends it whole.
     reply   = one frame per request, except "calls": one frame per call, in order,
               so the host can enforce a deadline on each call of a pipelined batch.
 
@@ -59,6 +64,8 @@ LAZY_HELPERS = ("_strptime",)
 # leases the worker, so loading a bundle skips the RestrictedPython compile. Bounded.
 _CODE_CACHE: dict[tuple[bool, str, str], types.CodeType] = {}
 _CODE_CACHE_MAX = 256
+# Sources by sha256, for loads that name a module by its digest (bounded like the codes).
+_SOURCES: dict[str, str] = {}
 # Public names that reach the operating system (uuid may shell out to find a MAC address)
 # or read attributes by name, bypassing the guards (string.Formatter, like str.format).
 DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}, "string": {"Formatter"}}
@@ -90,6 +97,22 @@ class TailBuffer(io.TextIOBase):
         text = "".join(self.parts)[-self.cap :]
         self.parts, self.size = [""], 0
         return text
+
+
+def hold_source(name: str, sent: Any) -> str:
+    """A module's source as sent: text (kept by digest), or ``{"sha256": hex}`` of one
+    this runner holds; RunnerError("stale") when it does not (the host resends it)."""
+    if isinstance(sent, str):
+        import hashlib
+
+        if len(_SOURCES) >= _CODE_CACHE_MAX:
+            _SOURCES.pop(next(iter(_SOURCES)))
+        _SOURCES[hashlib.sha256(sent.encode()).hexdigest()] = sent
+        return sent
+    source = _SOURCES.get(sent.get("sha256", "")) if isinstance(sent, dict) else None
+    if source is None:
+        raise RunnerError("stale", f"module {name!r} is not held by this runner", "Stale")
+    return source
 
 
 def compile_module(name: str, source: str, restrict: bool) -> types.CodeType:
@@ -132,7 +155,7 @@ class Program:
 
     def __init__(self, req: dict[str, Any], stdout: TailBuffer) -> None:
         self.restrict = bool(req.get("restrict", True))
-        self.sources: dict[str, str] = dict(req["modules"])
+        self.sources = {n: hold_source(n, sent) for n, sent in dict(req["modules"]).items()}
         self.main = str(req.get("main") or next(iter(self.sources)))
         self.stdout = stdout
         self.codes = {n: compile_module(n, src, self.restrict) for n, src in self.sources.items()}
@@ -356,8 +379,10 @@ class Runner:
                 elif op == "ping":
                     reply["pid"] = os.getpid()
                 elif op == "prime":
-                    for name, source in req["modules"].items():
-                        compile_module(name, source, bool(req.get("restrict", True)))
+                    for name, sent in req["modules"].items():
+                        compile_module(
+                            name, hold_source(name, sent), bool(req.get("restrict", True))
+                        )
             except RunnerError as exc:
                 self.load_error = exc
                 reply = {"ok": False, "error": {"kind": exc.kind, "type": exc.type,

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from sandbox._bundle import Bundle
+from sandbox._bundle import Bundle, source_digest
 from sandbox._channel import ChannelClosed, ChannelTimeout
 from sandbox._errors import BackendUnavailableError, SessionClosedError
 from sandbox._limits import Limits
@@ -35,25 +35,39 @@ GRACE_S = 0.05
 class PooledSession:
     """A :class:`sandbox.Session` on one worker of a :class:`WorkerPool`."""
 
-    def __init__(self, pool: WorkerPool, bundle: Bundle, limits: Limits, restrict: bool) -> None:
+    def __init__(self, pool: WorkerPool, bundle: Bundle, limits: Limits, restrict: bool,
+                 primed: frozenset[str] = frozenset()) -> None:  # fmt: skip
         self.pool, self.bundle, self.limits, self.restrict = pool, bundle, limits, restrict
         self.worker: Worker | None = None
         self.load_error: Outcome | None = None
+        self.primed = primed  # digests of the sources every fresh worker of the pool holds
+        self.held: set[str] = set()  # digests of the sources this session's worker holds
+        # A load or reset not sent yet: it goes in one write with the next calls, so that a
+        # sample costs one round trip to the worker, not two (rebind, then its calls).
+        self.pending: dict[str, Any] | None = None
         self._load()
 
     def _load(self) -> None:
         self.worker = self.pool.acquire()
-        self.load_error = None
-        request = {"op": "load", "modules": dict(self.bundle.modules), "main": self.bundle.main,
-                   "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
-        self.load_error = self._control(request)
+        self.held, self.pending, self.load_error = set(self.primed), None, None
+        self.load_error = self._control(self._load_request())
 
-    def _control(self, request: dict[str, Any]) -> Outcome | None:
-        """Send a load/reset; None when it worked, else the failure every call will report."""
+    def _load_request(self, whole: bool = False) -> dict[str, Any]:
+        """Load this session's bundle; sources the worker holds go as their digest."""
+        bundle, held = self.bundle, () if whole else self.held
+        modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
+                   for name, digest in bundle.digests.items()}  # fmt: skip
+        return {"op": "load", "modules": modules, "main": bundle.main,
+                "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
+
+    def _control(self, request: dict[str, Any], *calls: dict[str, Any]) -> Outcome | None:
+        """Send a load/reset (with ``calls`` behind it in the same write); None when it
+        worked, else the failure every call will report. A call sent behind a failed load
+        is answered with that failure: its reply is read and dropped here."""
         assert self.worker is not None
         start = time.monotonic()
         try:
-            self.worker.channel.send(request)
+            self.worker.channel.send(request, *calls)  # TypeError: nothing was sent
             reply = self.worker.channel.recv(start + self.limits.wall_s + GRACE_S)
         except ChannelTimeout:
             self._replace()
@@ -64,11 +78,29 @@ class PooledSession:
             self._replace()
             return Outcome.failure("crash", f"the worker died while loading the bundle: {exc}")
         if reply.get("ok"):
+            if request["op"] == "load":
+                self.held.update(self.bundle.digests.values())
             return None
+        if calls and not self._drain(sum(len(c["calls"]) for c in calls)):
+            return Outcome.failure("crash", "the worker stopped answering after a failed load")
+        if (reply.get("error") or {}).get("kind") == "stale" and request["op"] == "load":
+            self.held.clear()  # it dropped sources it held: send them whole, with the calls
+            return self._control(self._load_request(whole=True), *calls)
         error = _error(reply)
         if error.kind == "memory":
             self._replace()
         return Outcome(False, None, error)
+
+    def _drain(self, replies: int) -> bool:
+        """Read and drop ``replies`` frames; False (worker replaced) if they do not come."""
+        assert self.worker is not None
+        try:
+            for _ in range(replies):
+                self.worker.channel.recv(time.monotonic() + self.limits.wall_s + GRACE_S)
+        except (ChannelTimeout, ChannelClosed):
+            self._replace()
+            return False
+        return True
 
     def _replace(self) -> None:
         """Throw the worker away; the next call loads the bundle into a fresh one."""
@@ -135,14 +167,23 @@ class PooledSession:
         if self.load_error is not None:
             return [self.load_error] * len(todo)
         assert self.worker is not None
-        channel = self.worker.channel
+        calls = {"op": "calls", "calls": [batch[i] for i in todo]}
+        pending, self.pending = self.pending, None
         try:
-            channel.send({"op": "calls", "calls": [batch[i] for i in todo]})
-        except (TypeError, ValueError):
+            if pending is not None:  # the load or reset goes in the same write
+                self.load_error = self._control(pending, calls)
+                if self.load_error is not None:
+                    return [self.load_error] * len(todo)
+            else:
+                self.worker.channel.send(calls)
+        except (TypeError, ValueError):  # a value JSON cannot hold: nothing was sent
+            self.pending = pending
             raise _NotJSON() from None
         except ChannelClosed as exc:
             self._replace()
             return [Outcome.failure("crash", f"the worker died: {exc}", replaced=True)]
+        assert self.worker is not None
+        channel = self.worker.channel
         outcomes: list[Outcome] = []
         spin = len(todo) == 1  # a lone call: its reply is due within microseconds
         for _ in todo:
@@ -173,17 +214,15 @@ class PooledSession:
             raise SessionClosedError("this session's sandbox is closed")
         if self.worker is None or self.load_error is not None:
             return  # the next call loads the bundle from scratch anyway
-        self.load_error = self._control({"op": "reset"})
+        if self.pending is None:  # a pending load starts from scratch already
+            self.pending = {"op": "reset"}
 
     def rebind(self, bundle: Bundle) -> None:
         if self.pool.closed:
             raise SessionClosedError("this session's sandbox is closed")
-        self.bundle = bundle
-        if self.worker is None:
-            return  # the next call starts a worker and loads the new bundle
-        request = {"op": "load", "modules": dict(bundle.modules), "main": bundle.main,
-                   "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
-        self.load_error = self._control(request)
+        self.bundle, self.load_error = bundle, None
+        if self.worker is not None:  # else the next call starts a worker and loads it
+            self.pending = self._load_request()
 
     def close(self) -> None:
         self._replace()
@@ -255,6 +294,7 @@ class PooledSandbox(ABC):
                  warm: bool = False, preload: Mapping[str, str] | None = None) -> None:  # fmt: skip
         self.restrict, self.pool_size = restrict, pool_size
         self.preload = dict(preload or {})
+        self.primed = frozenset(source_digest(source) for source in self.preload.values())
         self.default_limits = limits or Limits()
         self.pools: dict[tuple[int, int, float], WorkerPool] = {}
         self.lock = threading.Lock()
@@ -296,7 +336,7 @@ class PooledSandbox(ABC):
 
     def session(self, bundle: Bundle, limits: Limits | None = None) -> PooledSession:
         limits = limits or self.default_limits
-        return PooledSession(self.pool(limits), bundle, limits, self.restrict)
+        return PooledSession(self.pool(limits), bundle, limits, self.restrict, self.primed)
 
     @abstractmethod
     def isolation(self) -> Isolation:

@@ -46,7 +46,7 @@ def test_a_pool_stops_after_consecutive_failures_and_reports_the_first() -> None
 def test_background_refills_count_too_and_warm_reports_it() -> None:
     starter = Starter(fail=1000)
     pool = WorkerPool(starter, Limits(), size=2, name="process")
-    with pytest.raises(BackendUnavailableError, match="start [12] failed"):
+    with pytest.raises(BackendUnavailableError, match=r"start [12] failed"):
         pool.warm()  # two failures (in parallel threads): not yet given up
     with pytest.raises(BackendUnavailableError, match="attempts in a row failed"):
         pool.warm()  # the refill's failures reach the limit

@@ -161,3 +161,32 @@ def test_preloaded_modules_are_compiled_before_a_session_leases_the_worker() -> 
             assert s.call("f", {"x": 21}).value == 42
         with sb.session(Bundle({"bad": "def (:"})) as s:
             assert s.call("f", {}).error.kind == "compile"  # type: ignore[union-attr]
+
+
+def test_held_sources_go_by_digest_and_a_dropped_one_is_sent_whole() -> None:
+    runtime = "def twice(x):\n    return 2 * x\n"
+    with create_sandbox("process", pool_size=1, preload={"rt": runtime}) as sb:
+        bundle = Bundle({"m": "import rt\ndef f(x):\n    return rt.twice(x)\n", "rt": runtime}, "m")
+        with sb.session(bundle) as s:
+            primed = s.primed  # type: ignore[attr-defined]  # what the first load sent by digest
+            assert bundle.digests["rt"] in primed and bundle.digests["m"] not in primed
+            sent = s._load_request()["modules"]  # type: ignore[attr-defined]
+            assert sent == {name: {"sha256": d} for name, d in bundle.digests.items()}
+            assert s.call("f", {"x": 21}).value == 42
+            other = Bundle({"n": "def g():\n    return 'new'\n"}, "n")
+            s.held.add(other.digests["n"])  # type: ignore[attr-defined]  # it never had it
+            s.rebind(other)
+            assert s.call("g", {}).value == "new"  # refused as stale, then sent whole
+
+
+def test_a_rebind_waits_for_a_call_it_can_send(backend: Sandbox) -> None:
+    other = Bundle.from_source("def hello(name):\n    return 'hi ' + name\n", name="other")
+    with backend.session(STORE) as s:
+        s.call("create", {"item": "tea"})
+        s.rebind(other)
+        bad = s.call_many([("hello", {"name": {1, 2}})])  # not JSON: nothing was sent
+        assert bad[0].error is not None and bad[0].error.kind == "args"
+        assert s.call("hello", {"name": "ada"}).value == "hi ada"  # the rebind went with it
+        s.reset()
+        s.rebind(STORE)
+        assert s.call("get", {"id": "o1"}).value is None
