@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     sandbox: str = Field(default="process", description="default sandbox backend")
     judge: str = Field(default="offline", description="'offline' or an OpenAI-compatible URL")
     judge_model: str = Field(default="gpt-4o-mini", description="model name for the LLM judge")
-    judge_api_key: str | None = Field(default=None, description="API key for the LLM judge")
+    judge_api_key: SecretStr | None = Field(
+        default=None, description="API key for the LLM judge (never shown in logs or reprs)"
+    )
     # The HTTP service (toolproof serve): limits, workers, jobs.
     max_body_bytes: int = Field(default=1 << 20, description="largest request body, bytes")
     max_upload_bytes: int = Field(default=1 << 30, description="largest job upload, bytes")
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
         "providers configured in the process (off: it re-reads the OTel environment on "
         "every request; /metrics and the JSON logs are toolproof's own)",
     )
+
+    @property
+    def secret_judge_key(self) -> str | None:
+        """The judge's API key itself, for the one place that sends it."""
+        return self.judge_api_key.get_secret_value() if self.judge_api_key else None
 
     @property
     def resolved_database_url(self) -> str:

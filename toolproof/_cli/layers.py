@@ -48,7 +48,7 @@ def build_layers(
             make_judge(
                 judge,
                 model=settings.judge_model,
-                api_key=settings.judge_api_key,
+                api_key=settings.secret_judge_key,
                 cache_path=settings.home / "judge-cache.sqlite",
             )
         )

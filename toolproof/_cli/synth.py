@@ -47,7 +47,7 @@ def _model(
     chat = SyncChat(
         llm,
         model or settings.judge_model,
-        api_key=settings.judge_api_key,
+        api_key=settings.secret_judge_key,
         concurrency=max(concurrency or LLM_CONCURRENCY, LLM_CONCURRENCY),
     )
     stack.callback(chat.close)
