@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from synth._spec import ToolSpec
 from synth.errors import SpecError, UnknownDialectError
+from synth.registry import Registry
 
 #: Dialects read a whole document into many tools; not per-object importers.
 DOCUMENT_DIALECTS = ("openapi3",)
@@ -33,7 +34,9 @@ class ToolImporter(Protocol):
         ...
 
 
-_IMPORTERS: dict[str, ToolImporter] = {}
+IMPORTERS: Registry[ToolImporter] = Registry(
+    "unknown tool dialect {name}; known: {known}", error=UnknownDialectError
+)
 _DETECTION: list[tuple[int, ToolImporter]] = []
 
 T = TypeVar("T", bound=type)
@@ -44,7 +47,7 @@ def register(priority: int | None) -> Callable[[T], T]:
 
     def decorate(cls: T) -> T:
         importer: ToolImporter = cls()
-        _IMPORTERS[importer.name] = importer
+        IMPORTERS.add(importer.name, importer)
         if priority is not None:
             _DETECTION.append((priority, importer))
             _DETECTION.sort(key=lambda pair: pair[0])
@@ -55,17 +58,16 @@ def register(priority: int | None) -> Callable[[T], T]:
 
 def known_dialects() -> list[str]:
     """Every dialect name ``import_tool``/``import_tools`` accept, ``auto`` aside."""
-    return sorted([*_IMPORTERS, *DOCUMENT_DIALECTS])
+    return sorted([*IMPORTERS, *DOCUMENT_DIALECTS])
 
 
 def get_importer(name: str) -> ToolImporter:
     """The importer registered as ``name``; ``UnknownDialectError`` lists the known ones."""
-    try:
-        return _IMPORTERS[name]
-    except KeyError:
+    if name not in IMPORTERS:
         raise UnknownDialectError(
             f"unknown tool dialect {name!r}; known: auto, {', '.join(known_dialects())}"
-        ) from None
+        )
+    return IMPORTERS.get(name)
 
 
 def is_openapi_document(obj: Mapping[str, Any]) -> bool:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from synth._synthesis._dedupe import words
 from synth._synthesis._pool_file import PoolEntry
 from synth._synthesis._protocols import ChatModel
 from synth._synthesis._vocab import DOMAINS
-from synth.errors import ConfigError
+from synth.registry import Registry
 
 #: A domain tree: domain → its leaves (sub-domains).
 DomainTree = dict[str, list[str]]
@@ -61,26 +61,18 @@ def classify(name: str, description: str, tree: DomainTree) -> str:
 
 #: Builds a proposer; the model is None for generators that need none.
 ProposerFactory = Callable[[ChatModel | None], Proposer]
-_PROPOSERS: dict[str, ProposerFactory] = {}
+PROPOSERS: Registry[ProposerFactory] = Registry("unknown proposer {name}; known proposers: {known}")
+P = TypeVar("P", bound=ProposerFactory)
 
 
-def register_proposer(name: str) -> Callable[[ProposerFactory], ProposerFactory]:
-    def add(factory: ProposerFactory) -> ProposerFactory:
-        _PROPOSERS[name] = factory
-        return factory
-
-    return add
+def register_proposer(name: str) -> Callable[[P], P]:
+    return PROPOSERS.register(name)
 
 
 def proposer_names() -> list[str]:
-    return sorted(_PROPOSERS)
+    return PROPOSERS.names()
 
 
 def make_proposer(name: str, *, model: ChatModel | None = None) -> Proposer:
     """``offline`` or ``llm`` (which needs ``model``); unknown names list the known ones."""
-    factory = _PROPOSERS.get(name)
-    if factory is None:
-        raise ConfigError(
-            f"unknown proposer {name!r}; known proposers: {', '.join(proposer_names())}"
-        )
-    return factory(model)
+    return PROPOSERS.get(name)(model)

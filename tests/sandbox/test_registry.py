@@ -43,9 +43,9 @@ def test_a_new_backend_is_a_decorated_class() -> None:
         assert isinstance(sb, Echo)
         assert sb.session(Bundle.from_source("")).call("f", {"x": 1}).value == ["f", {"x": 1}]
     finally:
-        from sandbox import _registry
+        from sandbox._registry import BACKENDS
 
-        _registry._REGISTRY.pop("echo-test")
+        BACKENDS.remove("echo-test")
 
 
 def test_fake_keeps_state_until_reset_and_contains_errors() -> None:

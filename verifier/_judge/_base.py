@@ -16,9 +16,9 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from synth.errors import ConfigError
+from synth.registry import Registry
 from verifier._model import Finding, Sample
 from verifier._trace import Evidence
 
@@ -161,31 +161,23 @@ class FunctionJudge:
 
 
 JudgeFactory = Callable[..., Judge]
-_JUDGES: dict[str, JudgeFactory] = {}
+JUDGES: Registry[JudgeFactory] = Registry(
+    "unknown judge {name}; known judges: {known} "
+    "(or an http(s):// URL of an OpenAI-compatible endpoint)"
+)
+J = TypeVar("J", bound=JudgeFactory)
 
 
-def register_judge(name: str) -> Callable[[JudgeFactory], JudgeFactory]:
+def register_judge(name: str) -> Callable[[J], J]:
     """Decorator: register a judge factory (a class or function taking options) by name."""
-
-    def deco(factory: JudgeFactory) -> JudgeFactory:
-        _JUDGES[name] = factory
-        return factory
-
-    return deco
+    return JUDGES.register(name)
 
 
 def judge_names() -> list[str]:
     """The registered judge names, sorted."""
-    return sorted(_JUDGES)
+    return JUDGES.names()
 
 
 def get_judge(name: str, **options: Any) -> Judge:
     """A new judge ``name`` built with ``options``; unknown names fail listing known ones."""
-    try:
-        factory = _JUDGES[name]
-    except KeyError:
-        raise ConfigError(
-            f"unknown judge {name!r}; known judges: {', '.join(judge_names())} "
-            "(or an http(s):// URL of an OpenAI-compatible endpoint)"
-        ) from None
-    return factory(**options)
+    return JUDGES.get(name)(**options)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Protocol, TypeVar, runtime_checkable
 
 from synth.errors import DatasetError, UnknownFormatError
+from synth.registry import Registry
 from verifier._model import Finding, Sample
 
 #: How many readable records auto-detection looks at.
@@ -34,7 +35,9 @@ class Reader(Protocol):
         ...
 
 
-_READERS: dict[str, Reader] = {}
+READERS: Registry[Reader] = Registry(
+    "unknown dataset format {name}; known formats: {known}", error=UnknownFormatError
+)
 
 R = TypeVar("R", bound=type)
 
@@ -42,24 +45,18 @@ R = TypeVar("R", bound=type)
 def register(cls: R) -> R:
     """Class decorator: instantiate the reader and register it under its ``name``."""
     reader = cls()
-    _READERS[reader.name] = reader
+    READERS.add(reader.name, reader)
     return cls
 
 
 def reader_names() -> list[str]:
     """The registered format names, sorted."""
-    return sorted(_READERS)
+    return READERS.names()
 
 
 def get_reader(name: str) -> Reader:
     """The reader called ``name``; raises ``UnknownFormatError`` naming the known ones."""
-    try:
-        return _READERS[name]
-    except KeyError:
-        known = ", ".join(reader_names())
-        raise UnknownFormatError(
-            f"unknown dataset format {name!r}; known formats: {known}"
-        ) from None
+    return READERS.get(name)
 
 
 def detect_format(records: Iterable[object]) -> str:
@@ -71,7 +68,7 @@ def detect_format(records: Iterable[object]) -> str:
     """
     votes: dict[str, int] = {}
     seen = 0
-    readers = list(_READERS.items())
+    readers = READERS.items()
     for record in records:
         if seen >= DETECT_SAMPLE:
             break

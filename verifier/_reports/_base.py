@@ -12,9 +12,9 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
-from synth.errors import ConfigError
+from synth.registry import Registry
 from verifier._model import Sample, SampleResult
 from verifier._summary import Summary
 
@@ -28,26 +28,18 @@ class ReportWriter(Protocol):
 
 
 ReportFactory = Callable[[Path], ReportWriter]
-_REGISTRY: dict[str, ReportFactory] = {}
+REPORTS: Registry[ReportFactory] = Registry("unknown report format {name}; known: {known}")
+
+F = TypeVar("F", bound=ReportFactory)
 
 
-def report_writer(name: str) -> Callable[[ReportFactory], ReportFactory]:
+def report_writer(name: str) -> Callable[[F], F]:
     """Register a report format under ``name`` (decorator)."""
-
-    def register(factory: ReportFactory) -> ReportFactory:
-        _REGISTRY[name] = factory
-        return factory
-
-    return register
+    return REPORTS.register(name)
 
 
 def open_report(name: str, path: Path) -> ReportWriter:
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise ConfigError(f"unknown report format {name!r}; known: {known}") from None
-    return factory(path)
+    return REPORTS.get(name)(path)
 
 
 class SpooledDocument:
