@@ -450,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--fd", type=int, help="serve this inherited, connected socket")
     p.add_argument("--listen", help="create a Unix socket here and serve its first client")
     p.add_argument("--site", default="", help="directory holding RestrictedPython")
+    p.add_argument("--path", action="append", default=[], help="extra import directory")
     p.add_argument("--limits", default="{}", help="JSON: memory_bytes, cpu_s, output_bytes, ...")
     p.add_argument("--hide", action="append", default=[], help="mount an empty tmpfs here")
     p.add_argument("--tmp", action="append", default=[], help="mount a private tmpfs here")
@@ -462,6 +463,7 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     if a.site:
         sys.path.insert(0, a.site)
+    sys.path.extend(a.path)  # read once the mounts are done: they may be bound back
     # Fail at start, not at the first call; and import it all before paths are hidden.
     import RestrictedPython.Eval
     import RestrictedPython.Guards

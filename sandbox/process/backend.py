@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import RestrictedPython
@@ -30,7 +30,7 @@ from sandbox._pool import WorkerStarter
 from sandbox._protocol import Isolation
 from sandbox._registry import sandbox_backend
 from sandbox._session import PooledSandbox
-from sandbox.process.isolation import ProcessIsolation, probe
+from sandbox.process.isolation import ProcessIsolation, extra_paths, probe
 
 RUNNER = Path(_runner.__file__).resolve()
 SITE = Path(RestrictedPython.__file__).resolve().parents[1]
@@ -41,20 +41,25 @@ START_TIMEOUT_S = 10.0
 class ProcessWorker:
     """One runner process, connected over a socketpair."""
 
-    def __init__(self, limits: Limits, iso: ProcessIsolation, python: str) -> None:
+    def __init__(
+        self, limits: Limits, iso: ProcessIsolation, python: str, paths: tuple[str, ...] = ()
+    ) -> None:
         host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         cmd = [*iso.prefix, python, "-I", "-S", str(RUNNER), "--fd", str(child.fileno()),
                "--site", str(SITE), "--limits", json.dumps(limits.runner_json())]  # fmt: skip
+        expose, read = extra_paths(iso, paths)
+        for path in paths:
+            cmd += ["--path", path]
         for path in iso.hide:
             cmd += ["--hide", path]
         for path in iso.tmp:
             cmd += ["--tmp", path]
-        for path in iso.expose:
+        for path in (*iso.expose, *expose):
             cmd += ["--expose", path]
         if iso.drop_uid is not None:
             cmd += ["--uid", str(iso.drop_uid)]
         if iso.landlock:
-            cmd += ["--landlock", *(f"--read={path}" for path in iso.readable)]
+            cmd += ["--landlock", *(f"--read={path}" for path in (*iso.readable, *read))]
         if iso.seccomp:
             cmd.append("--seccomp")
         if iso.hide or iso.tmp or iso.drop_uid is not None or iso.landlock or iso.seccomp:
@@ -91,20 +96,25 @@ class ProcessWorker:
 @sandbox_backend("process")
 class ProcessSandbox(PooledSandbox):
     """The embedded default backend. Options: ``restrict``, ``pool_size``, ``limits``, ``warm``,
-    ``preload``, ``python``."""
+    ``preload``, ``python``, ``paths``.
+
+    ``paths`` are extra directories unrestricted code may import from (read-only in the
+    worker, bound back where the host's paths are hidden, on the Landlock allow-list): how
+    BFCL's math backend gets ``mpmath`` without the worker seeing the host's venv."""
 
     name = "process"
 
     def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
                  warm: bool = False, preload: Mapping[str, str] | None = None,
-                 python: str | None = None) -> None:  # fmt: skip
+                 python: str | None = None, paths: Sequence[str] = ()) -> None:  # fmt: skip
         self.iso = probe()
+        self.paths = tuple(str(Path(p).resolve()) for p in paths)
         self.python = python or os.path.realpath(sys.executable)
         super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm,
                          preload=preload)  # fmt: skip
 
     def starter(self) -> WorkerStarter:
-        return lambda limits: ProcessWorker(limits, self.iso, self.python)
+        return lambda limits: ProcessWorker(limits, self.iso, self.python, self.paths)
 
     def isolation(self) -> Isolation:
         iso = self.iso

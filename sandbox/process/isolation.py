@@ -130,6 +130,16 @@ def _expose(hide: list[str], tmp: tuple[str, ...], uid: int | None) -> tuple[lis
     return [str(p) for p in _outermost(list(dict.fromkeys(roots)))], expose
 
 
+def extra_paths(iso: ProcessIsolation, paths: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(expose, read) for extra import directories (``ProcessSandbox(paths=...)``): each one
+    under a hidden or private path is bound back read-only, and with Landlock each one is
+    added to the allow-list. Unrestricted code only: RestrictedPython keeps its allow-list."""
+    covering = [Path(p) for p in (*iso.hide, *iso.tmp)]
+    resolved = [Path(p).resolve() for p in paths]
+    expose = [str(p) for p in resolved if any(p.is_relative_to(c) for c in covering)]
+    return expose, [str(p) for p in resolved] if iso.landlock else []
+
+
 def unreadable_interpreter(uid: int) -> Path | None:
     """Without a mount namespace nothing can be bound: the first interpreter tree that
     ``uid`` cannot read as it is, if any."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,35 @@ def test_the_seccomp_filter_refuses_kernel_attack_syscalls(unrestricted: Process
     assert out.ok, out
     assert set(out.value["results"].values()) == {-1} and out.value["errno"] == 1  # EPERM
     assert out.value["pid"] > 0  # everything else still works
+
+
+def test_extra_paths_are_importable_read_only_and_nothing_beside_them() -> None:
+    """``paths``: a package directory under a hidden path (the home) is bound back
+    read-only for unrestricted code; its parent stays hidden."""
+    home = Path.home() / ".cache" / "toolproof-tests" / "extra-path-check"
+    site = home / "site"
+    (site / "extra_pkg").mkdir(parents=True, exist_ok=True)
+    (site / "extra_pkg" / "__init__.py").write_text("VALUE = 42\n")
+    (home / "secret.txt").write_text("hidden")
+    code = (
+        "import os\n"
+        "def attempt(site, secret):\n"
+        "    import extra_pkg\n"
+        "    try:\n"
+        "        open(os.path.join(site, 'extra_pkg', 'new.py'), 'w')\n"
+        "        writable = True\n"
+        "    except OSError:\n"
+        "        writable = False\n"
+        "    return [extra_pkg.VALUE, writable, os.path.exists(secret)]\n"
+    )
+    sandbox = create_sandbox("process", restrict=False, pool_size=0, paths=[str(site)])
+    try:
+        with sandbox.session(Bundle.from_source(code)) as s:
+            got = s.call("attempt", {"site": str(site), "secret": str(home / "secret.txt")})
+    finally:
+        sandbox.close()
+    assert got.ok, got.error
+    value, writable, secret_seen = got.value
+    assert value == 42 and not writable
+    if probe().namespaces:  # only a mount namespace can hide the rest of the home
+        assert not secret_seen
