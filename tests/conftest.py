@@ -7,7 +7,9 @@ Docker tests are marked ``docker``; they skip where no engine answers, unless
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,3 +62,31 @@ def _docker_required() -> None:
     reason = _docker_available()
     if reason is not None:
         pytest.fail(f"TOOLPROOF_REQUIRE_DOCKER=1 but {reason}")
+
+
+def cache_dir() -> Path:
+    """Where downloaded wheels and BFCL's fetched backends are kept between test runs:
+    ``$TOOLPROOF_TEST_CACHE``, default ``~/.cache/toolproof-tests``. The multi-turn tests
+    need the pinned ``bfcl-eval`` and ``mpmath`` wheels: pip downloads them once, and the
+    suite runs without network where this cache is filled (else those tests skip)."""
+    default = Path.home() / ".cache" / "toolproof-tests"
+    return Path(os.environ.get("TOOLPROOF_TEST_CACHE") or default)
+
+
+@pytest.fixture(scope="session")
+def bfcl_backends() -> Any:
+    from verifier.bfcl import BackendsError, fetch_backends, load_backends
+
+    home = cache_dir()
+    try:
+        return load_backends(fetch_backends(home))
+    except BackendsError as exc:
+        pytest.skip(f"BFCL's backends are not cached in {home} and cannot be fetched: {exc}")
+
+
+@pytest.fixture(scope="session")
+def mt_runner(bfcl_backends: Any) -> Iterator[Any]:
+    from verifier.bfcl import MultiTurnRunner
+
+    with MultiTurnRunner(bfcl_backends, workers=2) as runner:
+        yield runner

@@ -31,7 +31,12 @@ _err = Console(stderr=True)
 _out = Console()
 
 MISSING = "toolproof:missing_result"  # an entry's verdict when the results have no line for it
-_CATEGORY_HELP = "a BFCL v4 single-turn category (simple_python, live_multiple, ...) or 'all'"
+_CATEGORY_HELP = (
+    "a BFCL v4 category (simple_python, live_multiple, multi_turn_base, ...), 'all' (the "
+    "single-turn ones) or 'multi_turn' (the four multi-turn ones, run on BFCL's backends)"
+)
+backends_app = typer.Typer(help="BFCL's stateful multi-turn backends.", no_args_is_help=True)
+app.add_typer(backends_app, name="backends")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -70,7 +75,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     _out.print(table)
     if not any(score["complete"] for score in summary["groups"].values()):
         return _print_not_counted(summary)
-    groups = Table(title="BFCL summary (single-turn groups)")
+    groups = Table(title="BFCL summary (groups)")
     groups.add_column("group")
     groups.add_column("accuracy", justify="right")
     for name, score in summary["groups"].items():
@@ -94,12 +99,23 @@ def _check(
     fc: bool,
     partial: bool,
     select: set[str] | None = None,
+    backends: Path | None = None,
+    trusted: bool = False,
+    workers: int = 2,
 ) -> None:
     from verifier.bfcl import score_results  # the checker loads only for this command
 
     try:
         report = score_results(
-            category, results, data, underscore_to_dot=fc, partial=partial, select=select
+            category,
+            results,
+            data,
+            underscore_to_dot=fc,
+            partial=partial,
+            select=select,
+            backends=backends or _default_backends(),
+            trusted=trusted,
+            workers=workers,
         )
     except ToolproofError as exc:
         raise _fail(exc.message) from None
@@ -146,9 +162,58 @@ def check(
     partial: bool = typer.Option(
         False, "--partial", help="score only the ids present (else a missing id is wrong)"
     ),
+    backends: Path | None = typer.Option(
+        None,
+        "--backends",
+        help="multi-turn backends: a directory `bfcl backends fetch` made (default: the one "
+        "in TOOLPROOF_HOME) or of modules written the same way (needs --trusted)",
+    ),
+    trusted: bool = typer.Option(
+        False,
+        "--trusted",
+        help="run backends that are not BFCL's pinned release without RestrictedPython "
+        "(still in the process sandbox)",
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, help="multi-turn entries checked at once"),
 ) -> None:
-    """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does."""
-    _check(category, results, data, out, summary, underscore_to_dot, partial)
+    """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does.
+
+    Multi-turn categories execute the model's and the ground truth's calls turn by turn
+    on BFCL's stateful backends in the process sandbox and compare states and results as
+    BFCL's multi-turn checker does.
+    """
+    _check(
+        category, results, data, out, summary, underscore_to_dot, partial, None,
+        backends, trusted, workers,
+    )  # fmt: skip
+
+
+def _default_backends() -> Path:
+    from toolproof.settings import get_settings
+    from verifier.bfcl import default_backends_dir
+
+    return default_backends_dir(get_settings().home)
+
+
+@backends_app.command("fetch")
+def backends_fetch() -> None:
+    """Download BFCL's pinned release (pip, --no-deps) and extract its backends.
+
+    The ``bfcl-eval`` wheel and ``mpmath`` (the math backend's one dependency) are checked
+    against pinned sha256 sums and extracted under TOOLPROOF_HOME; nothing is installed
+    and BFCL's code never runs in this process.
+    """
+    from verifier.bfcl import BFCL_EVAL_VERSION, fetch_backends
+
+    home = _default_backends().parents[1]
+    try:
+        with _err.status(f"fetching bfcl-eval {BFCL_EVAL_VERSION} with pip"):
+            target = fetch_backends(home)
+    except ToolproofError as exc:
+        raise _fail(exc.message) from None
+    except OSError as exc:
+        raise _fail(f"cannot write under {home}: {exc.strerror}") from None
+    _out.print(f"BFCL {BFCL_EVAL_VERSION} backends: {target}", highlight=False)
 
 
 @app.command()
@@ -230,6 +295,9 @@ def run(
         raise _fail(f"unknown mode {mode!r}; known: fc, prompt")
     try:
         chosen = resolve_categories(category)
+        if any(c.kind == "multi_turn" for c in chosen):
+            raise _fail("bfcl run does not drive multi-turn categories yet; score their "
+                        "result files with `toolproof bfcl check`")  # fmt: skip
         work = [
             (c, e)
             for c in chosen

@@ -4,6 +4,9 @@
 ``data/``, Apache-2.0) for any single-turn category; ``check_entry`` scores one result;
 ``decode_output`` reads model output as BFCL's decoders do (without evaluating it);
 ``run_model`` queries an OpenAI-compatible endpoint and writes a resumable result file.
+The multi-turn categories run on BFCL's stateful backends in the process sandbox:
+``fetch_backends`` extracts them from BFCL's pinned release, ``load_backends`` reads them,
+``MultiTurnRunner`` checks ``(MultiTurnEntry, result)`` pairs as BFCL's multi-turn checker.
 
 Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
 loads only what that needs.
@@ -14,8 +17,19 @@ from typing import TYPE_CHECKING
 from synth._lazy import lazy_exports
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "verifier.bfcl._backends": (
+        "BFCL_EVAL_VERSION",
+        "Backends",
+        "BackendsError",
+        "default_backends_dir",
+        "fetch_backends",
+        "load_backends",
+    ),
+    "verifier.bfcl._mt_check": ("MultiTurnEntry", "check_multi_turn"),
+    "verifier.bfcl._mt_run": ("MultiTurnRunner", "load_multi_turn"),
     "verifier.bfcl._categories": (
         "CATEGORIES",
+        "MULTI_TURN_CATEGORIES",
         "Category",
         "category_of_id",
         "resolve_categories",
@@ -54,8 +68,17 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from verifier.bfcl._backends import (
+        BFCL_EVAL_VERSION as BFCL_EVAL_VERSION,
+        Backends as Backends,
+        BackendsError as BackendsError,
+        default_backends_dir as default_backends_dir,
+        fetch_backends as fetch_backends,
+        load_backends as load_backends,
+    )
     from verifier.bfcl._categories import (
         CATEGORIES as CATEGORIES,
+        MULTI_TURN_CATEGORIES as MULTI_TURN_CATEGORIES,
         Category as Category,
         category_of_id as category_of_id,
         resolve_categories as resolve_categories,
@@ -77,6 +100,14 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         decode_output as decode_output,
         has_call as has_call,
         is_call_list as is_call_list,
+    )
+    from verifier.bfcl._mt_check import (
+        MultiTurnEntry as MultiTurnEntry,
+        check_multi_turn as check_multi_turn,
+    )
+    from verifier.bfcl._mt_run import (
+        MultiTurnRunner as MultiTurnRunner,
+        load_multi_turn as load_multi_turn,
     )
     from verifier.bfcl._runner import (
         RunSettings as RunSettings,

@@ -10,7 +10,7 @@ that is not a JSON object with an ``id`` is reported without counting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,19 +148,25 @@ def read_results(path: Path) -> Iterator[tuple[int, Any]]:
                 yield number, ParseError(f"{file.name} line {number} is not JSON: {exc}")
 
 
+MultiTurnCheck = Callable[[list[tuple[Any, Any]]], list[Verdict]]
+"""Verdicts for ``(multi-turn entry, result)`` pairs, in order (they run in a sandbox)."""
+
+
 def check_results(
-    categories: Iterable[tuple[Category, list[Entry]]],
+    categories: Iterable[tuple[Category, list[Any]]],
     lines: Iterable[tuple[int, Any]],
     *,
     underscore_to_dot: bool = False,
     partial: bool = False,
     select: set[str] | None = None,
+    multi_turn: MultiTurnCheck | None = None,
 ) -> list[Verdict]:
     """Verdicts for every entry of the categories (in file order), then for stray lines.
 
     ``partial`` scores only the entries that have a result (BFCL's ``--partial-eval``):
     an entry without one gets no verdict instead of counting as wrong. ``select`` scores
-    only the entries with those ids (results for the others are ignored).
+    only the entries with those ids (results for the others are ignored). Entries of
+    multi-turn categories are checked by ``multi_turn``, all in one call.
     """
     results: dict[str, Any] = {}
     stray: list[Verdict] = []
@@ -190,6 +196,7 @@ def check_results(
         else:
             results[entry_id] = record["result"]
     verdicts: list[Verdict] = []
+    deferred: list[tuple[int, tuple[Any, Any]]] = []
     for category, entries in categories:
         for entry in entries:
             result = results.pop(entry.id, _ABSENT)
@@ -205,8 +212,18 @@ def check_results(
                 verdicts.append(
                     _verdict(entry, category, "toolproof:invalid_result", "line has no 'result'")
                 )
+            elif category.kind == "multi_turn":
+                if multi_turn is None:
+                    raise ValueError("multi-turn categories need a multi_turn checker")
+                deferred.append((len(verdicts), (entry, result)))
+                verdicts.append(Verdict(entry.id, False, category=category.name))
             else:
                 verdicts.append(_guarded(category, entry, result, underscore_to_dot))
+    if deferred and multi_turn is not None:
+        for (position, _), verdict in zip(
+            deferred, multi_turn([job for _, job in deferred]), strict=True
+        ):
+            verdicts[position] = verdict
     for entry_id in results:
         verdicts.append(
             _stray(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verifier.bfcl._categories import CATEGORIES, Category, resolve_categories
+from verifier.bfcl._categories import (
+    CATEGORIES,
+    MULTI_TURN_CATEGORIES,
+    Category,
+    resolve_categories,
+)
 from verifier.bfcl._check import Verdict, check_results, read_results
 from verifier.bfcl._data import DEFAULT_DATA_DIR, load_entries, question_path
 from verifier.bfcl._summary import summarize
@@ -28,6 +34,9 @@ def score_results(
     underscore_to_dot: bool = False,
     partial: bool = False,
     select: set[str] | None = None,
+    backends: Path | None = None,
+    trusted: bool = False,
+    workers: int = 2,
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
@@ -37,21 +46,47 @@ def score_results(
     for models whose API forbids dots in function names. ``partial`` scores only the
     entries present in the results (BFCL's ``--partial-eval``); otherwise an entry without
     a result counts as wrong. ``select`` limits scoring to the entries with those ids.
+    Multi-turn categories run on the backends in ``backends`` (a directory that
+    ``toolproof bfcl backends fetch`` made, or of modules written the same way, which then
+    need ``trusted``), on ``workers`` pairs of process-sandbox sessions.
     """
     chosen = resolve_categories(category)
-    loaded = [(c, load_entries(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
-    verdicts = check_results(
-        loaded,
-        read_results(results),
-        underscore_to_dot=underscore_to_dot,
-        partial=partial,
-        select=select,
-    )
-    sizes = {c.name: _size(data_dir or DEFAULT_DATA_DIR, c) for c in CATEGORIES.values()}
+    loaded = [(c, _load(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
+    with contextlib.ExitStack() as stack:
+        runner = None
+        if any(c.kind == "multi_turn" for c in chosen):
+            from verifier.bfcl._backends import BackendsError, load_backends
+            from verifier.bfcl._mt_run import MultiTurnRunner
+
+            if backends is None:
+                raise BackendsError(
+                    "multi-turn categories need BFCL's backends: run `toolproof bfcl backends "
+                    "fetch` or pass --backends DIR"
+                )
+            found = load_backends(backends)
+            runner = stack.enter_context(MultiTurnRunner(found, workers=workers, trusted=trusted))
+        verdicts = check_results(
+            loaded,
+            read_results(results),
+            underscore_to_dot=underscore_to_dot,
+            partial=partial,
+            select=select,
+            multi_turn=runner.check if runner is not None else None,
+        )
+    every = [*CATEGORIES.values(), *MULTI_TURN_CATEGORIES.values()]
+    sizes = {c.name: _size(data_dir or DEFAULT_DATA_DIR, c) for c in every}
     sizes.update(
         {c.name: sum(select is None or e.id in select for e in entries) for c, entries in loaded}
     )
     return Report(verdicts, summarize(verdicts, sizes))
+
+
+def _load(data_dir: Path, category: Category) -> list[Any]:
+    if category.kind == "multi_turn":
+        from verifier.bfcl._mt_run import load_multi_turn  # the sandbox loads only for these
+
+        return load_multi_turn(data_dir, category)
+    return load_entries(data_dir, category)
 
 
 def _size(data_dir: Path, category: Category) -> int:

@@ -7,8 +7,10 @@ summary weights its four categories by their sizes; irrelevance is the plain mea
 non-live and live irrelevance categories; relevance is live relevance alone. Of BFCL's
 overall score (weights 10/10/10/30/40 over non-live, live, irrelevance, multi-turn and
 agentic) toolproof reports the single-turn part: the three single-turn groups with their
-weights normalised. A category that was not checked counts 0, as in BFCL, and the groups
-holding it are marked incomplete (BFCL shows them as N/A).
+weights normalised. The multi-turn group is the plain mean of its four categories, and
+``overall_without_agentic`` is BFCL's overall score without its agentic part (weights
+10/10/10/30 normalised). A category that was not checked counts 0, as in BFCL, and the
+groups holding it are marked incomplete (BFCL shows them as N/A).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.bfcl._categories import CATEGORIES
+from verifier.bfcl._categories import CATEGORIES, MULTI_TURN_CATEGORIES
 from verifier.bfcl._check import Verdict
 
 
@@ -50,6 +52,15 @@ def _weighted(scores: list[Score]) -> Score:
     return Score(accuracy, total, all(s.complete for s in scores))
 
 
+OVERALL_WEIGHTS = (10, 10, 10, 30, 40)
+"""BFCL's overall score: non-live, live, irrelevance, multi-turn, agentic."""
+
+
+def _weighted_by(scores: list[Score], weights: tuple[int, ...]) -> Score:
+    accuracy = sum(s.accuracy * w for s, w in zip(scores, weights, strict=True)) / sum(weights)
+    return Score(accuracy, sum(s.total_count for s in scores), all(s.complete for s in scores))
+
+
 def summarize(verdicts: Iterable[Verdict], sizes: dict[str, int]) -> dict[str, Any]:
     """Per-category and group scores; ``sizes`` maps each category name to its entry count."""
     correct: dict[str, int] = {}
@@ -62,7 +73,7 @@ def summarize(verdicts: Iterable[Verdict], sizes: dict[str, int]) -> dict[str, A
         total[verdict.category] = total.get(verdict.category, 0) + 1
         correct[verdict.category] = correct.get(verdict.category, 0) + int(verdict.valid)
     per: dict[str, Score] = {}
-    for name in CATEGORIES:
+    for name in [*CATEGORIES, *MULTI_TURN_CATEGORIES]:
         if name in total:
             per[name] = Score(correct[name] / total[name], total[name], True, correct[name])
         else:
@@ -83,6 +94,8 @@ def summarize(verdicts: Iterable[Verdict], sizes: dict[str, int]) -> dict[str, A
         non_live.total_count + live.total_count + irrelevance.total_count,
         non_live.complete and live.complete and irrelevance.complete,
     )
+    multi_turn = _mean([per[name] for name in MULTI_TURN_CATEGORIES])
+    without_agentic = _weighted_by([non_live, live, irrelevance, multi_turn], OVERALL_WEIGHTS[:4])
     groups = {
         "non_live_simple_ast": simple,
         "non_live_ast": non_live,
@@ -90,6 +103,8 @@ def summarize(verdicts: Iterable[Verdict], sizes: dict[str, int]) -> dict[str, A
         "irrelevance": irrelevance,
         "relevance": per["live_relevance"],
         "overall_single_turn": overall,
+        "multi_turn": multi_turn,
+        "overall_without_agentic": without_agentic,
     }
     return {
         "categories": {name: s.to_json() for name, s in per.items() if s.complete},

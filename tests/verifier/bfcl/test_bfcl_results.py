@@ -32,7 +32,9 @@ def test_public_surface_is_locked() -> None:
             "ResultsError", "RunSettings", "RunStats", "Verdict", "category_of_id", "check_entry",
             "check_results", "decode_output", "done_ids", "has_call", "is_call_list",
             "load_entries", "read_results", "request_body", "resolve_categories", "run_model",
-            "score_results", "summarize",
+            "score_results", "summarize", "BFCL_EVAL_VERSION", "Backends", "BackendsError",
+            "MULTI_TURN_CATEGORIES", "MultiTurnEntry", "MultiTurnRunner", "check_multi_turn",
+            "default_backends_dir", "fetch_backends", "load_backends", "load_multi_turn",
         ]
     )  # fmt: skip
 
@@ -129,8 +131,11 @@ def test_summary_follows_bfcls_formulas(tmp_path: Path) -> None:
     from verifier.bfcl import Verdict
 
     verdicts = []
-    wins = {"simple_python": 1.0, "simple_java": 0.0, "live_simple": 1.0, "irrelevance": 1.0}
-    for name in CATEGORIES:
+    from verifier.bfcl import MULTI_TURN_CATEGORIES
+
+    wins = {"simple_python": 1.0, "simple_java": 0.0, "live_simple": 1.0, "irrelevance": 1.0,
+            "multi_turn_base": 1.0}  # fmt: skip
+    for name in [*CATEGORIES, *MULTI_TURN_CATEGORIES]:
         rate = wins.get(name, 0.5)
         verdicts.append(Verdict(f"{name}_0", rate >= 0.5, category=name))
         verdicts.append(Verdict(f"{name}_1", rate == 1.0, category=name))
@@ -145,6 +150,12 @@ def test_summary_follows_bfcls_formulas(tmp_path: Path) -> None:
     assert groups["overall_single_turn"]["accuracy"] == pytest.approx(
         (groups["non_live_ast"]["accuracy"] + groups["live_ast"]["accuracy"] + 0.75) / 3
     )
+    # multi-turn: the plain mean of its four; BFCL's overall weighs it 30 against 10/10/10
+    assert groups["multi_turn"]["accuracy"] == pytest.approx((1.0 + 0.5 * 3) / 4)
+    assert groups["overall_without_agentic"]["accuracy"] == pytest.approx(
+        (10 * groups["non_live_ast"]["accuracy"] + 10 * groups["live_ast"]["accuracy"]
+         + 10 * 0.75 + 30 * 0.625) / 60
+    )  # fmt: skip
     assert all(g["complete"] for g in groups.values())
 
 
