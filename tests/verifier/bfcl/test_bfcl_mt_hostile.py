@@ -119,13 +119,15 @@ def test_model_output_never_reaches_eval(
 
 def test_what_the_evaluator_refuses_is_an_execution_error_text(bfcl_backends: Backends) -> None:
     calls = ["add(a=1, b=2)", "add(a=len('x'), b=2)", "kill(a=1)", "add(a=1, b=(2,", "mean()"]
-    with MultiTurnRunner(bfcl_backends, workers=1) as runner:
-        with runner.sandbox.session(runner.bundle, runner.limits) as session:
-            begin = {"entry_id": "x", "side": "model", "initial_config": {},
-                     "involved_classes": ["MathAPI"], "class_modules": {"MathAPI": "math_api"},
-                     "stateless": ["MathAPI"], "long_context": False}  # fmt: skip
-            assert session.call("begin", begin).ok
-            outcome = session.call("execute", {"steps": [calls]})
+    begin = {"entry_id": "x", "side": "model", "initial_config": {},
+             "involved_classes": ["MathAPI"], "class_modules": {"MathAPI": "math_api"},
+             "stateless": ["MathAPI"], "long_context": False}  # fmt: skip
+    with (
+        MultiTurnRunner(bfcl_backends, workers=1) as runner,
+        runner.sandbox.session(runner.bundle, runner.limits) as session,
+    ):
+        assert session.call("begin", begin).ok
+        outcome = session.call("execute", {"steps": [calls]})
     assert outcome.ok, outcome.error
     (results,) = outcome.value["results"]
     assert results[0] == '{"result": 3}'
