@@ -18,6 +18,7 @@ import copy
 import gzip
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ def main(site: str, corpus: str, data_dir: str, out: str) -> None:
     with gzip.open(corpus, "rt", encoding="utf-8") as handle:
         cases = [json.loads(line) for line in handle]
     rows = []
+    started = time.perf_counter()
     for case in cases:
         verdict = evaluate(
             Handler(_fc(case["result"])),
@@ -98,6 +100,8 @@ def main(site: str, corpus: str, data_dir: str, out: str) -> None:
                 "error": message if isinstance(message, list) or message is None else [message],
             }
         )
+    elapsed = time.perf_counter() - started
+    print(f"BFCL checked {len(cases)} cases in {elapsed:.3f} s", file=sys.stderr)
     with Path(out).open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
         for row in rows:
             handle.write((json.dumps(row) + "\n").encode())
