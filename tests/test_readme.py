@@ -8,6 +8,7 @@ result line, the curl session against ``toolproof serve`` and the CI gate.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -162,7 +163,7 @@ def test_the_bfcl_run_and_check_session(tmp_path: Path) -> None:
     wrong = {"simple_python_3", "simple_python_7", "simple_python_11"}
     plans = {e.id: "wrong" if e.id in wrong else "right" for e in entries}
     sessions = _commands(block_with("$ toolproof bfcl run")) + _commands(
-        block_with("$ toolproof bfcl check")
+        block_with("$ toolproof bfcl check --category simple_python")
     )
     with model_server(FakeModel(entries, plans, "fc")) as url:
         for command, shown in sessions:
@@ -216,3 +217,38 @@ def test_the_mock_tools_session(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(15)
+
+
+def test_the_bfcl_multi_turn_session(tmp_path: Path, bfcl_backends: object) -> None:
+    """``bfcl backends fetch`` (the test cache is TOOLPROOF_HOME: found intact, offline)
+    then ``bfcl check`` on the example results; the accuracy the README shows is BFCL's
+    own on the same results (its committed verdicts on those corpus cases)."""
+    from tests.conftest import cache_dir
+
+    sessions = _commands(block_with("$ toolproof bfcl backends fetch"))
+    cwd = workdir(tmp_path)
+    for command, shown in sessions:
+        out = run(command.replace("toolproof", TOOLPROOF, 1), cwd, TOOLPROOF_HOME=str(cache_dir()))
+        assert out.returncode == 0, out.stdout + out.stderr
+        if "backends fetch" in command:
+            assert "BFCL 2026.3.23 backends: " in out.stdout  # the path is TOOLPROOF_HOME's
+        else:
+            _shown_in(shown, out.stdout)
+    sys.path.insert(0, str(ROOT / "tests" / "data" / "bfcl"))
+    try:
+        import make_mt_corpus  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    with gzip.open(make_mt_corpus.OUT, "rt", encoding="utf-8") as handle:
+        corpus = [json.loads(x) for x in handle]
+    verdicts = make_mt_corpus.OUT.with_name("mt_bfcl_verdicts.jsonl.gz")
+    with gzip.open(verdicts, "rt", encoding="utf-8") as handle:
+        bfcl = {v["case"]: v["valid"] for v in map(json.loads, handle)}
+    chosen = make_mt_corpus.example_cases(corpus)
+    for category in make_mt_corpus.CATEGORIES:
+        path = EXAMPLES / "bfcl_multi_turn" / f"BFCL_v4_{category}_result.json"
+        lines = [json.loads(x) for x in path.read_text().splitlines()]
+        cases = [c for c in chosen if c["category"] == category]
+        assert lines == [{"id": c["id"], "result": c["result"]} for c in cases]
+        correct = sum(bfcl[c["case"]] for c in cases)
+        assert f"│ {category:<23} │ {correct:>7} │   200 │" in README

@@ -139,10 +139,39 @@ def cases() -> list[dict[str, Any]]:
     return out
 
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "bfcl_multi_turn"
+
+
+def example_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One case per entry for the README's example: the entry's first mutation for every
+    third entry, its exact ground truth for the others."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        number = int(case["id"].rsplit("_", 1)[1])
+        exact = case["kind"].startswith("exact")
+        if case["id"] not in chosen and exact == bool(number % 3):
+            chosen[case["id"]] = case
+    return [c for c in cases if chosen.get(c["id"]) is c]
+
+
+def write_examples(cases: list[dict[str, Any]]) -> None:
+    """examples/bfcl_multi_turn/BFCL_v4_<category>_result.json, as BFCL writes results."""
+    EXAMPLES.mkdir(exist_ok=True)
+    for category in CATEGORIES:
+        lines = [
+            json.dumps({"id": c["id"], "result": c["result"]})
+            for c in example_cases(cases)
+            if c["category"] == category
+        ]
+        (EXAMPLES / f"BFCL_v4_{category}_result.json").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
+    made = cases()
     with OUT.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-        for case in cases():
+        for case in made:
             handle.write((json.dumps(case) + "\n").encode())
+    write_examples(made)
 
 
 if __name__ == "__main__":
