@@ -110,7 +110,7 @@ def _turns(
     entry: MultiTurnEntry, turns: list[list[list[str]]], model: Session, truth: Session
 ) -> Verdict:
     so_far: list[str] = []  # every model result of every turn, as BFCL accumulates them
-    model_digests: dict[str, str] = {}
+    model_digests: dict[str, str | None] = {}
     for index, (steps, expected) in enumerate(zip(turns, entry.ground_truth, strict=True)):
         if steps:
             ran = _call(model, "execute", {"steps": steps})
@@ -121,7 +121,9 @@ def _turns(
             continue  # the turn where the model should not (be able to) act: run, not checked
         if not steps:
             return _fail(entry, EMPTY_TURN, f"Model response list is empty for turn {index}")
-        differing = [c for c, d in truth_ran["digests"].items() if model_digests.get(c) != d]
+        differing = [
+            c for c, d in truth_ran["digests"].items() if d is None or model_digests.get(c) != d
+        ]
         if differing:
             mismatch = _call(
                 model, "compare", {"states": _call(truth, "export", {"classes": differing})}

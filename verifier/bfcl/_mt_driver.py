@@ -27,6 +27,7 @@ import base64
 import copy
 import hashlib
 import inspect
+import io
 import json
 import operator
 import pickle
@@ -102,7 +103,7 @@ def _make_instances() -> dict[str, str]:
 def execute(steps: list[list[str]]) -> dict[str, Any]:
     """Run each step's call strings (BFCL runs a step per ``execute_multi_turn_func_call``).
 
-    Returns ``{"results": [[str, ...] per step], "digests": {class: sha256}}``.
+    Returns ``{"results": [[str, ...] per step], "digests": {class: sha256 or None}}``.
     """
     results: list[list[str]] = []
     for calls in steps:
@@ -198,11 +199,39 @@ def _public(class_name: str) -> dict[str, Any]:
     return {k: v for k, v in vars(_instances[class_name]).items() if not k.startswith("_")}
 
 
-def _digest(class_name: str) -> str:
+_OBJECT_EQ: Any = object.__eq__
+
+
+class _IdentityEquality(Exception):
+    """The state holds an object equal only to itself: equal digests would not mean equal."""
+
+
+class _DigestPickler(pickle.Pickler):
+    """Pickles a state for its digest, refusing objects whose class compares by identity
+    (without its own ``__eq__`` two equal-looking instances are never equal, in BFCL too)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind: Any = type(obj)
+        if (
+            kind.__eq__ is _OBJECT_EQ
+            and not isinstance(obj, type)
+            and kind.__module__ != "builtins"
+        ):
+            raise _IdentityEquality(kind.__qualname__)
+        return NotImplemented
+
+
+def _digest(class_name: str) -> str | None:
+    """sha256 of the public attributes pickled: equal digests mean equal states (the
+    pickles are the same object graph, whose classes compare by value); anything else is
+    compared for real (``compare``). NaN in a state would compare unequal to itself and is
+    the one case this shortcut calls equal."""
+    buffer = io.BytesIO()
     try:
-        return hashlib.sha256(pickle.dumps(_public(class_name), protocol=5)).hexdigest()
-    except Exception as exc:  # unpicklable state: never equal by digest, compared for real
-        return f"unpicklable: {exc}"
+        _DigestPickler(buffer, protocol=5).dump(_public(class_name))
+    except Exception:  # unpicklable or identity-compared: None, never equal by digest
+        return None
+    return hashlib.sha256(buffer.getvalue()).hexdigest()
 
 
 def export(classes: list[str]) -> dict[str, str]:

@@ -22,9 +22,18 @@ from verifier.bfcl import Backends, MultiTurnEntry, MultiTurnRunner, load_backen
 HOSTILE = """
 import os
 
+class Note:
+    # no __eq__: two notes are equal only if they are the same object
+    pass
+
 class TwitterAPI:
     def __init__(self):
         self.posts = []
+        self.notes = []
+
+    def note(self):
+        self.notes.append(Note())
+        return "noted"
 
     def _load_scenario(self, scenario, long_context=False):
         self.posts = list(scenario.get("posts", []))
@@ -90,6 +99,15 @@ def test_a_backend_that_raises_gives_bfcls_error_result(hostile: MultiTurnRunner
     # BFCL turns an exception into the call's result text; both sides raise alike
     assert _check(hostile, [["boom()"]], [["[boom()]"]]) == (True, None)
     assert _check(hostile, [["boom()"]], [["[post(text='x')]"]]) == (
+        False,
+        "multi_turn:instance_state_mismatch",
+    )
+
+
+def test_state_compared_by_identity_is_never_equal_as_in_bfcl(hostile: MultiTurnRunner) -> None:
+    # BFCL compares attributes with !=: the model's Note is not the ground truth's Note,
+    # however alike they pickle; a digest shortcut must not call them equal
+    assert _check(hostile, [["note()"]], [["[note()]"]]) == (
         False,
         "multi_turn:instance_state_mismatch",
     )
