@@ -274,6 +274,13 @@ def run(
         help="bearer token, if any",
         metavar="KEY",
     ),
+    backends: Path | None = typer.Option(
+        None, "--backends", help="multi-turn backends (as for check)"
+    ),
+    trusted: bool = typer.Option(
+        False, "--trusted", help="run backends that are not BFCL's release unrestricted"
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, help="multi-turn sandbox sessions"),
 ) -> None:
     """Run a model on BFCL entries (resumable), then score its results as BFCL does.
 
@@ -287,6 +294,7 @@ def run(
         DEFAULT_DATA_DIR,
         RunSettings,
         load_entries,
+        load_multi_turn,
         resolve_categories,
         run_model,
     )
@@ -295,14 +303,9 @@ def run(
         raise _fail(f"unknown mode {mode!r}; known: fc, prompt")
     try:
         chosen = resolve_categories(category)
-        if any(c.kind == "multi_turn" for c in chosen):
-            raise _fail("bfcl run does not drive multi-turn categories yet; score their "
-                        "result files with `toolproof bfcl check`")  # fmt: skip
-        work = [
-            (c, e)
-            for c in chosen
-            for e in load_entries(data or DEFAULT_DATA_DIR, c)[: limit or None]
-        ]
+        multi_turn = chosen[0].kind == "multi_turn"  # groups never mix the two
+        load: Any = load_multi_turn if multi_turn else load_entries
+        work = [(c, e) for c in chosen for e in load(data or DEFAULT_DATA_DIR, c)[: limit or None]]
     except ToolproofError as exc:
         raise _fail(exc.message) from None
     settings = RunSettings(
@@ -318,9 +321,18 @@ def run(
     try:
         with Progress(console=_err, transient=True) as progress:
             task = progress.add_task("querying the model", total=len(work))
-            stats = asyncio.run(
-                run_model(settings, work, out, on_done=lambda: progress.advance(task))
-            )
+
+            def advance() -> None:
+                progress.advance(task)
+
+            if multi_turn:
+                found = backends or _default_backends()
+                entries = [e for _, e in work]
+                stats = _run_multi_turn(settings, entries, out, found, trusted, workers, advance)
+            else:
+                stats = asyncio.run(run_model(settings, work, out, on_done=advance))
+    except ToolproofError as exc:
+        raise _fail(exc.message) from None
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _out.print(
@@ -331,6 +343,20 @@ def run(
         _err.print(f"  {entry_id}: {problem}", highlight=False)
     target = verdicts or out.with_name(out.stem + ".verdicts.jsonl")
     asked = {entry.id for _, entry in work} if limit is not None else None
-    _check(category, out, data, target, None, mode == "fc", False, asked)
+    _check(category, out, data, target, None, mode == "fc", False, asked, backends, trusted,
+           workers)  # fmt: skip
     if stats.failed:
         raise typer.Exit(1)
+
+
+def _run_multi_turn(
+    settings: Any, entries: list[Any], out: Path, backends: Path, trusted: bool, workers: int,
+    advance: Any,
+) -> Any:  # fmt: skip
+    """Multi-turn entries: the model's calls run on the backends between its steps."""
+    import asyncio
+
+    from verifier.bfcl import MultiTurnRunner, load_backends, run_multi_turn
+
+    with MultiTurnRunner(load_backends(backends), workers=workers, trusted=trusted) as runner:
+        return asyncio.run(run_multi_turn(settings, entries, out, runner, on_done=advance))

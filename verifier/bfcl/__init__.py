@@ -27,6 +27,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "verifier.bfcl._mt_check": ("MultiTurnEntry", "check_multi_turn"),
     "verifier.bfcl._mt_run": ("MultiTurnRunner", "load_multi_turn"),
+    "verifier.bfcl._mt_infer": ("run_multi_turn",),
     "verifier.bfcl._categories": (
         "CATEGORIES",
         "MULTI_TURN_CATEGORIES",
@@ -105,6 +106,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         MultiTurnEntry as MultiTurnEntry,
         check_multi_turn as check_multi_turn,
     )
+    from verifier.bfcl._mt_infer import run_multi_turn as run_multi_turn
     from verifier.bfcl._mt_run import (
         MultiTurnRunner as MultiTurnRunner,
         load_multi_turn as load_multi_turn,

@@ -15,7 +15,7 @@ of toolproof's own (``toolproof:timeout``, ``toolproof:backend_error``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox import Outcome, Session
@@ -41,6 +41,10 @@ class MultiTurnEntry:
     initial_config: dict[str, Any]
     involved_classes: list[str]
     ground_truth: list[list[str]]
+    question: list[Any] = field(default_factory=list)
+    """The user's messages per turn (what ``bfcl run`` sends)."""
+    missed_function: dict[str, list[str]] = field(default_factory=dict)
+    """miss_func: turn index → functions held out until that turn."""
 
     @property
     def long_context(self) -> bool:
@@ -88,13 +92,14 @@ def check_multi_turn(entry: MultiTurnEntry, result: Any, model: Session, truth: 
     try:
         for session, side in ((model, "model"), (truth, "ground_truth")):
             session.reset()
-            _call(session, "begin", _begin(entry, side))
+            _call(session, "begin", begin_args(entry, side))
         return _turns(entry, turns, model, truth)
     except _Stop as stop:
         return _fail(entry, stop.error_type, stop.message)
 
 
-def _begin(entry: MultiTurnEntry, side: str) -> dict[str, Any]:
+def begin_args(entry: MultiTurnEntry, side: str) -> dict[str, Any]:
+    """The driver's ``begin`` arguments: the entry's scenario for one side's session."""
     return {
         "entry_id": entry.id,
         "side": side,

@@ -55,6 +55,7 @@ def load_multi_turn(data_dir: Path, category: Category) -> list[MultiTurnEntry]:
                 f"{where}: a multi-turn entry needs 'id', 'initial_config', "
                 "'involved_classes' and a ground truth of call strings per turn"
             )
+        missed = question.get("missed_function")
         entries.append(
             MultiTurnEntry(
                 question["id"],
@@ -62,6 +63,8 @@ def load_multi_turn(data_dir: Path, category: Category) -> list[MultiTurnEntry]:
                 question["initial_config"],
                 [str(c) for c in question["involved_classes"]],
                 truth,
+                question["question"] if isinstance(question.get("question"), list) else [],
+                dict(missed) if isinstance(missed, dict) else {},
             )
         )
     return entries
