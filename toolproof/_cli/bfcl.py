@@ -167,6 +167,7 @@ def check(
         "--backends",
         help="multi-turn backends: a directory `bfcl backends fetch` made (default: the one "
         "in TOOLPROOF_HOME) or of modules written the same way (needs --trusted)",
+        metavar="DIR",
     ),
     trusted: bool = typer.Option(
         False,
@@ -174,7 +175,9 @@ def check(
         help="run backends that are not BFCL's pinned release without RestrictedPython "
         "(still in the process sandbox)",
     ),
-    workers: int = typer.Option(2, "--workers", min=1, help="multi-turn entries checked at once"),
+    workers: int = typer.Option(
+        2, "--workers", min=1, help="multi-turn entries checked at once", metavar="N"
+    ),
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does.
 
@@ -275,12 +278,14 @@ def run(
         metavar="KEY",
     ),
     backends: Path | None = typer.Option(
-        None, "--backends", help="multi-turn backends (as for check)"
+        None, "--backends", help="multi-turn backends (as for check)", metavar="DIR"
     ),
     trusted: bool = typer.Option(
         False, "--trusted", help="run backends that are not BFCL's release unrestricted"
     ),
-    workers: int = typer.Option(2, "--workers", min=1, help="multi-turn sandbox sessions"),
+    workers: int = typer.Option(
+        2, "--workers", min=1, help="multi-turn sandbox sessions", metavar="N"
+    ),
 ) -> None:
     """Run a model on BFCL entries (resumable), then score its results as BFCL does.
 
