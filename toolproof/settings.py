@@ -12,6 +12,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from verifier import ReadLimits
+
+_LIMITS = ReadLimits()
+
 
 class Settings(BaseSettings):
     """Application settings; every field is ``TOOLPROOF_<NAME>`` in the environment."""
@@ -60,6 +64,27 @@ class Settings(BaseSettings):
     job_slice_s: float = Field(
         default=5.0, gt=0, description="a job's turn while another tenant's job waits"
     )
+    # The shape of a dataset (toolproof verify and jobs), checked while it streams: a record
+    # past a limit is sample.unreadable naming it; a gzip past its limits ends the file.
+    max_depth: int = Field(
+        default=_LIMITS.max_depth, gt=0, description="deepest nesting of one record"
+    )
+    max_string_bytes: int = Field(
+        default=_LIMITS.max_string_bytes, gt=0, description="longest JSON string, bytes"
+    )
+    max_record_bytes: int = Field(
+        default=_LIMITS.max_record_bytes,
+        gt=0,
+        description="largest record (array element or JSONL line), bytes",
+    )
+    max_decompressed_bytes: int = Field(
+        default=_LIMITS.max_decompressed_bytes, gt=0, description="largest inflated gzip, bytes"
+    )
+    max_gzip_ratio: float = Field(
+        default=_LIMITS.max_gzip_ratio,
+        gt=1,
+        description="largest inflated/compressed ratio of a gzip (checked past 32 MiB)",
+    )
     log_level: str = Field(default="info", description="service log level")
     otel: bool = Field(
         default=False,
@@ -72,6 +97,17 @@ class Settings(BaseSettings):
     def secret_judge_key(self) -> str | None:
         """The judge's API key itself, for the one place that sends it."""
         return self.judge_api_key.get_secret_value() if self.judge_api_key else None
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """The dataset-shape limits, as the readers take them."""
+        return ReadLimits(
+            max_depth=self.max_depth,
+            max_string_bytes=self.max_string_bytes,
+            max_record_bytes=self.max_record_bytes,
+            max_decompressed_bytes=self.max_decompressed_bytes,
+            max_gzip_ratio=self.max_gzip_ratio,
+        )
 
     @property
     def resolved_database_url(self) -> str:

@@ -60,6 +60,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "read_dataset",
         "reader_names",
     ),
+    # Its own module, outside _readers: Settings imports it, and _readers loads every reader.
+    "verifier._limits": ("ReadLimits",),
     "verifier._reports": (
         "ReportWriter",
         "open_report",
@@ -95,6 +97,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         make_judge as make_judge,
         register_judge as register_judge,
     )
+    from verifier._limits import ReadLimits as ReadLimits
     from verifier._model import (
         Finding as Finding,
         Sample as Sample,

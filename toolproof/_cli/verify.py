@@ -139,7 +139,7 @@ def verify(
                 stack=stack,
             )
             pipeline = Pipeline(chosen, extra_layers=extra, provenance=provenance)
-            data = read_dataset(dataset, format)
+            data = read_dataset(dataset, format, settings.read_limits)
         except ToolproofError as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from None

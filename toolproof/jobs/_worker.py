@@ -23,7 +23,7 @@ from synth.errors import ToolproofError
 from toolproof._cli.layers import build_layers
 from toolproof.settings import Settings
 from toolproof.store import JobView, Store
-from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
+from verifier import Pipeline, ReadLimits, Sample, iter_records, read_dataset, result_line
 
 log = logging.getLogger("toolproof.jobs")
 
@@ -71,8 +71,8 @@ def sweep_uploads(store: Store, uploads: Path, idle_s: float = 60.0) -> int:
     return removed
 
 
-def count_records(path: str) -> int:
-    return sum(1 for _ in iter_records(path))
+def count_records(path: str, limits: ReadLimits) -> int:
+    return sum(1 for _ in iter_records(path, limits))
 
 
 class JobRunner:
@@ -111,9 +111,9 @@ class JobRunner:
                 job.layers, sandbox=s.sandbox, judge=s.judge, settings=s, stack=stack
             )
             pipeline = Pipeline(job.layers, extra_layers=extra, provenance=provenance)
-            data = read_dataset(job.upload, job.format)
+            data = read_dataset(job.upload, job.format, s.read_limits)
             if job.total is None:
-                self.store.set_total(job.id, count_records(job.upload))
+                self.store.set_total(job.id, count_records(job.upload, s.read_limits))
             batch: list[tuple[int, bytes]] = []
             passed, verified, started = 0, 0, time.monotonic()
             flushed = sliced = started

@@ -6,6 +6,7 @@ decorated ``@register`` and imported here.
 """
 
 # Imported for their @register side effect: each module registers its reader(s).
+from verifier._limits import ReadLimits
 from verifier._readers import (  # noqa: F401
     _glaive,
     _hermes,
@@ -21,6 +22,7 @@ from verifier._readers._io import RawRecord, iter_records
 __all__ = [
     "Dataset",
     "RawRecord",
+    "ReadLimits",
     "Reader",
     "detect_format",
     "get_reader",

@@ -12,6 +12,7 @@ from itertools import islice
 from pathlib import Path
 
 from synth.errors import DatasetError
+from verifier._limits import DEFAULT_LIMITS, ReadLimits
 from verifier._model import Sample
 from verifier._readers._base import DETECT_SAMPLE, detect_format, get_reader, unreadable
 from verifier._readers._io import RawRecord, iter_records
@@ -78,8 +79,13 @@ class Dataset:
         return cls(source, name, detected=True)
 
 
-def read_dataset(path: str | Path, format: str = "auto") -> Dataset:
+def read_dataset(
+    path: str | Path, format: str = "auto", limits: ReadLimits = DEFAULT_LIMITS
+) -> Dataset:
     """The dataset at ``path`` (JSON array, JSONL, or gzip of either) in ``format``.
+
+    A record past one of ``limits`` (nesting, string, record size) is unreadable; a gzip
+    stream past its size or ratio limit ends with one unreadable record.
 
     ``format="auto"`` detects it from the first readable records. Raises ``DatasetError``
     when the file cannot be opened or is not JSON, ``UnknownFormatError`` for an unknown
@@ -94,6 +100,6 @@ def read_dataset(path: str | Path, format: str = "auto") -> Dataset:
         raise DatasetError(f"dataset {str(path)!r} does not exist or is not a file")
 
     def source() -> Generator[RawRecord, None, None]:
-        yield from iter_records(path)
+        yield from iter_records(path, limits)
 
     return Dataset._resolve(source, format)

@@ -1,44 +1,52 @@
 """Stream the records of a dataset file: JSON array, JSONL, or gzip of either.
 
-A dataset may be far larger than memory, so nothing here reads a whole file: JSONL is read
-line by line and decoded with ``orjson``; a JSON array (or a stream of pretty-printed JSON
-values, as ``jq`` writes them) is decoded element by element with ``ijson``'s C backend.
-A record that cannot be decoded is yielded as a :class:`RawRecord` carrying the reason, so
-that it still becomes a sample (with a ``sample.unreadable`` finding) and the rest of the
-file is still read. Only a file that cannot be opened, or is not JSON at all, raises
-:class:`synth.errors.DatasetError`.
-
-Limits: a JSONL line longer than :data:`MAX_LINE_BYTES` is skipped (without being held)
-as unreadable. After a syntax error inside a JSON array the position of the next element
-cannot be known, so the rest of the array becomes one unreadable record; JSONL has no
-such problem (the next line is the next record).
+A dataset may be far larger than memory, and nobody vouches for it, so nothing here reads
+a whole file or a whole record before checking it against :class:`ReadLimits`: JSONL is
+read line by line (a line is read at most to the record-size limit) and decoded with
+``orjson``; a JSON array (or a stream of pretty-printed JSON values, as ``jq`` writes
+them) is split into records by ``_scan.Splitter``, which tracks nesting depth and string
+length on the bytes, then each record is decoded with ``orjson``. A gzip stream is
+inflated through :class:`_Inflated`, which stops at the decompressed-size and ratio
+limits. A record that cannot be decoded, or goes past a limit, is yielded as a
+:class:`RawRecord` carrying the reason (the limit named), so that it still becomes a
+sample (with a ``sample.unreadable`` finding) and the rest of the file is still read.
+Only a file that cannot be opened, or is not JSON at all, raises
+:class:`synth.errors.DatasetError`; a gzip limit or a damaged gzip stream ends the file
+with one unreadable record, since nothing after that point can be read.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
-import ijson  # type: ignore[import-untyped]
 import orjson
 
 from synth.errors import DatasetError
+from verifier._limits import (
+    DEFAULT_LIMITS,
+    RATIO_FLOOR,
+    LimitExceeded,
+    ReadLimits,
+    human,
+)
+from verifier._readers._scan import shape_problem, split
 
-#: A JSONL line (one record) longer than this is not decoded: 256 MiB.
-MAX_LINE_BYTES = 256 * 1024 * 1024
-#: Deepest nesting of a record: orjson's limit for JSONL, applied to JSON arrays too, so that
-#: no later layer has to walk a structure that would exhaust the Python stack.
-MAX_DEPTH = 1024
+#: Bytes read from the file per step of the array scanner (and gzip's read buffer).
+CHUNK = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"
 #: Errors a damaged gzip stream raises part-way through (a truncated upload, bit rot).
 _STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
+#: Longest first line the sniffer reads to tell JSONL from pretty-printed values.
+_SNIFF_LINE = 1024 * 1024
 
 Layout = Literal["array", "jsonl", "values"]
 
@@ -60,7 +68,59 @@ class RawRecord:
         return self.error is None
 
 
-def iter_records(path: str | Path) -> Generator[RawRecord, None, None]:
+class _Inflated(io.RawIOBase):
+    """A gzip file's inflated bytes, refused past the size and ratio limits.
+
+    Positions, not running counts: the sniffer seeks back to the start, and a position
+    stays right where a count would double.
+    """
+
+    def __init__(self, raw: BinaryIO, limits: ReadLimits) -> None:
+        self.raw = raw
+        self.gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.limits = limits
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.gz.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.gz.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        # One inflate step: a damaged stream then fails after the bytes before the damage
+        # were handed over, not inside a read that would drop them.
+        n = self.gz.readinto1(buffer)
+        inflated = self.gz.tell()
+        limits = self.limits
+        if inflated > limits.max_decompressed_bytes:
+            raise LimitExceeded(
+                f"the gzip stream inflates to more than {human(limits.max_decompressed_bytes)} "
+                "(the max_decompressed_bytes limit)"
+            )
+        if inflated > RATIO_FLOOR and inflated > limits.max_gzip_ratio * self.raw.tell():
+            raise LimitExceeded(
+                f"the gzip stream inflates more than {limits.max_gzip_ratio:g} times "
+                "(the max_gzip_ratio limit: a gzip bomb)"
+            )
+        return n
+
+    def close(self) -> None:
+        try:
+            self.gz.close()
+            self.raw.close()
+        finally:
+            super().close()
+
+
+def iter_records(
+    path: str | Path, limits: ReadLimits = DEFAULT_LIMITS
+) -> Generator[RawRecord, None, None]:
     """Yield every record of ``path`` in order; record-level problems never stop the stream.
 
     Raises ``DatasetError`` if the file cannot be opened, or if its first non-space byte
@@ -74,24 +134,25 @@ def iter_records(path: str | Path) -> Generator[RawRecord, None, None]:
     except OSError as exc:
         raise DatasetError(f"cannot open dataset {str(path)!r}: {exc.strerror or exc}") from exc
     try:
-        stream: BufferedIOBase = gzip.GzipFile(path, "rb") if gzipped else path.open("rb")
+        raw = path.open("rb")
     except OSError as exc:  # removed or locked between the probe and now
         raise DatasetError(f"cannot open dataset {str(path)!r}: {exc.strerror or exc}") from exc
+    stream: BufferedIOBase = io.BufferedReader(_Inflated(raw, limits), CHUNK) if gzipped else raw
     with stream:
-        yield from _iter_stream(stream, str(path))
+        yield from _iter_stream(stream, str(path), limits)
 
 
-def _iter_stream(stream: BufferedIOBase, name: str) -> Iterator[RawRecord]:
+def _iter_stream(stream: BufferedIOBase, name: str, limits: ReadLimits) -> Iterator[RawRecord]:
     try:
         layout = _sniff(stream, name)
-    except _STREAM_ERRORS as exc:
+    except (*_STREAM_ERRORS, LimitExceeded) as exc:
         raise DatasetError(f"cannot read dataset {name!r}: {exc}") from exc
     if layout is None:
         return
     if layout == "jsonl":
-        yield from _iter_jsonl(stream)
+        yield from _iter_jsonl(stream, limits)
     else:
-        yield from _iter_json(stream, layout)
+        yield from _iter_json(stream, layout, limits)
 
 
 def _sniff(stream: BufferedIOBase, name: str) -> Layout | None:
@@ -123,6 +184,8 @@ def _layout_of(first: bytes, stream: BufferedIOBase, name: str) -> Layout:
             f"{first!r}, not '[' or '{{'"
         )
     first_line = _next_content_line(stream)
+    if len(first_line) >= _SNIFF_LINE:
+        return "jsonl"  # no pretty-printer writes such a line; JSONL reports it as too long
     try:
         orjson.loads(first_line)
     except orjson.JSONDecodeError as exc:
@@ -135,36 +198,54 @@ def _layout_of(first: bytes, stream: BufferedIOBase, name: str) -> Layout:
 
 
 def _next_content_line(stream: BufferedIOBase) -> bytes:
-    """The next line that is not blank (b"" at the end of the stream)."""
-    while line := stream.readline(MAX_LINE_BYTES):
+    """The next line that is not blank (b"" at the end of the stream), at most 1 MiB."""
+    while line := stream.readline(_SNIFF_LINE):
         if line.strip(_WHITESPACE):
             return line
     return b""
 
 
-def _iter_jsonl(stream: BufferedIOBase) -> Iterator[RawRecord]:
+def _iter_jsonl(stream: BufferedIOBase, limits: ReadLimits) -> Iterator[RawRecord]:
+    cap = limits.max_record_bytes
     index = 0
     lineno = 0
     while True:
         try:
-            line = stream.readline(MAX_LINE_BYTES)
+            line = stream.readline(cap + 1)
         except _STREAM_ERRORS as exc:
             yield RawRecord(index, error=f"line {lineno + 1}: the file is damaged: {exc}")
+            return
+        except LimitExceeded as exc:
+            yield RawRecord(index, error=f"line {lineno + 1} and everything after it: {exc}")
             return
         if not line:
             return
         lineno += 1
-        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
-            skipped = _skip_rest_of_line(stream)
+        if len(line) > cap and not line.endswith(b"\n"):
+            try:
+                _skip_rest_of_line(stream)
+            except (*_STREAM_ERRORS, LimitExceeded) as exc:
+                yield RawRecord(index, error=f"line {lineno} and everything after it: {exc}")
+                return
             yield RawRecord(
                 index,
-                error=f"line {lineno}: longer than {MAX_LINE_BYTES} bytes "
-                f"({MAX_LINE_BYTES + skipped} bytes or more); not decoded",
+                error=f"line {lineno}: larger than {human(cap)} (the max_record_bytes limit); "
+                "not read",
             )
             index += 1
             continue
         if not line.strip(_WHITESPACE):
             continue
+        # Cheap upper bounds first: no string is longer than the line, and no record
+        # nests deeper than it has brackets (two C passes, ~0.1 µs per KB).
+        if len(line) > limits.max_string_bytes or (
+            line.count(b"[") + line.count(b"{") > limits.max_depth
+        ):
+            problem = shape_problem(line, limits)
+            if problem is not None:
+                yield RawRecord(index, error=f"line {lineno}: the record {problem}; not read")
+                index += 1
+                continue
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -177,7 +258,7 @@ def _iter_jsonl(stream: BufferedIOBase) -> Iterator[RawRecord]:
 def _skip_rest_of_line(stream: BufferedIOBase) -> int:
     skipped = 0
     while True:
-        chunk = stream.readline(1024 * 1024)
+        chunk = stream.readline(CHUNK)
         skipped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
             return skipped
@@ -187,67 +268,27 @@ def _reason(exc: orjson.JSONDecodeError) -> str:
     return f"{exc.msg} at byte {exc.pos}"
 
 
-def _iter_json(stream: BufferedIOBase, layout: Layout) -> Iterator[RawRecord]:
-    if layout == "array":
-        items = ijson.items(stream, "item", use_float=True)
-        what = "array element"
-    else:
-        items = ijson.items(stream, "", use_float=True, multiple_values=True)
-        what = "JSON value"
+def _chunks(stream: BufferedIOBase) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def _iter_json(stream: BufferedIOBase, layout: Layout, limits: ReadLimits) -> Iterator[RawRecord]:
+    what = "array element" if layout == "array" else "JSON value"
     index = 0
     try:
-        for value in items:
-            depth = _too_deep(value)
-            if depth is None:
-                yield RawRecord(index, value)
+        for data, problem in split(_chunks(stream), limits, array=layout == "array"):
+            if data is None:
+                yield RawRecord(index, error=f"{what} {index} cannot be read: it {problem}")
             else:
-                yield RawRecord(
-                    index,
-                    error=f"{what} {index} is nested more than {MAX_DEPTH} levels deep "
-                    f"({depth} levels or more); not read",
-                )
+                try:
+                    yield RawRecord(index, orjson.loads(data))
+                except orjson.JSONDecodeError as exc:
+                    yield RawRecord(
+                        index, error=f"{what} {index} cannot be read: invalid JSON: {_reason(exc)}"
+                    )
             index += 1
-    except ijson.JSONError as exc:
-        detail = exc.args[0] if exc.args else ""
-        if isinstance(detail, bytes):  # yajl reports some errors as bytes
-            detail = detail.decode("utf-8", "replace")
-        # The first line only: yajl goes on to quote the input around the fault.
-        detail = str(detail).strip().splitlines()[0] if str(detail).strip() else "invalid JSON"
-        yield RawRecord(
-            index,
-            error=f"{what} {index} and everything after it cannot be read: {detail}",
-        )
+    except LimitExceeded as exc:
+        yield RawRecord(index, error=f"{what} {index} and everything after it: {exc}")
     except _STREAM_ERRORS as exc:
         yield RawRecord(index, error=f"{what} {index}: the file is damaged: {exc}")
-    except UnicodeDecodeError as exc:  # ijson's pure-Python backend (no C extension)
-        yield RawRecord(
-            index,
-            error=f"{what} {index} and everything after it cannot be read: invalid UTF-8 "
-            f"({exc.reason})",
-        )
-
-
-def _too_deep(value: Any) -> int | None:
-    """None when ``value`` nests at most :data:`MAX_DEPTH` levels, else a depth beyond it.
-
-    ``orjson.dumps`` (a few microseconds a record) succeeds for anything up to 254 levels,
-    which is every real record; only deeper ones are measured, without recursion.
-    """
-    try:
-        orjson.dumps(value)
-    except orjson.JSONEncodeError:
-        pass
-    else:
-        return None
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            node = list(node.values())
-        if isinstance(node, list):
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                return deepest
-            stack.extend((child, depth + 1) for child in node)
-    return None
