@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -255,6 +256,57 @@ def test_unresolvable_or_remote_ref_is_an_invalid_schema_not_a_fetch(ref: str) -
 def test_catastrophic_pattern_does_not_hang() -> None:
     findings = one_param({"type": "string", "pattern": "^(a+)+$"}, "a" * 40 + "!")
     assert codes(findings) == ["call.format_violation"]
+
+
+def pattern_tool(**schema: Any) -> ToolSpec:
+    props = {"x": {"type": "integer", "description": "An x value"}}
+    return ToolSpec(name="f", description="Does f.", parameters={
+        "type": "object", "properties": props, **schema})  # fmt: skip
+
+
+EVIL = "^(a+)+$"  # exponential in Python's re on "aaa…a!"
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"patternProperties": {EVIL: {"type": "integer"}}},
+        {"patternProperties": {EVIL: {"type": "integer"}}, "additionalProperties": False},
+        {"patternProperties": {EVIL: {"type": "integer"}}, "unevaluatedProperties": False},
+        {"allOf": [{"patternProperties": {EVIL: {}}}], "unevaluatedProperties": False},
+    ],
+    ids=["pattern-only", "closed", "unevaluated", "unevaluated-allOf"],
+)
+def test_catastrophic_property_name_pattern_does_not_hang(schema: dict[str, Any]) -> None:
+    started = time.perf_counter()
+    tool = pattern_tool(**schema)
+    hostile = ToolCall("f", {"a" * 40 + "!": 1}, "c0")
+    findings = check_rules(sample([hostile], [tool]))
+    if "patternProperties" in schema and len(schema) == 1:  # open: other keys are allowed
+        assert findings == []
+    else:
+        assert codes(findings) == ["call.unknown_param"]
+        assert findings[0].path == "/" + "a" * 40 + "!"
+    # The pattern still applies where it matches: the value must be an integer.
+    matched = check_rules(sample([ToolCall("f", {"a" * 40: "one"}, "c0")], [tool]))
+    expected = [] if "allOf" in schema else ["call.type_mismatch"]
+    assert codes(matched) == expected
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.timeout(10)
+def test_a_pattern_the_engine_gives_up_on_is_a_clear_finding() -> None:
+    # A back-reference needs the backtracking engine, which stops at its step limit.
+    findings = one_param({"type": "string", "pattern": "^(a|a)+\\1$"}, "a" * 40 + "!")
+    assert codes(findings) == ["call.format_violation"]
+    assert "could not be checked against the pattern" in findings[0].message
+    assert "gave up" in findings[0].message
+
+
+def test_a_property_name_pattern_the_engine_cannot_compile_is_an_invalid_schema() -> None:
+    findings = check_rules(sample([], [pattern_tool(patternProperties={"(unclosed": {}})]))
+    assert codes(findings) == ["spec.invalid_schema"]
 
 
 def test_patterns_use_the_ecma_dialect_in_both_validators() -> None:

@@ -7,7 +7,6 @@ the argument, what was expected and what was given.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from verifier._model import Finding
 from verifier._rules._formats import describe_format
+from verifier._rules._patterns import GAVE_UP, PatternUndecided, search
 
 KEYWORD_CODES: dict[str, str] = {
     "required": "call.missing_required",
@@ -119,14 +119,18 @@ def _findings(error: ValidationError, tool: str) -> Iterator[tuple[str, str, str
         known = schema.get("properties", {})
         patterns = list(schema.get("patternProperties", {}))
         for key in value:
-            if key in known or any(re.search(p, key) for p in patterns):
+            if key in known:
+                continue
+            found = [_search(p, key) for p in patterns]
+            if any(found):
                 continue
             ptr = pointer([*base, key])
             listed = ", ".join(f"`{k}`" for k in known) or "none"
+            undecided = "" if None not in found else f" (a property-name pattern: {GAVE_UP})"
             yield (
                 "call.unknown_param",
                 ptr,
-                f"`{ptr[1:]}` is not a parameter of `{tool}` (it defines: {listed})",
+                f"`{ptr[1:]}` is not a parameter of `{tool}` (it defines: {listed}){undecided}",
             )
         return
     ptr = pointer(base)
@@ -143,6 +147,8 @@ def _findings(error: ValidationError, tool: str) -> Iterator[tuple[str, str, str
         words, hinted = describe_format(str(expected))
         why = " (as its description says)" if hinted else ""
         msg = f"{label} must be {words}{why}; got {_shown(value)}"
+    elif kw == "pattern" and isinstance(error, PatternUndecided):
+        msg = f"{label} could not be checked against the pattern {expected!r}: {GAVE_UP}"
     elif kw == "pattern":
         msg = f"{label} must match the pattern {expected!r}; got {_shown(value)}"
     elif kw in _RANGE_WORDS:
@@ -151,6 +157,13 @@ def _findings(error: ValidationError, tool: str) -> Iterator[tuple[str, str, str
     else:
         msg = f"{label}: {error.message}"
     yield code, ptr, msg
+
+
+def _search(pattern: str, key: str) -> bool | None:
+    try:
+        return search(pattern, key)
+    except ValueError:  # not compilable: the compile step reported the schema
+        return False
 
 
 def classify(errors: Iterable[ValidationError], tool: str, turn: int, call: int) -> list[Finding]:
