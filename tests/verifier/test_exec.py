@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -214,4 +215,26 @@ def test_sessions_are_reused_across_samples_and_toolsets() -> None:
         assert len(exec_layer.sessions) == 1
         # same inputs, fresh state each time: the same deterministic answer
         assert first.trace.calls[0].result == again.trace.calls[0].result
+        exec_layer.close()
+
+
+@pytest.mark.timeout(60)
+def test_a_catastrophic_pattern_in_the_mock_is_bounded_by_the_call_timeout() -> None:
+    """The mock runtime checks patterns with the sandbox's stdlib ``re`` (it has no other
+    engine): a hostile one runs until the call's wall limit, ends as ``exec.timeout``, and
+    the replaced worker answers the next call."""
+    from sandbox import Limits
+
+    tool = ToolSpec(name="f", description="Does f.", parameters={
+        "type": "object",
+        "properties": {"a": {"type": "string", "pattern": "^(a+)+$", "description": "An a."}},
+        "patternProperties": {"^(b+)+$": {"type": "integer"}},
+    })  # fmt: skip
+    with MockRunner("process", Limits(wall_s=1.0)) as runner:
+        exec_layer = ExecLayer(runner)
+        for args in ({"a": "a" * 40 + "!"}, {"b" * 40 + "!": 1}):
+            started = time.perf_counter()
+            assert codes(exec_layer(dialog([tool], ("f", args, {})))) == [("exec.timeout", "error")]
+            assert time.perf_counter() - started < 10
+        assert exec_layer(dialog([tool], ("f", {"a": "aaaa"}, {}))) == []
         exec_layer.close()
