@@ -189,7 +189,7 @@ class Splitter:
     def end(self) -> Iterator[Piece]:
         """The stream ended: a record still open is cut short (an unreadable record)."""
         if self.trailing:
-            yield None, "the array is followed by more content, which is not read"
+            yield None, "is content after the array's end (not read)"
         elif self.record and (self.depth or self.string >= 0):
             self.cut = self.cut or "is cut short by the end of the file"
             yield self._end(b"", 0)
@@ -224,12 +224,12 @@ class Splitter:
         m = _REST.match(chunk, pos)
         assert m is not None  # the pattern matches at every position
         self.string += m.end()
+        if self.string > self.limits.max_string_bytes and self.cut is None:
+            self._cut(_string_limit(self.limits))
         if m.lastindex == 1:
             self.string, self.escape = -1, False
         else:
             self.escape = m.end(2) > m.start(2)
-        if self.string > self.limits.max_string_bytes and self.cut is None:
-            self._cut(_string_limit(self.limits))
         return m.end()
 
     def _after_end(self, chunk: bytes, pos: int) -> None:
