@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     # The shape of a dataset (toolproof verify and jobs), checked while it streams: a record
     # past a limit is sample.unreadable naming it; a gzip past its limits ends the file.
     max_depth: int = Field(
-        default=_LIMITS.max_depth, gt=0, description="deepest nesting of one record"
+        default=_LIMITS.max_depth, gt=0, le=1024, description="deepest nesting of one record"
     )
     max_string_bytes: int = Field(
         default=_LIMITS.max_string_bytes, gt=0, description="longest JSON string, bytes"
