@@ -137,6 +137,21 @@ def test_declared_output_schema(layer: ExecLayer) -> None:
     assert codes(layer(text)) == [("exec.response_mismatch", "error")]
 
 
+@pytest.mark.timeout(20)
+def test_a_catastrophic_output_schema_pattern_is_bounded(layer: ExecLayer) -> None:
+    """The dataset's tool response is checked against the spec's output schema on the
+    host: its patterns run on the bounded engine, not Python's re (minutes at 40 chars)."""
+    evil = PRICE.model_copy(update={"output_schema": {
+        "type": "object",
+        "properties": {"currency": {"type": "string", "pattern": "^(a+)+$"}},
+        "patternProperties": {"^(b+)+$": {"type": "number"}},
+    }})  # fmt: skip
+    started = time.perf_counter()
+    for response in ({"currency": "a" * 40 + "!"}, {"b" * 40 + "!": 1, "currency": "aaa"}):
+        layer(dialog([evil], ("get_price", {"product": "tea"}, response)))
+    assert time.perf_counter() - started < 5
+
+
 def test_argument_problems_are_left_to_the_rule_layer(layer: ExecLayer) -> None:
     sample = dialog(ORDER_TOOLS, ("create_order", {"item": 5}, {"order_id": "o1"}))
     assert layer(sample) == []

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
 import orjson
+from jsonschema.protocols import Validator
 
 from synth._compiler._bundle import ToolEntry
 from verifier._model import Finding
+from verifier._rules import BoundedValidator
 
 _ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "fault"})
 _ERROR_WORDS = ("not found", "error", "invalid", "failed", "does not exist", "unknown")
@@ -65,7 +66,7 @@ def _kind(value: Any) -> str:
     return _KIND.get(type(value), "other")
 
 
-_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
+_VALIDATORS: dict[str, Validator] = {}
 
 
 def _schema_errors(entry: ToolEntry, value: Any) -> list[str]:
@@ -75,9 +76,8 @@ def _schema_errors(entry: ToolEntry, value: Any) -> list[str]:
     if validator is None:
         if len(_VALIDATORS) >= 4096:
             _VALIDATORS.clear()
-        validator = _VALIDATORS[entry.spec_hash] = jsonschema.Draft202012Validator(
-            entry.response_schema
-        )
+        # Patterns of the schema run on the rule layer's bounded engine, not Python's re.
+        validator = _VALIDATORS[entry.spec_hash] = BoundedValidator(entry.response_schema)
     errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
     return [
         f"{'/' + '/'.join(map(str, e.path)) if e.path else 'the response'}: {e.message}"

@@ -24,11 +24,13 @@ from verifier._rules._check import check_rules
 from verifier._rules._compile import CACHE_SIZE, clear_cache, strict_schema
 from verifier._rules._consistency import DuplicateTracker, content_digest
 from verifier._rules._formats import HINT_FORMATS, SCHEMA_FORMATS
+from verifier._rules._patterns import SlowValidator as BoundedValidator
 
 __all__ = [
     "CACHE_SIZE",
     "HINT_FORMATS",
     "SCHEMA_FORMATS",
+    "BoundedValidator",
     "DuplicateTracker",
     "check_rules",
     "clear_cache",
