@@ -4,9 +4,8 @@ from toolproof.jobs._worker import (
     JobEvents,
     JobRunner,
     WorkerPool,
-    count_records,
     resume,
     sweep_uploads,
 )
 
-__all__ = ["JobEvents", "JobRunner", "WorkerPool", "count_records", "resume", "sweep_uploads"]
+__all__ = ["JobEvents", "JobRunner", "WorkerPool", "resume", "sweep_uploads"]

@@ -23,7 +23,7 @@ from synth.errors import ToolproofError
 from toolproof._cli.layers import build_layers
 from toolproof.settings import Settings
 from toolproof.store import JobView, Store
-from verifier import Pipeline, ReadLimits, Sample, iter_records, read_dataset, result_line
+from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
 
 log = logging.getLogger("toolproof.jobs")
 
@@ -71,10 +71,6 @@ def sweep_uploads(store: Store, uploads: Path, idle_s: float = 60.0) -> int:
     return removed
 
 
-def count_records(path: str, limits: ReadLimits) -> int:
-    return sum(1 for _ in iter_records(path, limits))
-
-
 class JobRunner:
     """Runs one claimed job to its end, cancellation, loss of its lease, the server's stop
     (``stopping``), or for a turn of ``job_slice_s`` while another tenant's job waits for a
@@ -113,7 +109,10 @@ class JobRunner:
             pipeline = Pipeline(job.layers, extra_layers=extra, provenance=provenance)
             data = read_dataset(job.upload, job.format, s.read_limits)
             if job.total is None:
-                self.store.set_total(job.id, count_records(job.upload, s.read_limits))
+                total = self.count(job)
+                if total is None:
+                    return "cancelled"
+                self.store.set_total(job.id, total)
             batch: list[tuple[int, bytes]] = []
             passed, verified, started = 0, 0, time.monotonic()
             flushed = sliced = started
@@ -153,6 +152,19 @@ class JobRunner:
             return "failed"
         self.store.finish_job(job.id, self.worker, "done")
         return "done"
+
+    def count(self, job: JobView, check_every_s: float = 0.5) -> int | None:
+        """The job's record count, or None once the job is no longer running (cancelled):
+        counting a large upload takes seconds, and a cancel must free the worker at once."""
+        n, checked = 0, time.monotonic()
+        for _ in iter_records(job.upload, self.settings.read_limits):
+            n += 1
+            if time.monotonic() - checked >= check_every_s:
+                checked = time.monotonic()
+                current = self.store.get_job(None, job.id)
+                if current is None or current.status != "running":
+                    return None
+        return n
 
 
 class WorkerPool:
