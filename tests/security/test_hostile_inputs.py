@@ -2,7 +2,9 @@
 
 Each probe is small to send and was fatal or minutes-long before: an array nested 100,000
 deep, a 1 MB gzip inflating to 1 GiB, a string and a JSONL line past their limits, and a
-catastrophic ``patternProperties`` regex. The server runs as a child process under
+catastrophic ``patternProperties`` regex; then a tenant churning sessions to evict
+another's, a tenant flooding the job queue, a body that never ends, a request line the
+parser refuses, two keys in one request and a job id with a suffix. The server runs as a child process under
 ``prlimit --as`` (address space), with tighter shape limits set through ``TOOLPROOF_*`` so
 that the probes stay small; a thread polls ``/healthz`` throughout and every probe asserts
 its time, its status, its findings, and that the server kept answering. The CLI probes
@@ -14,6 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +41,9 @@ MAX_RSS_MB = 600
 SERVER_LIMITS = {
     "TOOLPROOF_MAX_STRING_BYTES": str(1 * MIB),
     "TOOLPROOF_MAX_RECORD_BYTES": str(4 * MIB),
+    "TOOLPROOF_BODY_IDLE_TIMEOUT_S": "1",
+    "TOOLPROOF_TENANT_MAX_SESSIONS": "4",
+    "TOOLPROOF_TENANT_MAX_QUEUED": "3",
 }
 #: A valid OpenAI-format record: what follows each hostile one, and must still pass.
 AFTER = json.dumps({"id": "after", "messages": [
@@ -196,7 +202,17 @@ def run_job(
         text = httpx.get(f"{server.url}/v1/jobs/{job_id}/results", headers=auth, timeout=30).text
     lines = [json.loads(line) for line in text.splitlines()]
     assert [r["index"] for r in lines] == list(range(len(lines)))
+    wait_uploads_gone(server)
     return lines, time.perf_counter() - started
+
+
+def wait_uploads_gone(server: CappedServer) -> None:
+    """An ended job's upload is deleted (item 5): the disk does not fill with them."""
+    uploads = Path(server.env["TOOLPROOF_HOME"]) / "uploads"
+    deadline = time.monotonic() + 5
+    while list(uploads.glob("*.data")):
+        assert time.monotonic() < deadline, list(uploads.iterdir())
+        time.sleep(0.05)
 
 
 def passed_after(result: dict[str, Any]) -> bool:
@@ -256,6 +272,85 @@ def test_redos_pattern_verify(
     codes = [f["code"] for f in answer.json()["results"][0]["findings"]]
     assert codes in (["call.unknown_param"], ["call.format_violation"])
     assert seconds < 2
+
+
+# --- tenants, disk and the HTTP edge (items 4 to 6) ----------------------------------------
+
+ORDERS = [
+    {"name": "create_order", "description": "Place an order for an item.", "parameters": {
+        "type": "object", "required": ["item"],
+        "properties": {"item": {"type": "string", "description": "What to order."}}}},
+    {"name": "get_order", "description": "Look up an order by its id.", "parameters": {
+        "type": "object", "required": ["order_id"],
+        "properties": {"order_id": {"type": "string", "description": "The order's id."}}}},
+]  # fmt: skip
+
+
+def new_key(server: CappedServer, tenant: str) -> dict[str, str]:
+    key = subprocess.run(
+        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", tenant],
+        env=server.env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_tenants_cannot_evict_each_others_sessions(
+    live: tuple[CappedServer, dict[str, str]],
+) -> None:
+    server, auth = live
+    other = new_key(server, "bystander")
+    with Health(server.url), httpx.Client(base_url=server.url, timeout=30) as client:
+        ids = [client.post("/v1/toolsets", json={"tools": ORDERS}, headers=h).json()["id"]
+               for h in (other, auth)]  # fmt: skip
+        assert ids[0] == ids[1]  # same specs, same content-addressed toolset
+        calls = f"/v1/toolsets/{ids[0]}/calls"
+        made = client.post(calls, headers=other, json={"tool": "create_order", "session": "s",
+                                                       "arguments": {"item": "tea"}})  # fmt: skip
+        order = made.json()["result"]
+        for n in range(20):  # the attacker churns through far more sessions than it may keep
+            churn = {"tool": "create_order", "session": f"s{n}", "arguments": {"item": "x"}}
+            assert client.post(calls, headers=auth, json=churn).status_code == 200
+        again = client.post(calls, headers=other, json={"tool": "get_order", "session": "s",
+                            "arguments": {"order_id": order["order_id"]}})  # fmt: skip
+        assert again.status_code == 200 and again.json()["result"] == order
+
+
+def test_queued_jobs_are_capped(live: tuple[CappedServer, dict[str, str]]) -> None:
+    server, _ = live
+    flood = new_key(server, "flooder")
+    big = AFTER + b"\n"
+    with Health(server.url):
+        answers = [httpx.post(f"{server.url}/v1/jobs", content=big * 20000, timeout=60,
+                              headers={**flood, "Content-Type": "application/x-ndjson"})
+                   for _ in range(8)]  # fmt: skip
+    codes = [a.status_code for a in answers]
+    assert 429 in codes and codes.count(202) <= 3 + 1, codes  # one may end meanwhile
+    assert all(a.json()["code"] == "tenant.too_many_jobs" for a in answers if a.status_code == 429)
+    for a in answers:
+        if a.status_code == 202:
+            httpx.delete(f"{server.url}/v1/jobs/{a.json()['id']}", headers=flood, timeout=10)
+
+
+def test_the_http_edge(live: tuple[CappedServer, dict[str, str]]) -> None:
+    server, auth = live
+    host, port = "127.0.0.1", server.port
+    with Health(server.url):
+        started = time.perf_counter()  # a body that stops arriving: 408 after the idle limit
+        with socket.create_connection((host, port), timeout=10) as s:
+            head = f"POST /v1/verify HTTP/1.1\r\nHost: x\r\nAuthorization: {auth['Authorization']}"
+            s.sendall(head.encode() + b"\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 100\r\n\r\n{")  # fmt: skip
+            reply = s.recv(65536)
+        assert reply.startswith(b"HTTP/1.1 408") and time.perf_counter() - started < 5
+        with socket.create_connection((host, port), timeout=10) as s:  # the parser's own 400
+            s.sendall(b"\x00\x01 nonsense\r\n\r\n")
+            reply = s.recv(65536)
+        assert reply.startswith(b"HTTP/1.1 400") and b"application/problem+json" in reply
+        two = [("Authorization", auth["Authorization"]), ("Authorization", "Bearer x")]
+        assert httpx.get(f"{server.url}/v1/jobs", headers=two).status_code == 401
+        job_id = httpx.post(f"{server.url}/v1/jobs", content=AFTER, headers={
+            **auth, "Content-Type": "application/json"}).json()["id"]  # fmt: skip
+        assert httpx.get(f"{server.url}/v1/jobs/{job_id}junk", headers=auth).status_code == 404
 
 
 # --- the CLI, under the same address-space cap, default limits ---------------------------
