@@ -4,9 +4,9 @@ Each probe is small to send and was fatal or minutes-long before: an array neste
 deep, a 1 MB gzip inflating to 1 GiB, a string and a JSONL line past their limits, and a
 catastrophic ``patternProperties`` regex; then a tenant churning sessions to evict
 another's, a tenant flooding the job queue, a body that never ends, a request line the
-parser refuses, two keys in one request and a job id with a suffix. The server runs as a child process under
-``prlimit --as`` (address space), with tighter shape limits set through ``TOOLPROOF_*`` so
-that the probes stay small; a thread polls ``/healthz`` throughout and every probe asserts
+parser refuses, two keys in one request and a job id with a suffix. The server runs as a
+child process under ``prlimit --as`` (address space), with tighter limits set through
+``TOOLPROOF_*`` so that the probes stay small; a thread polls ``/healthz`` throughout and every probe asserts
 its time, its status, its findings, and that the server kept answering. The CLI probes
 run ``toolproof verify`` under the same cap with the default limits.
 """
