@@ -6,9 +6,10 @@ catastrophic ``patternProperties`` regex; then a tenant churning sessions to evi
 another's, a tenant flooding the job queue, a body that never ends, a request line the
 parser refuses, two keys in one request and a job id with a suffix. The server runs as a
 child process under ``prlimit --as`` (address space), with tighter limits set through
-``TOOLPROOF_*`` so that the probes stay small; a thread polls ``/healthz`` throughout and every probe asserts
-its time, its status, its findings, and that the server kept answering. The CLI probes
-run ``toolproof verify`` under the same cap with the default limits.
+``TOOLPROOF_*`` so that the probes stay small; a thread polls ``/healthz`` throughout and
+every probe asserts its time, its status, its findings, and that the server kept
+answering. The CLI probes run ``toolproof verify`` under the same cap with the default
+limits.
 """
 
 from __future__ import annotations
