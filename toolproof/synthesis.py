@@ -24,7 +24,7 @@ from mock_apis import (
 from synth import MockBundle, ToolSpec
 from synth._synthesis import ToolResult, Verdict
 from synth.errors import CompileError, ConfigError
-from toolproof._cli.layers import build_layers
+from toolproof.compose import build_layers
 from toolproof.settings import Settings
 from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
 from verifier._exec import ExecLayer

@@ -43,9 +43,16 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "parse_python_calls",
         "parse_tool_call_blocks",
     ),
-    "verifier._pipeline": (
+    "verifier._layers": (
         "KNOWN_LAYERS",
+        "BuiltLayer",
         "LayerCheck",
+        "LayerName",
+        "LayerOptions",
+        "build_layer",
+        "layer_factory",
+    ),
+    "verifier._pipeline": (
         "Pipeline",
         "parse_layers",
         "score",
@@ -97,6 +104,15 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         make_judge as make_judge,
         register_judge as register_judge,
     )
+    from verifier._layers import (
+        KNOWN_LAYERS as KNOWN_LAYERS,
+        BuiltLayer as BuiltLayer,
+        LayerCheck as LayerCheck,
+        LayerName as LayerName,
+        LayerOptions as LayerOptions,
+        build_layer as build_layer,
+        layer_factory as layer_factory,
+    )
     from verifier._limits import ReadLimits as ReadLimits
     from verifier._model import (
         Finding as Finding,
@@ -113,8 +129,6 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         parse_tool_call_blocks as parse_tool_call_blocks,
     )
     from verifier._pipeline import (
-        KNOWN_LAYERS as KNOWN_LAYERS,
-        LayerCheck as LayerCheck,
         Pipeline as Pipeline,
         parse_layers as parse_layers,
         score as score,

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, Protocol, cast
 
 from synth.errors import ConfigError
+from verifier._layers import KNOWN_LAYERS, LayerCheck, LayerName
 from verifier._model import Finding, Sample, SampleResult
 from verifier._rules import DuplicateTracker, check_rules
 from verifier._version import TOOLPROOF_VERSION
-
-#: A layer takes a sample and returns its findings.
-LayerCheck = Callable[[Sample], list[Finding]]
-
-KNOWN_LAYERS = ("rules", "exec", "judge")
 
 
 class Prefetching(Protocol):
@@ -35,13 +31,13 @@ class Prefetching(Protocol):
     def prefetch(self, samples: Sequence[Sample]) -> None: ...
 
 
-def parse_layers(text: str | Sequence[str]) -> tuple[str, ...]:
+def parse_layers(text: str | Sequence[str]) -> tuple[LayerName, ...]:
     """``"rules,exec"`` → ``("rules", "exec")`` in canonical order; unknown names fail."""
     return _parse_layers(text if isinstance(text, str) else tuple(text))
 
 
 @functools.lru_cache(maxsize=64)  # every request of the service names its layers
-def _parse_layers(text: str | tuple[str, ...]) -> tuple[str, ...]:
+def _parse_layers(text: str | tuple[str, ...]) -> tuple[LayerName, ...]:
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
     unknown = sorted(set(names) - set(KNOWN_LAYERS))

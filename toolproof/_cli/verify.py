@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from synth.errors import ToolproofError
-from toolproof._cli.layers import build_layers
 
 if TYPE_CHECKING:
     from verifier import Pipeline, ReportWriter, Sample, Summary
@@ -121,6 +120,7 @@ def verify(
     err = Console(stderr=True)
     # the readers and layers load when the command runs, not for `--help`
     from toolproof._cli.summary import print_summary
+    from toolproof.compose import build_layers
     from toolproof.settings import get_settings
     from verifier import Pipeline, Summary, open_report, parse_layers, read_dataset
 
@@ -132,11 +132,7 @@ def verify(
             gate = _gate_rate(fail_under)
             chosen = parse_layers(layers)
             extra, provenance = build_layers(
-                chosen,
-                sandbox=sandbox or settings.sandbox,
-                judge=judge or settings.judge,
-                settings=settings,
-                stack=stack,
+                chosen, sandbox=sandbox, judge=judge, settings=settings, stack=stack
             )
             pipeline = Pipeline(chosen, extra_layers=extra, provenance=provenance)
             data = read_dataset(dataset, format, settings.read_limits)

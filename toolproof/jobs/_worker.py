@@ -1,7 +1,7 @@
 """Job workers: threads that claim queued jobs from the store and verify them.
 
 A worker streams the uploaded file through the same ``Pipeline`` the CLI uses (layers
-built by ``toolproof._cli.layers.build_layers``), and commits results in small batches,
+built by ``toolproof.compose.build_layers``), and commits results in small batches,
 each batch in one transaction with the job's ``done`` counter. After a crash the next
 worker skips the first ``done`` samples (feeding them to the duplicate check only, so the
 verdicts stay those of one uninterrupted run) and continues: no result is lost and none is
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synth.errors import ToolproofError
-from toolproof._cli.layers import build_layers
+from toolproof.compose import build_layers
 from toolproof.settings import Settings
 from toolproof.store import JobView, Store
 from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
@@ -103,9 +103,7 @@ class JobRunner:
     def _run(self, job: JobView) -> str:
         s = self.settings
         with ExitStack() as stack:
-            extra, provenance = build_layers(
-                job.layers, sandbox=s.sandbox, judge=s.judge, settings=s, stack=stack
-            )
+            extra, provenance = build_layers(job.layers, settings=s, stack=stack)
             pipeline = Pipeline(job.layers, extra_layers=extra, provenance=provenance)
             data = read_dataset(job.upload, job.format, s.read_limits)
             if job.total is None:

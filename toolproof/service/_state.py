@@ -19,7 +19,7 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from mock_apis import MockRunner, ToolsetRegistry
 from mock_apis._server._sessions import SessionPool
 from sandbox import SandboxStats
-from toolproof._cli.layers import build_layers
+from toolproof.compose import build_layers
 from toolproof.jobs import JobEvents, WorkerPool
 from toolproof.service._metrics import Metrics, gauge
 from toolproof.service._problems import TenantBusy
@@ -101,13 +101,7 @@ class ServiceState:
                 if name == "rules":
                     continue
                 if name not in self._layers:
-                    built, prov = build_layers(
-                        (name,),
-                        sandbox=self.settings.sandbox,
-                        judge=self.settings.judge,
-                        settings=self.settings,
-                        stack=self.stack,
-                    )
+                    built, prov = build_layers((name,), settings=self.settings, stack=self.stack)
                     self._layers[name] = (built[name], prov)
                 check, prov = self._layers[name]
                 extra[name] = check

@@ -25,6 +25,7 @@ from synth import MockBundle
 from synth.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
 from verifier._exec._pairs import CallSite, pair_calls
+from verifier._layers import BuiltLayer, LayerOptions, layer_factory
 from verifier._model import Finding, Sample
 from verifier._trace import ExecutedCall
 
@@ -154,3 +155,23 @@ def _record(site: CallSite, outcome: MockOutcome) -> ExecutedCall:
     if outcome.ok:
         return ExecutedCall(*call, result=outcome.result)
     return ExecutedCall(*call, error="; ".join(f.get("message", "") for f in outcome.findings))
+
+
+@layer_factory("exec")
+def build_exec_layer(options: LayerOptions) -> BuiltLayer:
+    """Mocks on ``options.sandbox``, checked with one real call first: a sandbox that
+    cannot run code fails the command or job now (``BackendUnavailableError``), never the
+    data as ``exec.crash``."""
+    runner = MockRunner(options.sandbox)
+    try:
+        runner.check()
+    except BaseException:
+        runner.close()
+        raise
+    layer = ExecLayer(runner)
+
+    def close() -> None:
+        layer.close()
+        runner.close()
+
+    return BuiltLayer(layer, dict(layer.provenance), close)

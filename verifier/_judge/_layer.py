@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier._judge._base import Judge, JudgeStats, JudgeVerdict, get_judge
+from verifier._layers import BuiltLayer, LayerOptions, layer_factory
 from verifier._model import Finding, Sample
 from verifier._trace import JudgeTrace
 
@@ -92,3 +93,15 @@ class JudgeLayer:
         sample.trace.judge = JudgeTrace(verdict.provenance, verdict.cached,
                                         tuple(verdict.evidence))  # fmt: skip
         return list(verdict.findings)
+
+
+@layer_factory("judge")
+def build_judge_layer(options: LayerOptions) -> BuiltLayer:
+    """The judge ``options.judge`` names (offline by default), caching where asked."""
+    if options.judge_cache is not None:
+        options.judge_cache.parent.mkdir(parents=True, exist_ok=True)
+    judge = make_judge(options.judge, model=options.judge_model, api_key=options.judge_api_key,
+                       cache_path=options.judge_cache)  # fmt: skip
+    layer = JudgeLayer(judge)
+    provenance = {k: v for k, v in layer.provenance.items() if v is not None}
+    return BuiltLayer(layer, provenance, judge.close)
