@@ -2,7 +2,7 @@
 # Build the toolproof sandbox image offline, cached by content hash.
 #
 # 1. the base (images/build-base.sh: debootstrap + docker import) unless BASE is given;
-# 2. the RestrictedPython and pip wheels, downloaded on the host with pip (once, into
+# 2. the RestrictedPython, mpmath and pip wheels, downloaded on the host with pip (once, into
 #    build/wheels) at the RestrictedPython version the host runs, so both backends compile
 #    untrusted code the same way;
 # 3. `docker build` with the wheels in the context: tagged IMAGE:<hash of Dockerfile, wheels
@@ -23,16 +23,20 @@ if [ "$BASE" = "toolproof-sandbox-base:bookworm" ]; then
 fi
 
 RP_VERSION="$("$PY" -c 'import importlib.metadata as m; print(m.version("RestrictedPython"))')"
+# BFCL's math backend imports mpmath: the version `toolproof bfcl backends fetch` pins
+MPMATH_VERSION="$("$PY" -c 'from verifier.bfcl._backends import WHEELS; print(WHEELS["mpmath"][0])')"
 if ! ls "$WHEELS"/[Rr]estricted[Pp]ython-"$RP_VERSION"-*.whl >/dev/null 2>&1 \
+   || ! ls "$WHEELS"/mpmath-"$MPMATH_VERSION"-*.whl >/dev/null 2>&1 \
    || ! ls "$WHEELS"/pip-*.whl >/dev/null 2>&1; then
   mkdir -p "$WHEELS"
   "$PIP" download -q --only-binary=:all: --no-deps -d "$WHEELS" \
-    "RestrictedPython==$RP_VERSION" pip
+    "RestrictedPython==$RP_VERSION" "mpmath==$MPMATH_VERSION" pip
 fi
 
 BASE_ID="$(docker image inspect --format '{{.Id}}' "$BASE")"
 HASH="$( { cat images/sandbox/Dockerfile; echo "$BASE_ID"; \
-           (cd "$WHEELS" && ls [Rr]estricted[Pp]ython-"$RP_VERSION"-*.whl pip-*.whl | sort | xargs sha256sum); } \
+           (cd "$WHEELS" && ls [Rr]estricted[Pp]ython-"$RP_VERSION"-*.whl \
+              mpmath-"$MPMATH_VERSION"-*.whl pip-*.whl | sort | xargs sha256sum); } \
          | sha256sum | cut -c1-12)"
 
 if docker image inspect "$IMAGE:$HASH" >/dev/null 2>&1; then
@@ -44,7 +48,8 @@ CTX="$(mktemp -d)"
 trap 'rm -rf "$CTX"' EXIT
 cp images/sandbox/Dockerfile "$CTX/"
 mkdir "$CTX/wheels"
-cp "$WHEELS"/[Rr]estricted[Pp]ython-"$RP_VERSION"-*.whl "$CTX/wheels/"
+cp "$WHEELS"/[Rr]estricted[Pp]ython-"$RP_VERSION"-*.whl "$WHEELS"/mpmath-"$MPMATH_VERSION"-*.whl \
+  "$CTX/wheels/"
 cp "$(ls "$WHEELS"/pip-*.whl | sort -V | tail -n 1)" "$CTX/wheels/"
 echo "build-image: building $IMAGE:$HASH from $BASE" >&2
 docker build -q --network none --build-arg "BASE=$BASE" -t "$IMAGE:$HASH" -t "$IMAGE:latest" \

@@ -88,3 +88,20 @@ def test_backends_that_are_not_the_release_need_trusted(
     assert refused.exit_code == 2 and "--trusted" in refused.output
     trusted = _invoke(tmp_path, monkeypatch, *args, "--trusted")
     assert trusted.exit_code == 0, trusted.output
+
+
+@pytest.mark.docker
+def test_docker_sandbox_gives_the_process_sandboxs_verdicts(
+    bfcl_backends: Backends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The math backend's mpmath is in the sandbox image; every backend runs there too."""
+    home = cache_dir()
+    results = _results(tmp_path / "results", 3)
+    verdicts = {}
+    for sandbox in ("process", "docker"):
+        out = tmp_path / f"{sandbox}.jsonl"
+        args = ["--results", str(results), "--out", str(out), "--partial", "--sandbox", sandbox]
+        run = _invoke(home, monkeypatch, "check", "--category", "multi_turn", *args)
+        assert run.exit_code == 0, run.output
+        verdicts[sandbox] = out.read_text()
+    assert verdicts["docker"] == verdicts["process"] and verdicts["docker"]

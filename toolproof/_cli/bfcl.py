@@ -102,6 +102,7 @@ def _check(
     backends: Path | None = None,
     trusted: bool = False,
     workers: int = 2,
+    sandbox: str = "process",
 ) -> None:
     from verifier.bfcl import score_results  # the checker loads only for this command
 
@@ -116,6 +117,7 @@ def _check(
             backends=backends or _default_backends(),
             trusted=trusted,
             workers=workers,
+            sandbox=sandbox,
         )
     except ToolproofError as exc:
         raise _fail(exc.message) from None
@@ -173,21 +175,27 @@ def check(
         False,
         "--trusted",
         help="run backends that are not BFCL's pinned release without RestrictedPython "
-        "(still in the process sandbox)",
+        "(still in the sandbox)",
     ),
     workers: int = typer.Option(
         2, "--workers", min=1, help="multi-turn entries checked at once", metavar="N"
+    ),
+    sandbox: str = typer.Option(
+        "process",
+        "--sandbox",
+        help="multi-turn backends run in: process or docker",
+        metavar="BACKEND",
     ),
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does.
 
     Multi-turn categories execute the model's and the ground truth's calls turn by turn
-    on BFCL's stateful backends in the process sandbox and compare states and results as
-    BFCL's multi-turn checker does.
+    on BFCL's stateful backends in the sandbox (process or docker) and compare states and
+    results as BFCL's multi-turn checker does.
     """
     _check(
         category, results, data, out, summary, underscore_to_dot, partial, None,
-        backends, trusted, workers,
+        backends, trusted, workers, sandbox,
     )  # fmt: skip
 
 

@@ -100,6 +100,7 @@ class MultiTurnRunner:
         trusted: bool = False,
         limits: Limits = LIMITS,
         sandbox: Sandbox | None = None,
+        backend: str = "process",
     ) -> None:
         if not (backends.trusted or trusted):
             raise BackendsError(
@@ -112,8 +113,10 @@ class MultiTurnRunner:
         self.bundle = Bundle(modules, main="toolproof_bfcl_driver")
         self.limits = limits
         self.workers = max(1, workers)
+        # mpmath (the math backend's) is bound in for process workers; the docker image has it
+        paths = {"paths": backends.paths} if backend == "process" else {}
         self.sandbox = sandbox or create_sandbox(
-            "process", restrict=False, pool_size=1, paths=backends.paths, limits=limits
+            backend, restrict=False, pool_size=1, limits=limits, **paths
         )
         self._owned = sandbox is None
         self._pairs: queue.SimpleQueue[tuple[Session, Session]] = queue.SimpleQueue()

@@ -37,6 +37,7 @@ def score_results(
     backends: Path | None = None,
     trusted: bool = False,
     workers: int = 2,
+    sandbox: str = "process",
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
@@ -48,7 +49,7 @@ def score_results(
     a result counts as wrong. ``select`` limits scoring to the entries with those ids.
     Multi-turn categories run on the backends in ``backends`` (a directory that
     ``toolproof bfcl backends fetch`` made, or of modules written the same way, which then
-    need ``trusted``), on ``workers`` pairs of process-sandbox sessions.
+    need ``trusted``), on ``workers`` pairs of sessions of the ``sandbox`` backend.
     """
     chosen = resolve_categories(category)
     loaded = [(c, _load(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
@@ -64,7 +65,9 @@ def score_results(
                     "fetch` or pass --backends DIR"
                 )
             found = load_backends(backends)
-            runner = stack.enter_context(MultiTurnRunner(found, workers=workers, trusted=trusted))
+            runner = stack.enter_context(
+                MultiTurnRunner(found, workers=workers, trusted=trusted, backend=sandbox)
+            )
         verdicts = check_results(
             loaded,
             read_results(results),
