@@ -113,6 +113,11 @@ class MockSession:
     def reset(self) -> None:
         self.session.reset()
 
+    def state(self) -> MockOutcome:
+        """What the session's calls changed so far: created or modified records by entity
+        and id, and deleted ids (``{"records", "deleted"}``); lookups are not changes."""
+        return MockOutcome.from_sandbox(self.session.call("toolproof_state", {}))
+
     def rebind(self, bundle: MockBundle) -> None:
         """Switch this session (and its warm worker) to another toolset; state starts empty."""
         self.session.rebind(sandbox_bundle(bundle))

@@ -35,8 +35,20 @@ def toolset(
 
 def reset(ts: "dict[str, Any]") -> "dict[str, Any]":
     """Forget everything the session created, looked up or deleted."""
-    ts["state"] = {"records": {}, "deleted": {}, "seen": {}}
+    ts["state"] = {"records": {}, "deleted": {}, "seen": {}, "written": {}}
     return {"ok": True, "result": None}
+
+
+def snapshot(ts: "dict[str, Any]") -> "dict[str, Any]":
+    """What the session's calls changed: the records they created or modified, by entity
+    and id, and the ids they deleted (records only looked up are not state changes)."""
+    state = ts["state"]
+    changed = {}
+    for entity, ids in state["written"].items():
+        records = state["records"].get(entity, {})
+        changed[entity] = {i: records.get(i) for i in sorted(ids)}
+    deleted = {entity: sorted(ids) for entity, ids in state["deleted"].items() if ids}
+    return {"ok": True, "result": {"records": changed, "deleted": deleted}}
 
 
 def fail(status: "int", code: "str", path: "str", message: "str") -> "dict[str, Any]":
@@ -157,6 +169,7 @@ def stateful(
         record.update({k: v for k, v in args.items() if k in spec["fields"]})
         if spec.get("status_free"):
             record["status"] = "created"
+        table(ts, entity, "written")[str(ident)] = True
         return {"ok": True, "result": respond(ts, plan, name, args, record, nth)}
     if kind in ("list", "search"):
         return {"ok": True, "result": search(ts, plan, name, args, entity, nth)}
@@ -171,12 +184,15 @@ def stateful(
             f"{entity} {ident!r} not found: it was deleted in this session",
         )
     record = materialise(ts, entity, ident, args)
+    if kind in ("update", "cancel"):
+        table(ts, entity, "written")[str(ident)] = True
     if kind == "update":
         record.update({k: v for k, v in args.items() if k != id_param})
     elif kind == "cancel":
         record["status"] = "cancelled"
     elif kind == "delete":
         del table(ts, entity, "records")[str(ident)]
+        table(ts, entity, "written").pop(str(ident), None)
         table(ts, entity, "deleted")[str(ident)] = True
         gone = {spec["id_field"]: ident, "status": "deleted", "deleted": True}
         return {"ok": True, "result": respond(ts, plan, name, args, gone, nth)}

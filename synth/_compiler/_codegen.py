@@ -28,6 +28,10 @@ TOOLSET = tpmock_core.toolset(PLANS, SEED, tpmock_check, tpmock_values)
 
 def toolproof_reset():
     return tpmock_core.reset(TOOLSET)
+
+
+def toolproof_state():
+    return tpmock_core.snapshot(TOOLSET)
 '''
 
 ENTRY = """

@@ -117,7 +117,7 @@ NOISE = frozenset(
     )
 )
 UNCOUNTABLE = frozenset(("news", "weather", "series", "species", "analytics", "statistics", "sms"))
-RESERVED = frozenset(("PLANS", "SEED", "TOOLSET", "toolproof_reset"))
+RESERVED = frozenset(("PLANS", "SEED", "TOOLSET", "toolproof_reset", "toolproof_state"))
 
 
 def words(text: str) -> list[str]:

@@ -66,14 +66,25 @@ def test_fetch_then_check_every_multi_turn_category(
     assert "multi_turn_long_context" in run.output
 
 
-def test_check_without_backends_says_how_to_get_them(
+def test_check_without_backends_is_an_approximation_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    out = tmp_path / "v.jsonl"
+    results = str(_results(tmp_path / "results", 2))
     run = _invoke(tmp_path / "home", monkeypatch, "check", "--category", "multi_turn_base",
-                  "--results", str(_results(tmp_path / "results", 1)),
-                  "--out", str(tmp_path / "v.jsonl"))  # fmt: skip
-    assert run.exit_code == 2
-    assert "bfcl backends fetch" in run.output
+                  "--results", results, "--out", str(out), "--partial")  # fmt: skip
+    assert run.exit_code == 0, run.output
+    text = " ".join(run.output.split())
+    assert "approximation" in text and "bfcl backends fetch" in text
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    base = [line for line in lines if line["id"].startswith("multi_turn_base_")]
+    assert len(base) == 2 and all(line["approximation"] is True for line in base)
+    summary = json.loads(out.with_name("v.summary.json").read_text())
+    assert "approximation" in summary
+    missing = _invoke(tmp_path / "home", monkeypatch, "check", "--category", "multi_turn_base",
+                      "--results", results, "--out", str(out), "--backends",
+                      str(tmp_path / "nowhere"))  # fmt: skip
+    assert missing.exit_code == 2 and "bfcl backends fetch" in missing.output  # asked for
 
 
 def test_backends_that_are_not_the_release_need_trusted(

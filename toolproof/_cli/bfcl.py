@@ -114,7 +114,7 @@ def _check(
             underscore_to_dot=fc,
             partial=partial,
             select=select,
-            backends=backends or _default_backends(),
+            backends=backends or _fetched_backends(),
             trusted=trusted,
             workers=workers,
             sandbox=sandbox,
@@ -126,6 +126,8 @@ def _check(
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _print_summary(report.summary)
+    if "approximation" in report.summary:
+        _err.print(f"[yellow]{report.summary['approximation']}[/yellow]", highlight=False)
     _out.print(f"verdicts: {out}  summary: {written}", highlight=False)
     if not any(v.counted and v.error_type != MISSING for v in report.verdicts):
         _err.print(
@@ -197,6 +199,12 @@ def check(
         category, results, data, out, summary, underscore_to_dot, partial, None,
         backends, trusted, workers, sandbox,
     )  # fmt: skip
+
+
+def _fetched_backends() -> Path | None:
+    """The backends `bfcl backends fetch` extracted, or None (then: an approximation)."""
+    found = _default_backends()
+    return found if (found / "func_source_code").is_dir() else None
 
 
 def _default_backends() -> Path:

@@ -43,14 +43,19 @@ class Verdict:
     error: list[Any] = field(default_factory=list)
     category: str | None = None
     counted: bool = True
+    approximation: bool = False
+    """Checked on compiled mocks instead of BFCL's backends (multi-turn without them)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        line = {
             "id": self.id,
             "valid": self.valid,
             "error_type": self.error_type,
             "error": self.error,
         }
+        if self.approximation:
+            line["approximation"] = True
+        return line
 
 
 def check_entry(

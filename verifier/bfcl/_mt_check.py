@@ -140,7 +140,7 @@ def _turns(
                     f"Model instance for {mismatch['class']} does not match the state with "
                     "ground truth instance.",
                 )
-        missing = _missing(truth_ran["results"][0], so_far)
+        missing = missing_results(truth_ran["results"][0], so_far)
         if missing:
             return _fail(
                 entry,
@@ -151,7 +151,7 @@ def _turns(
     return Verdict(entry.id, True, category=entry.category)
 
 
-def _missing(expected: list[str], got: list[str]) -> list[str]:
+def missing_results(expected: list[str], got: list[str]) -> list[str]:
     """BFCL's ``_is_subsequence_unordered``: expected results not found (with multiplicity)."""
     pool = list(got)
     missing = []

@@ -13,7 +13,7 @@ from verifier.bfcl._categories import (
     Category,
     resolve_categories,
 )
-from verifier.bfcl._check import Verdict, check_results, read_results
+from verifier.bfcl._check import MultiTurnCheck, Verdict, check_results, read_results
 from verifier.bfcl._data import DEFAULT_DATA_DIR, load_entries, question_path
 from verifier.bfcl._summary import summarize
 
@@ -49,39 +49,46 @@ def score_results(
     a result counts as wrong. ``select`` limits scoring to the entries with those ids.
     Multi-turn categories run on the backends in ``backends`` (a directory that
     ``toolproof bfcl backends fetch`` made, or of modules written the same way, which then
-    need ``trusted``), on ``workers`` pairs of sessions of the ``sandbox`` backend.
+    need ``trusted``), on ``workers`` pairs of sessions of the ``sandbox`` backend; with
+    ``backends=None``, on compiled mocks of the function docs, and every verdict and the
+    summary say it is an approximation.
     """
     chosen = resolve_categories(category)
     loaded = [(c, _load(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
     with contextlib.ExitStack() as stack:
-        runner = None
+        multi_turn: MultiTurnCheck | None = None
         if any(c.kind == "multi_turn" for c in chosen):
-            from verifier.bfcl._backends import BackendsError, load_backends
+            from verifier.bfcl._backends import load_backends
             from verifier.bfcl._mt_run import MultiTurnRunner
 
-            if backends is None:
-                raise BackendsError(
-                    "multi-turn categories need BFCL's backends: run `toolproof bfcl backends "
-                    "fetch` or pass --backends DIR"
-                )
-            found = load_backends(backends)
-            runner = stack.enter_context(
-                MultiTurnRunner(found, workers=workers, trusted=trusted, backend=sandbox)
-            )
+            if backends is None:  # no backends here: compiled mocks, an approximation
+                from verifier.bfcl._mt_approx import ApproxMultiTurnRunner
+
+                multi_turn = stack.enter_context(ApproxMultiTurnRunner()).check
+            else:
+                found = load_backends(backends)
+                multi_turn = stack.enter_context(
+                    MultiTurnRunner(found, workers=workers, trusted=trusted, backend=sandbox)
+                ).check
         verdicts = check_results(
             loaded,
             read_results(results),
             underscore_to_dot=underscore_to_dot,
             partial=partial,
             select=select,
-            multi_turn=runner.check if runner is not None else None,
+            multi_turn=multi_turn,
         )
     every = [*CATEGORIES.values(), *MULTI_TURN_CATEGORIES.values()]
     sizes = {c.name: _size(data_dir or DEFAULT_DATA_DIR, c) for c in every}
     sizes.update(
         {c.name: sum(select is None or e.id in select for e in entries) for c, entries in loaded}
     )
-    return Report(verdicts, summarize(verdicts, sizes))
+    summary = summarize(verdicts, sizes)
+    if any(v.approximation for v in verdicts):
+        from verifier.bfcl._mt_approx import APPROXIMATION
+
+        summary["approximation"] = APPROXIMATION
+    return Report(verdicts, summary)
 
 
 def _load(data_dir: Path, category: Category) -> list[Any]:
