@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.toolproof.live import ROOT, ServerProcess
+from tests.toolproof.live import ROOT, ServerProcess, cli_key
 
 FAKE_UNSHARE = """#!/bin/sh
 for last; do :; done
@@ -142,14 +142,7 @@ def test_doctor_names_the_missing_piece(env: dict[str, str]) -> None:
 
 @pytest.mark.slow
 def test_service_turns_unready_and_fails_the_job(env: dict[str, str], tmp_path: Path) -> None:
-    key = subprocess.run(
-        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "t"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    key = cli_key(env, "t")
     auth = {"Authorization": f"Bearer {key}"}
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.toolproof.live import ROOT, ServerProcess
+from tests.toolproof.live import ServerProcess, cli_key, repeated_records
 from toolproof.cli import app
 
 pytestmark = pytest.mark.slow
@@ -24,12 +22,8 @@ pytestmark = pytest.mark.slow
 def test_killed_server_resumes_the_job_and_the_gate_agrees(
     tmp_path: Path, examples_dir: Path
 ) -> None:
-    records = json.loads((examples_dir / "toolace_sharegpt_100.json").read_text())
-    data = tmp_path / "big.jsonl"
-    with data.open("wb") as out:
-        for n in range(15):  # 1,500 records; repeats exercise the duplicate check on resume
-            for r in records:
-                out.write(json.dumps({**r, "id": f"{n}-{r.get('id', '')}"}).encode() + b"\n")
+    # 1,500 records; repeats exercise the duplicate check on resume
+    data = repeated_records(examples_dir / "toolace_sharegpt_100.json", 15, tmp_path / "big.jsonl")
     env = {
         **os.environ,
         "TOOLPROOF_HOME": str(tmp_path / "home"),
@@ -37,16 +31,7 @@ def test_killed_server_resumes_the_job_and_the_gate_agrees(
         "TOOLPROOF_LOG_LEVEL": "info",
     }
     env.pop("TOOLPROOF_DATABASE_URL", None)
-    key = subprocess.run(
-        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "ci"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout
-    assert key.startswith("tp_") and key.count("\n") == 1  # the key alone on stdout
-    auth = {"Authorization": f"Bearer {key.strip()}"}
+    auth = {"Authorization": f"Bearer {cli_key(env, 'ci')}"}  # the key alone on stdout
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()
     try:

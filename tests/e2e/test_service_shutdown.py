@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.toolproof.live import ROOT, ServerProcess
+from tests.toolproof.live import ServerProcess, cli_key, repeated_records
 
 pytestmark = pytest.mark.slow
 
@@ -21,23 +19,10 @@ pytestmark = pytest.mark.slow
 def test_sigterm_releases_the_lease_and_the_next_server_resumes_at_once(
     tmp_path: Path, examples_dir: Path
 ) -> None:
-    records = json.loads((examples_dir / "toolace_sharegpt_100.json").read_text())
-    data = tmp_path / "big.jsonl"
-    with data.open("wb") as out:
-        for n in range(80):
-            for r in records:
-                out.write(json.dumps({**r, "id": f"{n}-{r.get('id', '')}"}).encode() + b"\n")
+    data = repeated_records(examples_dir / "toolace_sharegpt_100.json", 80, tmp_path / "big.jsonl")
     env = {**os.environ, "TOOLPROOF_HOME": str(tmp_path / "home"), "TOOLPROOF_JOB_LEASE_S": "30"}
     env.pop("TOOLPROOF_DATABASE_URL", None)
-    key = subprocess.run(
-        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "ci"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout.strip()
-    auth = {"Authorization": f"Bearer {key}"}
+    auth = {"Authorization": f"Bearer {cli_key(env, 'ci')}"}
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()
     try:

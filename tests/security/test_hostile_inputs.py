@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.toolproof.live import ROOT, ServerProcess
+from tests.toolproof.live import ROOT, ServerProcess, cli_key
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -169,10 +169,7 @@ def base_env(home: Path) -> dict[str, str]:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CappedServer, dict[str, str]]]:
     tmp = tmp_path_factory.mktemp("hostile")
     env = {**base_env(tmp / "home"), **SERVER_LIMITS, "TOOLPROOF_LOG_LEVEL": "warning"}
-    key = subprocess.run(
-        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", "attacker"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    key = cli_key(env, "attacker")
     server = CappedServer(env, tmp / "server.log")
     server.start()
     try:
@@ -288,11 +285,7 @@ ORDERS = [
 
 
 def new_key(server: CappedServer, tenant: str) -> dict[str, str]:
-    key = subprocess.run(
-        [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", tenant],
-        env=server.env, cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    return {"Authorization": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {cli_key(server.env, tenant)}"}
 
 
 def test_tenants_cannot_evict_each_others_sessions(

@@ -5,6 +5,7 @@ Imported by tests/toolproof and tests/e2e; every server listens on 127.0.0.1 onl
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -32,6 +33,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def cli_key(env: dict[str, str], tenant: str) -> str:
+    """A key made as a user makes one, ``toolproof keys create`` (it prints the key alone)."""
+    command = [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", tenant]
+    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.startswith("tp_") and out.count("\n") == 1, out
+    return out.strip()
+
+
+def repeated_records(source: Path, copies: int, out: Path) -> Path:
+    """``copies`` of a JSON array of records as JSONL, each with an id of its own."""
+    records = json.loads(source.read_text())
+    with out.open("wb") as handle:
+        for n in range(copies):
+            for r in records:
+                handle.write(json.dumps({**r, "id": f"{n}-{r.get('id', '')}"}).encode() + b"\n")
+    return out
 
 
 def service_settings(home: Path, **overrides: object) -> Settings:

@@ -26,7 +26,7 @@ import orjson
 
 from sandbox import Session
 from synth.errors import JudgeError
-from verifier._judge._client import ChatClient, RetryPolicy
+from verifier._judge._client import ChatClient
 from verifier.bfcl._backends import CLASS_MODULES
 from verifier.bfcl._categories import MULTI_TURN_CATEGORIES
 from verifier.bfcl._data import DEFAULT_DATA_DIR
@@ -80,11 +80,7 @@ async def run_multi_turn(
     todo = [e for e in entries if e.id not in already]
     stats.skipped = len(entries) - len(todo)
     out.parent.mkdir(parents=True, exist_ok=True)
-    cap = settings.max_backoff_s
-    retry = RetryPolicy(settings.retries, settings.backoff_s, cap, max_retry_after=cap)
-    client = ChatClient(settings.base_url, settings.model, api_key=settings.api_key,
-                        timeout=settings.timeout_s, concurrency=max(1, settings.concurrency),
-                        retry=retry, transport=transport)  # fmt: skip
+    client = settings.client(transport)
     sessions: queue.SimpleQueue[Session] = queue.SimpleQueue()
     opened = [runner.sandbox.session(runner.bundle, runner.limits) for _ in range(runner.workers)]
     for session in opened:

@@ -49,6 +49,14 @@ class RunSettings:
     timeout_s: float = 120.0
     temperature: float = 0.0
 
+    def client(self, transport: httpx.AsyncBaseTransport | None = None) -> ChatClient:
+        """The model's client, retrying as these settings say (``Retry-After`` capped)."""
+        cap = self.max_backoff_s
+        retry = RetryPolicy(self.retries, self.backoff_s, cap, max_retry_after=cap)
+        return ChatClient(self.base_url, self.model, api_key=self.api_key,
+                          timeout=self.timeout_s, concurrency=max(1, self.concurrency),
+                          retry=retry, transport=transport)  # fmt: skip
+
 
 @dataclass(slots=True)
 class RunStats:
@@ -92,11 +100,7 @@ async def run_model(
         else:
             todo.append((category, entry))
     out.parent.mkdir(parents=True, exist_ok=True)
-    cap = settings.max_backoff_s
-    retry = RetryPolicy(settings.retries, settings.backoff_s, cap, max_retry_after=cap)
-    client = ChatClient(settings.base_url, settings.model, api_key=settings.api_key,
-                        timeout=settings.timeout_s, concurrency=max(1, settings.concurrency),
-                        retry=retry, transport=transport)  # fmt: skip
+    client = settings.client(transport)
     try:
         with out.open("ab") as handle:
 
