@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from synth.errors import JudgeError
 from verifier._judge._base import JudgeStats
@@ -83,6 +84,14 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return when.timestamp() - time.time()
+
+
+class _Retryable(Exception):
+    """An attempt that another may fix (a timeout, a lost connection, 429, 5xx)."""
+
+    def __init__(self, reason: str, retry_after: float | None) -> None:
+        super().__init__(reason)
+        self.reason, self.retry_after = reason, retry_after
 
 
 class _SchemaRejected(JudgeError):
@@ -166,31 +175,48 @@ class ChatClient:
 
     async def request(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` as it is; the answer's JSON object. Raises ``JudgeError`` for an
-        answer that is not one, a refusal (4xx) and once retries are spent."""
-        attempt = 0
-        while True:
-            try:
-                response = await self._send(body)
-            except httpx.TimeoutException as exc:
-                reason, retry_after = f"timed out ({type(exc).__name__})", None
-            except httpx.TransportError as exc:
-                reason, retry_after = f"connection failed: {exc!r}", None
-            else:
-                if response.status_code == 200:
-                    return _json_object(response)
-                if response.status_code == 400 and self._rejects_schema(response, body):
-                    raise _SchemaRejected(
-                        f"the server refused response_format: {response.text[:200]!r}"
-                    )
-                reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
-                if response.status_code not in _RETRY_STATUS:
-                    raise JudgeError(reason)
-                retry_after = _retry_after(response)
-            if attempt >= self.retry.max_retries:
-                raise JudgeError(f"gave up after {attempt + 1} attempts: {reason}")
-            await asyncio.sleep(self.retry.delay(attempt, retry_after))
-            attempt += 1
-            self.stats.retries += 1
+        answer that is not one, a refusal (4xx) and once retries are spent (tenacity
+        retries timeouts, connection failures, 429 and 5xx, honouring ``Retry-After``)."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.retry.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Retryable),
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._attempt(body)
+        except _Retryable as exc:
+            tries = retrying.statistics.get("attempt_number", self.retry.max_retries + 1)
+            raise JudgeError(f"gave up after {tries} attempts: {exc.reason}") from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _attempt(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One POST; ``_Retryable`` for what another attempt may fix."""
+        try:
+            response = await self._send(body)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})", None) from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection failed: {exc!r}", None) from None
+        if response.status_code == 200:
+            return _json_object(response)
+        if response.status_code == 400 and self._rejects_schema(response, body):
+            raise _SchemaRejected(f"the server refused response_format: {response.text[:200]!r}")
+        reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
+        if response.status_code not in _RETRY_STATUS:
+            raise JudgeError(reason)
+        raise _Retryable(reason, _retry_after(response))
+
+    def _wait(self, state: RetryCallState) -> float:
+        failed = state.outcome.exception() if state.outcome is not None else None
+        retry_after = failed.retry_after if isinstance(failed, _Retryable) else None
+        return self.retry.delay(state.attempt_number - 1, retry_after)
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        self.stats.retries += 1
 
     async def _send(self, body: dict[str, Any]) -> httpx.Response:
         async with self._gate:
