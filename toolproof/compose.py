@@ -16,11 +16,23 @@ from toolproof.settings import Settings
 from verifier import LayerCheck, LayerOptions, build_layer, parse_layers
 
 
+def sandbox_options(settings: Settings, backend: str) -> dict[str, Any]:
+    """What a sandbox backend needs from the settings: the docker image; the state
+    directory the process workers must not see."""
+    if backend == "docker":
+        return {"image": settings.sandbox_image}
+    if backend == "process":
+        return {"hide": [str(settings.home)]}
+    return {}
+
+
 def layer_options(settings: Settings, *, sandbox: str | None = None,
                   judge: str | None = None) -> LayerOptions:  # fmt: skip
     """The layers' options from ``settings``, with the command's own choices first."""
+    backend = sandbox or settings.sandbox
     return LayerOptions(
-        sandbox=sandbox or settings.sandbox,
+        sandbox=backend,
+        sandbox_options=sandbox_options(settings, backend),
         judge=judge or settings.judge,
         judge_model=settings.judge_model,
         judge_api_key=settings.secret_judge_key,

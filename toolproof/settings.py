@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the job store; default: SQLite file in home",
     )
     sandbox: str = Field(default="process", description="default sandbox backend")
+    sandbox_image: str = Field(
+        default="toolproof-sandbox:latest", description="image of the docker sandbox backend"
+    )
     judge: str = Field(default="offline", description="'offline' or an OpenAI-compatible URL")
     judge_model: str = Field(default="gpt-4o-mini", description="model name for the LLM judge")
     judge_api_key: SecretStr | None = Field(

@@ -9,7 +9,7 @@ synthesis) build layers through this one registry, via ``toolproof``'s compositi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -28,6 +28,8 @@ class LayerOptions:
     """What an application chooses for the layers it asks for."""
 
     sandbox: str = "process"
+    sandbox_options: Mapping[str, Any] = field(default_factory=dict)
+    """Options of that backend (the docker image, paths workers must not see)."""
     judge: str = "offline"
     judge_model: str | None = None
     judge_api_key: str | None = field(default=None, repr=False)

@@ -12,7 +12,8 @@ from sandbox import _runner
 from sandbox._limits import Limits
 
 DEFAULT_IMAGE = "toolproof-sandbox:latest"
-"""Built offline by ``make sandbox-image``; ``TOOLPROOF_SANDBOX_IMAGE`` overrides it."""
+"""Built offline by ``make sandbox-image``; the backend's ``image`` option overrides it
+(``toolproof`` passes its ``TOOLPROOF_SANDBOX_IMAGE`` setting)."""
 LABEL = "toolproof.sandbox"
 OWNER_LABEL = "toolproof.owner"
 """``<hostname>:<pid>:<process start time>``: tells the reaper whose leftover it is."""
@@ -45,7 +46,7 @@ def owner_id(pid: int | None = None) -> str:
 class DockerConfig:
     """What every container of one backend instance gets."""
 
-    image: str = os.environ.get("TOOLPROOF_SANDBOX_IMAGE", DEFAULT_IMAGE)
+    image: str = DEFAULT_IMAGE
     user: str = NOBODY if os.geteuid() == 0 else f"{os.getuid()}:{os.getgid()}"
 
     def run_kwargs(self, limits: Limits, socket_dir: Path, name: str) -> dict[str, Any]:

@@ -96,7 +96,10 @@ class ProcessWorker:
 @sandbox_backend("process")
 class ProcessSandbox(PooledSandbox):
     """The embedded default backend. Options: ``restrict``, ``pool_size``, ``limits``, ``warm``,
-    ``preload``, ``python``, ``paths``.
+    ``preload``, ``python``, ``paths``, ``hide``.
+
+    ``hide`` names extra host directories workers must not see (``toolproof`` passes its
+    state directory, ``TOOLPROOF_HOME``: keys, uploads, the judge cache).
 
     ``paths`` are extra directories unrestricted code may import from (read-only in the
     worker, bound back where the host's paths are hidden, on the Landlock allow-list): how
@@ -106,8 +109,9 @@ class ProcessSandbox(PooledSandbox):
 
     def __init__(self, *, restrict: bool = True, pool_size: int = 2, limits: Limits | None = None,
                  warm: bool = False, preload: Mapping[str, str] | None = None,
-                 python: str | None = None, paths: Sequence[str] = ()) -> None:  # fmt: skip
-        self.iso = probe()
+                 python: str | None = None, paths: Sequence[str] = (),
+                 hide: Sequence[str] = ()) -> None:  # fmt: skip
+        self.iso = probe(tuple(sorted(str(Path(p)) for p in hide)))
         self.paths = tuple(str(Path(p).resolve()) for p in paths)
         self.python = python or os.path.realpath(sys.executable)
         super().__init__(restrict=restrict, pool_size=pool_size, limits=limits, warm=warm,

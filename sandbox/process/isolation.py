@@ -71,13 +71,13 @@ class ProcessIsolation:
 _SYSTEM = (Path("/usr"), Path("/lib"), Path("/lib64"), Path("/bin"), Path("/etc"))
 
 
-def _hidden_paths() -> list[str]:
-    """Host paths a worker must not read: the project/install tree, the venv, homes.
-    Never a system directory or an ancestor of one (``sys.prefix`` is ``/usr`` without a
-    venv); an interpreter that lives under a hidden path is exposed again (``_expose``)."""
+def _hidden_paths(extra: tuple[str, ...]) -> list[str]:
+    """Host paths a worker must not read: the project/install tree, the venv, homes, and
+    ``extra`` (the application's state directory). Never a system directory or an ancestor
+    of one (``sys.prefix`` is ``/usr`` without a venv); an interpreter that lives under a
+    hidden path is exposed again (``_expose``)."""
     candidates = [Path(__file__).resolve().parents[2], Path(sys.prefix), Path.home(), Path("/root")]
-    if os.environ.get("TOOLPROOF_HOME"):
-        candidates.append(Path(os.environ["TOOLPROOF_HOME"]))
+    candidates += [Path(p) for p in extra]
     out: list[Path] = []
     for path in candidates:
         path = path.resolve()
@@ -184,8 +184,9 @@ def _unshare_works(cmd: list[str]) -> bool:
 
 
 @functools.cache
-def probe() -> ProcessIsolation:
-    """Find the strongest launch prefix that works here (runs ``unshare`` once)."""
+def probe(hidden: tuple[str, ...] = ()) -> ProcessIsolation:
+    """Find the strongest launch prefix that works here (runs ``unshare`` once per
+    ``hidden``, the extra host directories workers must not see)."""
     root = os.geteuid() == 0
     drop = NOBODY if root else None
     setpriv = shutil.which("setpriv")
@@ -195,7 +196,7 @@ def probe() -> ProcessIsolation:
     abi, filtered = landlock_abi(), seccomp_works()
     if unshare and _unshare_works([unshare, *flags, "true"]):
         tmp = ("/tmp", "/var/tmp", "/dev/shm")
-        hide, expose = _expose(_hidden_paths(), tmp, drop)
+        hide, expose = _expose(_hidden_paths(hidden), tmp, drop)
         warnings = [] if filtered else [NO_SECCOMP]
         if not abi:
             warnings.append(

@@ -118,6 +118,7 @@ def _check(
             trusted=trusted,
             workers=workers,
             sandbox=sandbox,
+            sandbox_options=_sandbox_options(sandbox),
         )
     except ToolproofError as exc:
         raise _fail(exc.message) from None
@@ -199,6 +200,13 @@ def check(
         category, results, data, out, summary, underscore_to_dot, partial, None,
         backends, trusted, workers, sandbox,
     )  # fmt: skip
+
+
+def _sandbox_options(backend: str) -> dict[str, Any]:
+    from toolproof.compose import sandbox_options
+    from toolproof.settings import get_settings
+
+    return sandbox_options(get_settings(), backend)
 
 
 def _fetched_backends() -> Path | None:
@@ -379,5 +387,7 @@ def _run_multi_turn(
 
     from verifier.bfcl import MultiTurnRunner, load_backends, run_multi_turn
 
-    with MultiTurnRunner(load_backends(backends), workers=workers, trusted=trusted) as runner:
+    runner = MultiTurnRunner(load_backends(backends), workers=workers, trusted=trusted,
+                             options=_sandbox_options("process"))  # fmt: skip
+    with runner:
         return asyncio.run(run_multi_turn(settings, entries, out, runner, on_done=advance))

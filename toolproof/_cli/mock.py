@@ -37,13 +37,14 @@ def serve(
     import uvicorn  # the server stack loads only for this command (CLI start-up time)
 
     from mock_apis import MockRunner, create_app
+    from toolproof.compose import sandbox_options
     from toolproof.settings import get_settings
 
     if impl is not None and sandbox == "inprocess":
         raise fail("--impl code runs only in a sandbox: use --sandbox process or docker")
     bundle = build(tools, impl, seed, get_settings().home / "bundles")
     try:
-        runner = MockRunner(sandbox)
+        runner = MockRunner(sandbox, **sandbox_options(get_settings(), sandbox))
     except ToolproofError as exc:
         raise fail(exc.message) from None
     with runner:

@@ -59,7 +59,8 @@ def run(
     except ValueError as exc:
         raise _fail(f"--args is not JSON: {exc}") from None
     try:
-        sandbox = create_sandbox(backend, restrict=not no_restrict, pool_size=0)
+        sandbox = create_sandbox(backend, restrict=not no_restrict, pool_size=0,
+                                 **_options(backend))  # fmt: skip
     except ToolproofError as exc:
         raise _fail(exc.message) from None
     limits = Limits(wall_s=timeout) if timeout > 0 else Limits()
@@ -73,10 +74,17 @@ def run(
     raise typer.Exit(0 if outcome.ok else 1)
 
 
+def _options(backend: str) -> dict[str, Any]:
+    from toolproof.compose import sandbox_options
+    from toolproof.settings import get_settings
+
+    return sandbox_options(get_settings(), backend)
+
+
 def _check(name: str) -> dict[str, Any]:
     """Start ``name``, run a smoke call, and collect its isolation report."""
     try:
-        with create_sandbox(name, pool_size=0) as sandbox:
+        with create_sandbox(name, pool_size=0, **_options(name)) as sandbox:
             iso = sandbox.isolation()
             with sandbox.session(Bundle.from_source(SMOKE)) as session:
                 outcome = session.call("add", {"a": 1, "b": 2})

@@ -19,7 +19,7 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from mock_apis import MockRunner, ToolsetRegistry
 from mock_apis._server._sessions import SessionPool
 from sandbox import SandboxStats
-from toolproof.compose import build_layers
+from toolproof.compose import build_layers, sandbox_options
 from toolproof.jobs import JobEvents, WorkerPool
 from toolproof.service._metrics import Metrics, gauge
 from toolproof.service._problems import TenantBusy
@@ -89,7 +89,9 @@ class ServiceState:
     def runner(self) -> MockRunner:
         with self.lock:
             if self._runner is None:
-                self._runner = self.stack.enter_context(MockRunner(self.settings.sandbox))
+                backend = self.settings.sandbox
+                runner = MockRunner(backend, **sandbox_options(self.settings, backend))
+                self._runner = self.stack.enter_context(runner)
             return self._runner
 
     def layers(self, names: tuple[str, ...]) -> tuple[dict[str, LayerCheck], dict[str, Any]]:

@@ -162,7 +162,7 @@ def build_exec_layer(options: LayerOptions) -> BuiltLayer:
     """Mocks on ``options.sandbox``, checked with one real call first: a sandbox that
     cannot run code fails the command or job now (``BackendUnavailableError``), never the
     data as ``exec.crash``."""
-    runner = MockRunner(options.sandbox)
+    runner = MockRunner(options.sandbox, **options.sandbox_options)
     try:
         runner.check()
     except BaseException:

@@ -10,6 +10,7 @@ sandbox, so one hostile entry costs only its own verdict.
 from __future__ import annotations
 
 import queue
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -101,6 +102,7 @@ class MultiTurnRunner:
         limits: Limits = LIMITS,
         sandbox: Sandbox | None = None,
         backend: str = "process",
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         if not (backends.trusted or trusted):
             raise BackendsError(
@@ -114,9 +116,11 @@ class MultiTurnRunner:
         self.limits = limits
         self.workers = max(1, workers)
         # mpmath (the math backend's) is bound in for process workers; the docker image has it
-        paths = {"paths": backends.paths} if backend == "process" else {}
+        chosen = dict(options or {})
+        if backend == "process":
+            chosen["paths"] = backends.paths
         self.sandbox = sandbox or create_sandbox(
-            backend, restrict=False, pool_size=1, limits=limits, **paths
+            backend, restrict=False, pool_size=1, limits=limits, **chosen
         )
         self._owned = sandbox is None
         self._pairs: queue.SimpleQueue[tuple[Session, Session]] = queue.SimpleQueue()

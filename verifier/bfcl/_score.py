@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ def score_results(
     trusted: bool = False,
     workers: int = 2,
     sandbox: str = "process",
+    sandbox_options: Mapping[str, Any] | None = None,
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
@@ -68,7 +70,13 @@ def score_results(
             else:
                 found = load_backends(backends)
                 multi_turn = stack.enter_context(
-                    MultiTurnRunner(found, workers=workers, trusted=trusted, backend=sandbox)
+                    MultiTurnRunner(
+                        found,
+                        workers=workers,
+                        trusted=trusted,
+                        backend=sandbox,
+                        options=sandbox_options,
+                    )
                 ).check
         verdicts = check_results(
             loaded,
