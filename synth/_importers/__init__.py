@@ -9,7 +9,7 @@ same tool imports the same way however it was detected.
 
 from synth._importers import _bfcl, _hermes, _openai, _toolace, _xlam  # noqa: F401 (register)
 from synth._importers._api import import_tool, import_tools
-from synth._importers._files import load_tools_file
+from synth._importers._files import load_tools_file, read_tools_file
 from synth._importers._formats import FORMAT_NAMES, detect_format
 from synth._importers._openapi import import_openapi
 from synth._importers._registry import ToolImporter, detect_dialect, get_importer, known_dialects
@@ -30,4 +30,5 @@ __all__ = [
     "load_tools_file",
     "normalise_schema",
     "parse_type",
+    "read_tools_file",
 ]

@@ -45,6 +45,27 @@ def load_tools_file(path: str | Path) -> list[ToolSpec]:
     return list(specs.values())
 
 
+def read_tools_file(path: str | Path) -> tuple[list[ToolSpec], list[str]]:
+    """Every tool of ``path`` that imports, and one message per tool that does not: for
+    callers (seeding a pool) where a bad tool costs only itself. An unreadable or
+    unparsable file is still a ``SpecError``."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read tools file {str(file)!r}: {exc.strerror}") from exc
+    specs: dict[str, ToolSpec] = {}
+    errors: list[str] = []
+    for where, obj in _tool_objects(_parse(raw, file), file):
+        try:
+            spec = obj if isinstance(obj, ToolSpec) else import_tool(obj)
+        except (SpecError, RecursionError, TypeError, ValueError) as exc:
+            errors.append(f"{file.name}: {where}: {getattr(exc, 'message', str(exc))[:200]}")
+            continue
+        specs.setdefault(spec.spec_hash, spec)
+    return list(specs.values()), errors
+
+
 def _parse(raw: bytes, file: Path) -> list[Any]:
     """The file's top-level JSON values: one for JSON, one per line for JSON Lines."""
     try:

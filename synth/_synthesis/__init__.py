@@ -9,6 +9,7 @@ the compile check, the tool agent, the verify callable, the call printer, a chat
 """
 
 from synth._synthesis._agents import Agents, OfflineAgents, Turn
+from synth._synthesis._catalogue import catalogue, seed_specs as seed_catalogue
 from synth._synthesis._controller import (
     DEFAULT_MIX,
     PATTERNS,
@@ -76,6 +77,7 @@ __all__ = [
     "Turn",
     "Verdict",
     "Verify",
+    "catalogue",
     "classify",
     "generator_names",
     "get_writer",
@@ -87,6 +89,7 @@ __all__ = [
     "proposer_names",
     "read_pool",
     "register_proposer",
+    "seed_catalogue",
     "signature",
     "toolsets",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,7 @@ import orjson
 
 from synth._importers import import_tool
 from synth._spec import ToolSpec
-from synth._synthesis._dedupe import Deduper
+from synth._synthesis._dedupe import Deduper, text_words
 from synth._synthesis._offline_pool import OfflineProposer
 from synth._synthesis._pool_file import PoolEntry, append_lines, read_pool, repair_tail
 from synth._synthesis._propose import DomainTree, Proposer, classify
@@ -41,8 +42,10 @@ NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _CODE = re.compile(r"^([a-z_]+\.[a-z_.]+): ")
 #: Rounds in a row without a new tool before the builder stops short of the target.
 STALL_ROUNDS = 3
-#: Pool tools adapted and evolved per round.
+#: Pool tools adapted and evolved per round (a proposer may say otherwise: ``per_round``).
 PER_ROUND = 8
+#: Origins of the tools that are adapted and evolved.
+PARENTS = frozenset(("seed", "speciation"))
 
 Progress = Callable[[int, int], None]
 
@@ -59,7 +62,11 @@ class PoolStats:
     rejected: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
     domains: Counter[str] = field(default_factory=Counter)
+    #: Tools per ``domain/sub-domain`` label.
+    labels: Counter[str] = field(default_factory=Counter)
     param_types: Counter[str] = field(default_factory=Counter)
+    #: The domain tree the pool was grown over.
+    tree: DomainTree = field(default_factory=dict)
 
     def reject(self, reason: str, example: str) -> None:
         self.rejected[reason] += 1
@@ -68,6 +75,7 @@ class PoolStats:
     def count(self, entry: PoolEntry) -> None:
         self.size += 1
         self.domains[entry.domain.split("/")[0]] += 1
+        self.labels[entry.domain] += 1
         for ptype in param_types(entry.parameters):
             self.param_types[ptype] += 1
 
@@ -123,6 +131,10 @@ class PoolBuilder:
         self.deduper = Deduper()
         self.pool: list[PoolEntry] = []
         self.stats = PoolStats()
+        #: Pool entries by domain label (speciation examples, evolution partners).
+        self._by_domain: dict[str, list[PoolEntry]] = {}
+        #: Position in the pool of the next tool to adapt and evolve.
+        self._cursor = 0
 
     def build(
         self,
@@ -134,15 +146,28 @@ class PoolBuilder:
         """Seeds (spec, where it came from) first, then rounds until ``target`` or a stall."""
         repair_tail(out)
         state_path = out.with_name(out.name + ".state.json")
-        for entry in read_pool(out) if out.exists() else []:
+        resumed = read_pool(out) if out.exists() else []
+        # Rare words first in the near-duplicate index: document frequencies over the
+        # seeds and the resumed pool (fixed for the run, which is all the filter needs).
+        frequency: Counter[str] = Counter()
+        for spec in [s for s, _ in seeds] + [e.spec() for e in resumed]:
+            frequency.update(text_words(spec))
+        self.deduper = Deduper(
+            self.deduper.threshold, rank=lambda w: (frequency[w], zlib.crc32(w.encode()))
+        )
+        for entry in resumed:
             self.pool.append(entry)
+            self._by_domain.setdefault(entry.domain, []).append(entry)
             self.deduper.add(entry.spec())
             self.stats.count(entry)
         self.stats.resumed = len(self.pool)
         state = _load_state(state_path)
         round_no = state.get("round", 0) if isinstance(state.get("round"), int) else 0
+        cursor = state.get("cursor")
+        self._cursor = cursor if isinstance(cursor, int) and cursor >= 0 else 0
         start = state.get("start") if isinstance(state.get("start"), int) else None
         tree = _tree(state.get("tree")) or self._domain_tree(seeds)
+        self.stats.tree = tree
         for spec, source in seeds:
             if len(self.pool) >= target:
                 break
@@ -155,7 +180,11 @@ class PoolBuilder:
             # so, and a resumed run replays an interrupted round over that same pool.
             if start is None or start > len(self.pool):
                 start = len(self.pool)
-            state_path.write_bytes(orjson.dumps({"tree": tree, "round": round_no, "start": start}))
+            state_path.write_bytes(
+                orjson.dumps(
+                    {"tree": tree, "round": round_no, "start": start, "cursor": self._cursor}
+                )
+            )
             self._round(round_no, leaves, self.pool[:start], tree, out, target)
             if len(self.pool) >= target:
                 break
@@ -190,26 +219,37 @@ class PoolBuilder:
     ) -> None:
         """One round of requests; each has its own rng, so answers do not depend on the
         order in which concurrent requests finish."""
-        rng = random.Random(f"{self.seed}:{r}")
         domain, leaf = leaves[r % len(leaves)]
         label = f"{domain}/{leaf}"
-        examples = [e for e in base if e.domain == label][:3]
+        examples = self._by_domain.get(label, [])[:3]
         jobs: list[tuple[str, str | None, str | None, Request]] = []
 
         def own(k: int) -> random.Random:
             return random.Random(f"{self.seed}:{r}:{k}")
 
-        jobs.append(
-            (
-                "speciation",
-                None,
-                label,
-                partial(self.proposer.speciate, domain, leaf, examples, own(0)),
+        # A leaf is speciated once per pass over the tree; later passes ask again only
+        # for a model (templates would repeat themselves).
+        if r < len(leaves) or self.proposer.name != "offline":
+            jobs.append(
+                (
+                    "speciation",
+                    None,
+                    label,
+                    partial(self.proposer.speciate, domain, leaf, examples, own(0)),
+                )
             )
+        # Parents are seed and speciated tools only, each adapted and evolved once, in
+        # pool order: a derived tool is never derived from again (no stacked changes).
+        parents = [e for e in base[self._cursor :] if e.provenance.get("origin") in PARENTS]
+        per_round = int(getattr(self.proposer, "per_round", PER_ROUND))
+        chosen = parents[:per_round]
+        self._cursor = (
+            base.index(chosen[-1], self._cursor) + 1 if len(chosen) == per_round else len(base)
         )
-        for k, entry in enumerate(rng.sample(base, min(PER_ROUND, len(base))), start=1):
-            kin = [e for e in base if e.domain == entry.domain and e is not entry]
-            other = rng.choice(kin or base)
+        rng = random.Random(f"{self.seed}:{r}")
+        for k, entry in enumerate(chosen, start=1):
+            kin = self._by_domain.get(entry.domain, [])
+            other = rng.choice(kin) if len(kin) > 1 else entry
             jobs.append(
                 (
                     "adaptation",
@@ -296,6 +336,7 @@ class PoolBuilder:
         entry = PoolEntry.of(spec, label, provenance)
         append_lines(out, [entry.line()])
         self.pool.append(entry)
+        self._by_domain.setdefault(label, []).append(entry)
         self.deduper.add(spec)
         self.stats.count(entry)
         self.stats.accepted[str(provenance["origin"])] += 1

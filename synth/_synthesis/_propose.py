@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, Protocol, TypeVar
 
+from synth._synthesis._catalogue import catalogue
 from synth._synthesis._dedupe import words
 from synth._synthesis._pool_file import PoolEntry
 from synth._synthesis._protocols import ChatModel
-from synth._synthesis._vocab import DOMAINS
 from synth.registry import Registry
 
 #: A domain tree: domain → its leaves (sub-domains).
@@ -40,20 +41,29 @@ class Proposer(Protocol):
     def evolve(self, entry: PoolEntry, other: PoolEntry, rng: random.Random) -> list[Any]: ...
 
 
+@cache
+def _leaf_words() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """label → (its domain's keywords and name, the leaf's name, entity and field words)."""
+    cat = catalogue()
+    out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for label, entities in cat.entities.items():
+        domain, leaf = label.split("/")
+        base = frozenset(cat.keywords[domain]) | frozenset(words(domain))
+        own = {w for e in entities for w in words(e.name)} | set(words(leaf))
+        out[label] = (base, frozenset(own))
+    return out
+
+
 def classify(name: str, description: str, tree: DomainTree) -> str:
-    """``domain/leaf`` of ``tree`` that shares most words with the tool (keywords of the
-    built-in vocabulary count for its domains); ``general/misc`` when nothing matches."""
+    """``domain/leaf`` of ``tree`` that shares most words with the tool (the catalogue's
+    keywords and entities count for its leaves); ``general/misc`` when nothing matches."""
     mine = set(words(f"{name} {description}"))
+    known = _leaf_words()
     best, best_score = "general/misc", 0
     for domain, leaves in tree.items():
-        keywords = set(DOMAINS[domain][0]) if domain in DOMAINS else set()
-        base = len(mine & (keywords | set(words(domain))))
         for leaf in leaves or ["misc"]:
-            leaf_words = set(words(leaf))
-            if leaf in DOMAINS.get(domain, ((), {}))[1]:
-                things = DOMAINS[domain][1][leaf]
-                leaf_words |= {w for thing in things for w in words(thing)}
-            score = base * 2 + len(mine & leaf_words)
+            base, own = known.get(f"{domain}/{leaf}", (frozenset(words(domain)), frozenset()))
+            score = len(mine & base) * 2 + len(mine & (own | set(words(leaf)))) * 3
             if score > best_score:
                 best, best_score = f"{domain}/{leaf}", score
     return best

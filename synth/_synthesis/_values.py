@@ -13,90 +13,81 @@ import math
 import random
 import re
 import uuid
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jsonschema
 import orjson
 from referencing.exceptions import Unresolvable  # jsonschema's own reference errors
 
+from synth._compiler._patterns import expand, program
+from synth._synthesis._catalogue import data_text, field_value_kind
 from synth._synthesis._dedupe import words
 
-CITIES = (
-    "Paris",
-    "Berlin",
-    "Tokyo",
-    "Madrid",
-    "Chicago",
-    "Toronto",
-    "Sydney",
-    "Lisbon",
-    "Seoul",
-    "Nairobi",
-    "Denver",
-    "Oslo",
+#: Parameter-name words that choose a value list of ``data/values.json`` when the field
+#: naming rules of the catalogue do not recognise the name (seed tools name freely).
+_NAME_HINTS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"city", "location", "origin", "destination", "place", "town"}), "city"),
+    (frozenset({"name", "recipient", "patient", "student", "author", "artist", "owner",
+                "user", "customer", "employee"}), "person"),
+    (frozenset({"company", "organization", "brand", "vendor", "supplier"}), "company"),
+    (frozenset({"title", "event", "subject"}), "title"),
+    (frozenset({"message", "note", "text", "comment", "content"}), "message"),
+    (frozenset({"topic", "query", "keyword", "keywords", "theme"}), "topic"),
+    (frozenset({"address", "street"}), "street"),
+    (frozenset({"currency"}), "currency"),
+    (frozenset({"country"}), "country"),
+    (frozenset({"language", "lang"}), "language"),
+    (frozenset({"email"}), "email"),
+    (frozenset({"url", "link", "website", "uri"}), "url"),
+    (frozenset({"phone", "mobile"}), "phone"),
+    (frozenset({"symbol", "ticker"}), "symbol"),
+    (frozenset({"product", "item"}), "product"),
+    (frozenset({"ingredient", "ingredients", "food", "dish"}), "food"),
+    (frozenset({"cuisine"}), "cuisine"),
+    (frozenset({"category"}), "category"),
+    (frozenset({"reason", "issue", "problem"}), "reason"),
+)  # fmt: skip
+#: First words of ``…_name`` parameters that name a person.
+PERSON_ROLES = frozenset(
+    (
+        "user",
+        "customer",
+        "employee",
+        "patient",
+        "student",
+        "owner",
+        "first",
+        "last",
+        "full",
+        "author",
+        "contact",
+        "person",
+        "account",
+    )
 )
-PEOPLE = (
-    "Anna Berg",
-    "Luis Ortega",
-    "Mei Tanaka",
-    "Omar Haddad",
-    "Grace Miller",
-    "Ravi Patel",
-    "Sofia Rossi",
-    "Jonas Weber",
-)
-WORDS = (
-    "harbor",
-    "summit",
-    "maple",
-    "orbit",
-    "lantern",
-    "meadow",
-    "granite",
-    "willow",
-    "beacon",
-    "cobalt",
-    "juniper",
-    "falcon",
-)
-TITLES = (
-    "Quarterly planning",
-    "Team offsite",
-    "Budget review",
-    "Product launch",
-    "Client onboarding",
-    "Design sprint",
-)
-FORMAT_VALUES: dict[str, tuple[str, ...]] = {
-    "iso4217": ("USD", "EUR", "GBP", "JPY", "CHF"),
-    "iso3166-alpha2": ("US", "DE", "FR", "JP", "BR", "CA"),
-    "iso639-1": ("en", "fr", "de", "es", "ja"),
-    "email": (
-        "anna.berg@example.com",
-        "luis.ortega@example.org",
-        "mei.tanaka@example.net",
-        "team@example.com",
-    ),
-    "uri": (
-        "https://www.example.com/reports/q3",
-        "https://example.org/docs/start",
-        "https://api.example.net/v1/items",
-    ),
-    "ipv4": ("192.168.1.20", "10.0.0.7", "172.16.4.12"),
-    "ipv6": ("2001:db8::1", "2001:db8::42"),
-}
-_NAME_HINTS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
-    (frozenset({"city", "location", "origin", "destination", "place", "town"}), CITIES),
-    (frozenset({"name", "recipient", "patient", "student", "author", "artist", "owner"}), PEOPLE),
-    (frozenset({"title", "subject", "event", "message", "note"}), TITLES),
-    (frozenset({"currency"}), FORMAT_VALUES["iso4217"]),
-    (frozenset({"country"}), FORMAT_VALUES["iso3166-alpha2"]),
-    (frozenset({"language", "lang"}), FORMAT_VALUES["iso639-1"]),
-    (frozenset({"email"}), FORMAT_VALUES["email"]),
-    (frozenset({"url", "link", "website", "uri"}), FORMAT_VALUES["uri"]),
-    (frozenset({"symbol", "ticker"}), ("AAPL", "MSFT", "GOOG", "TSLA")),
-)
+#: Format → value list (the importer's format hints use these names too).
+FORMAT_LISTS = {"iso4217": "currency", "iso3166-alpha2": "country", "iso639-1": "language",
+                "email": "email", "uri": "url"}  # fmt: skip
+
+
+@cache
+def values() -> dict[str, list[str]]:
+    """``data/values.json``: value lists by meaning (``symbol`` from the company table)."""
+    raw = orjson.loads(data_text("values.json"))
+    out = {k: v for k, v in raw.items() if isinstance(v, list)}
+    out["symbol"] = sorted(raw["companies_by_symbol"])
+    out["ipv4"], out["ipv6"] = ["192.168.1.20", "10.0.0.7", "172.16.4.12"], ["2001:db8::1"]
+    return out
+
+
+def company_of(symbol: str) -> str | None:
+    """The company a ticker names, when the vocabulary knows it (``AAPL`` → Apple)."""
+    table = orjson.loads(data_text("values.json"))["companies_by_symbol"]
+    found = table.get(symbol)
+    return found if isinstance(found, str) else None
+
+
 #: Deepest nesting of objects and arrays a value is made for.
 MAX_DEPTH = 12
 #: Tries per call before a tool is given up as one the picker cannot satisfy.
@@ -132,6 +123,10 @@ def _time(rng: random.Random) -> str:
     return f"{rng.randint(8, 19):02d}:{rng.choice((0, 15, 30, 45)):02d}"
 
 
+def _month(rng: random.Random) -> str:
+    return f"2025-{rng.randint(1, 12):02d}"
+
+
 def _format_value(fmt: str, rng: random.Random) -> str | None:
     if fmt == "date":
         return _date(rng)
@@ -141,26 +136,61 @@ def _format_value(fmt: str, rng: random.Random) -> str | None:
         return f"{_date(rng)}T{_time(rng)}:00Z"
     if fmt == "uuid":
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    values = FORMAT_VALUES.get(fmt)
-    return rng.choice(values) if values else None
+    listed = values().get(FORMAT_LISTS.get(fmt, fmt))
+    return rng.choice(listed) if listed else None
 
 
-def _patterned(pattern: str, rng: random.Random) -> str | None:
-    """A known realistic value the pattern accepts (JSON Schema patterns search)."""
+@cache
+def _program(pattern: str) -> list[Any] | None:
+    return program(pattern)
+
+
+def _patterned(name: str, pattern: str, rng: random.Random) -> str | None:
+    """A value the pattern accepts (JSON Schema patterns search): a realistic one of the
+    name's meaning when it fits, else one expanded from the pattern (``ORD-482913``)."""
     try:
         compiled = re.compile(pattern)
     except (re.error, RecursionError):
         return None
-    pool = [v for values in FORMAT_VALUES.values() for v in values]
-    pool += [*CITIES, *PEOPLE, *WORDS, *TITLES, *(str(n) for n in range(0, 100, 7))]
+    kind = value_kind(name)
+    if "month" in words(name):
+        return _month(rng)
+    listed = values().get(kind or "", [])
+    matches = [v for v in listed if compiled.search(v)]
+    if matches:
+        return rng.choice(matches)
+    prog = _program(pattern)
+    if prog is not None:
+        found = expand(prog, rng)
+        if compiled.search(found):
+            return found
+    pool = [v for vs in values().values() for v in vs]
     matches = [v for v in pool if compiled.search(v)]
     return rng.choice(matches) if matches else None
+
+
+def value_kind(name: str) -> str | None:
+    """Which value list fits a parameter name: the catalogue's field rules first, then
+    words of the name; None when nothing does."""
+    tokens = set(words(name))
+    if tokens & {"id", "identifier", "reference", "number", "code"} and "phone" not in tokens:
+        return "id"
+    kind = field_value_kind(name)
+    if kind is not None:
+        return kind
+    parts = words(name)
+    if len(parts) > 1 and parts[-1] == "name" and parts[0] not in PERSON_ROLES:
+        return None  # ``hotel_name``: the thing's own name, not a person's
+    for keys, listed in _NAME_HINTS:
+        if tokens & keys:
+            return listed
+    return None
 
 
 def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Random) -> str:
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        found = _patterned(pattern, rng)
+        found = _patterned(name, pattern, rng)
         if found is not None:
             return found
     if fmt is not None:
@@ -168,20 +198,28 @@ def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Rand
         if found is not None:
             return found
     tokens = set(words(name))
-    if tokens & {"id", "identifier", "reference", "code"}:
+    kind = value_kind(name)
+    if kind == "id":
         letters = "".join(rng.choice("ABCDEFGHKMNPRSTVWXZ") for _ in range(2))
         return f"{letters}-{rng.randint(10000, 99999)}"
-    if "date" in tokens or "birthdate" in tokens:
+    if "date" in tokens or "birthdate" in tokens or kind == "date":
         return _date(rng)
+    if "month" in tokens:
+        return _month(rng)
     if "time" in tokens:
         return _time(rng)
-    for keys, values in _NAME_HINTS:
-        if tokens & keys:
-            return rng.choice(values)
-    words_in = schema.get("description")
-    if isinstance(words_in, str) and "yyyy-mm-dd" in words_in.lower():
+    listed = values().get(kind or "")
+    if listed:
+        return rng.choice(listed)
+    parts = words(name)
+    if len(parts) > 1 and parts[-1] == "name":
+        # ``hotel_name`` → "Juniper Hotel": a name of that kind of thing.
+        return f"{rng.choice(values()['word']).title()} {' '.join(parts[:-1]).title()}"
+    about = schema.get("description")
+    if isinstance(about, str) and "yyyy-mm-dd" in about.lower():
         return _date(rng)
-    return f"{rng.choice(WORDS)} {rng.choice(WORDS)}"
+    words_ = values()["word"]
+    return f"{rng.choice(words_)} {rng.choice(words_)}"
 
 
 def _bound(schema: dict[str, Any], key: str) -> float | None:
@@ -216,7 +254,7 @@ class Picker:
         if pointer.count("/") > 2 * MAX_DEPTH:
             return None  # a hostile nesting depth: no value (the call will not validate)
         if not isinstance(schema, dict):
-            return f"{rng.choice(WORDS)}"
+            return rng.choice(values()["word"])
         if "const" in schema:
             return schema["const"]
         enum = schema.get("enum")

@@ -37,6 +37,7 @@ def test_public_surface_is_locked() -> None:
         "load_tools_file",
         "normalise_schema",
         "parse_type",
+        "read_tools_file",
     ]
 
 

@@ -49,3 +49,29 @@ def test_threshold_is_a_knob() -> None:
     strict.add(a)
     b = spec("b_tool", "Search hotels in a city for guests now.", {"city": CITY})
     assert strict.reason(b) is None
+
+
+def test_prefix_filter_misses_no_duplicate_that_comparing_all_pairs_finds() -> None:
+    """The index probes only each tool's rarest words; it must agree with brute force."""
+    import random
+
+    from synth._synthesis._dedupe import jaccard, operation, text_words
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(40)]
+    specs = []
+    for i in range(400):
+        chosen = rng.sample(vocab[: rng.randint(10, 40)], rng.randint(3, 9))
+        specs.append(spec(f"search_things_{i}", " ".join(chosen), {}))
+    d = Deduper(threshold=0.6)
+    kept: list[ToolSpec] = []
+    for s in specs:
+        brute = any(
+            operation(k.name) == operation(s.name) and jaccard(text_words(k), text_words(s)) >= 0.6
+            for k in kept
+        )
+        assert (d.reason(s) is not None) == brute, s.description
+        if not brute:
+            d.add(s)
+            kept.append(s)
+    assert 20 < len(kept) < 400

@@ -73,7 +73,8 @@ def test_names_and_hints_choose_realistic_values() -> None:
 def test_call_gives_up_on_an_unsatisfiable_schema() -> None:
     params = {
         "type": "object",
-        "properties": {"v": {"type": "string", "pattern": "^q{9}$"}},
+        # A pattern no string of at most three characters can match.
+        "properties": {"v": {"type": "string", "pattern": "^q{9}$", "maxLength": 3}},
         "required": ["v"],
     }
     assert Picker().call(params, random.Random(0)) is None

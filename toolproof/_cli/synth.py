@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from synth.errors import ConfigError, ToolproofError
 
 if TYPE_CHECKING:  # the pipeline loads when a command runs, not for `--help`
+    from synth import ToolSpec
     from synth._synthesis import ChatModel, DialogStats, PoolStats
 
 app = typer.Typer(
@@ -83,11 +84,12 @@ def _counts(console: Console, title: str, counts: dict[str, int]) -> None:
 
 @app.command("pool")
 def pool_command(
-    seeds: list[Path] = typer.Option(
-        ...,
+    seeds: list[Path] | None = typer.Option(
+        None,
         "--seeds",
         help="seed tool files in any dialect (BFCL docs, OpenAI tools, ToolACE specs): "
-        "--seeds A B, or --seeds A --seeds B",
+        "--seeds A B, or --seeds A --seeds B; default: the bundled catalogue of real specs "
+        "(BFCL, Glaive, ToolACE)",
         metavar="FILE...",
     ),
     more_seeds: list[Path] | None = typer.Argument(
@@ -120,7 +122,6 @@ def pool_command(
     """Grow an API pool: seeds, then speciation, adaptation and evolution, each tool
     checked by the rule layer, deduplicated and compiled to a mock before it joins."""
     from mock_apis import MockRunner
-    from synth import load_tools_file
     from synth._synthesis import PoolBuilder, make_proposer
     from toolproof.synthesis import MockToolAgent, spec_check
 
@@ -129,7 +130,7 @@ def pool_command(
     with ExitStack() as stack:
         try:
             kind, chat = _model(llm, model, concurrency, stack)
-            specs = [(s, f.name) for f in [*seeds, *(more_seeds or [])] for s in load_tools_file(f)]
+            specs, seed_errors = _seeds([*(seeds or []), *(more_seeds or [])])
             # Pool tools are compiled from specs: the in-process backend runs them.
             agent = MockToolAgent(stack.enter_context(MockRunner("inprocess")))
             builder = PoolBuilder(
@@ -139,6 +140,8 @@ def pool_command(
                 seed=seed,
                 concurrency=_concurrency(concurrency, chat),
             )
+            for problem in seed_errors:
+                builder.stats.reject("seed_import", problem)
             with _progress("pool", quiet) as bar:
                 task = bar.add_task("pool", total=target, extra="tools")
 
@@ -156,6 +159,24 @@ def pool_command(
         raise typer.Exit(1)
 
 
+def _seeds(files: list[Path]) -> tuple[list[tuple[ToolSpec, str]], list[str]]:
+    """The seed files' tools (or the bundled catalogue when no file is given), and one
+    message per seed tool that does not import: it costs only itself and is counted. A
+    file that cannot be read at all stops the run (the user named it)."""
+    from synth._importers import read_tools_file
+    from synth._synthesis import seed_catalogue
+
+    if not files:
+        return list(seed_catalogue()), []
+    specs: list[tuple[ToolSpec, str]] = []
+    errors: list[str] = []
+    for file in files:
+        found, failed = read_tools_file(file)
+        specs += [(s, file.name) for s in found]
+        errors += failed
+    return specs, errors
+
+
 def _pool_summary(console: Console, stats: PoolStats, elapsed: float, out: Path) -> None:
     added = sum(stats.accepted.values())
     tried = added + sum(stats.rejected.values())
@@ -167,6 +188,12 @@ def _pool_summary(console: Console, stats: PoolStats, elapsed: float, out: Path)
     _counts(console, "rejected by reason", dict(stats.rejected))
     for reason, example in stats.examples.items():
         console.print(f"    e.g. {reason}: {example}", highlight=False)
+    leaves = sum(len(v) for v in stats.tree.values())
+    used = len({d for d in stats.labels if d.split("/")[0] in stats.tree})
+    console.print(
+        f"  domain tree: {len(stats.tree)} domains, {leaves} sub-domains ({used} holding tools)",
+        highlight=False,
+    )
     _counts(console, "domains", dict(stats.domains))
     _counts(console, "parameter types", dict(stats.param_types))
 
