@@ -26,9 +26,10 @@ from typing import Any
 
 import orjson
 
+from synth._compiler._names import classify
 from synth._spec import ToolSpec
 from synth._synthesis._agents import Agents
-from synth._synthesis._controller import ComplexityController, ToolFacts
+from synth._synthesis._controller import PRODUCERS, ComplexityController, ToolFacts, chains
 from synth._synthesis._dialog import Call, Dialog, Message, get_writer
 from synth._synthesis._errors import GenerationFailed
 from synth._synthesis._pool_file import PoolEntry, append_lines, repair_tail
@@ -97,15 +98,32 @@ def digest(dialog: Dialog) -> str:
 def toolsets(
     pool: Sequence[PoolEntry], size: int = TOOLSET_SIZE
 ) -> list[tuple[str, list[ToolSpec]]]:
-    """The pool grouped by domain label, in chunks of ``size`` (fixed: mocks compile once)."""
+    """Toolsets of ``size`` tools (fixed: mocks compile once), each of one domain label.
+
+    Within a label, tools of one entity stay together and each toolset of a family
+    starts with a tool that returns the entity's ids (a create, search or list) when the
+    family has one, so that a dialog can chain a call on what an earlier call returned.
+    """
     by_domain: dict[str, list[PoolEntry]] = {}
     for entry in pool:
         by_domain.setdefault(entry.domain, []).append(entry)
     out: list[tuple[str, list[ToolSpec]]] = []
     for domain in sorted(by_domain):
-        entries = sorted(by_domain[domain], key=lambda e: e.name)
-        for i in range(0, len(entries), size):
-            out.append((domain, [e.spec() for e in entries[i : i + size]]))
+        families: dict[str, list[PoolEntry]] = {}
+        for entry in sorted(by_domain[domain], key=lambda e: e.name):
+            families.setdefault(classify(entry.name)[1] or "", []).append(entry)
+        rest: list[PoolEntry] = []
+        for family in families.values():
+            makers = [e for e in family if classify(e.name)[0] in PRODUCERS]
+            others = [e for e in family if e not in makers]
+            while makers and others:
+                chunk = [makers[0], *others[: size - 1]]
+                others = others[size - 1 :]
+                makers = makers[1:] + makers[:1] if others else makers[1:]
+                out.append((domain, [e.spec() for e in chunk]))
+            rest += makers + others
+        for i in range(0, len(rest), size):
+            out.append((domain, [e.spec() for e in rest[i : i + size]]))
     return out
 
 
@@ -137,6 +155,7 @@ class DialogGenerator:
         #: generator gains nothing from threads. Attempts stay deterministic by index.
         self.concurrency = max(1, concurrency)
         self.toolsets = [(d, specs, [ToolFacts(s) for s in specs]) for d, specs in toolsets(pool)]
+        self._chainable = [t for t in self.toolsets if chains(t[2])]
         self.stats = DialogStats()
         #: Digests of the dialogs written (this run's and a resumed file's), so that a
         #: resumed run does not write a dialog the file already holds.
@@ -145,8 +164,11 @@ class DialogGenerator:
     def dialog(self, index: int) -> Dialog:
         """Attempt ``index``: a finished dialog, or ``GenerationFailed`` saying why."""
         rng = random.Random(f"{self.seed}:{index}")
-        domain, specs, facts = rng.choice(self.toolsets)
-        steps = self.controller.plan(facts, rng)
+        first = self.controller.first_pattern(rng)
+        # A dialog that starts by chaining two calls gets a toolset that can chain.
+        choices = self._chainable if first == "dependent" and self._chainable else self.toolsets
+        domain, specs, facts = rng.choice(choices)
+        steps = self.controller.plan(facts, rng, first)
         if steps is None:
             raise GenerationFailed("no_plan", f"the toolset of {domain} cannot serve a plan")
         dialog = Dialog(f"{ID_PREFIX}{index:08d}", list(specs), domain)
@@ -186,7 +208,7 @@ class DialogGenerator:
                 value = step.batches[0][0][1][step.missing]
                 msgs.append(Message("user", self.agents.user_reply(step.missing, value, rng)))
                 continue
-            if step.pattern != "non_tool" and rounds == 0:
+            if step.pattern not in ("non_tool", "tool_free") and rounds == 0:
                 raise GenerationFailed("no_call", "the assistant answered without calling")
             return
 

@@ -189,7 +189,13 @@ class LLMAgents:
         self._replies = OfflineAgents()
 
     def user_request(self, step: Step, tools: Sequence[ToolSpec], rng: random.Random) -> str:
-        if step.pattern == "non_tool":
+        if step.pattern == "tool_free" and step.foreign is not None:
+            spec, args = step.foreign
+            task = (
+                "Write a short request that none of the tools below can serve: ask to "
+                f"{spec.description.rstrip('.')} with {orjson.dumps(args).decode()}."
+            )
+        elif step.pattern == "non_tool":
             task = (
                 "Write a short message that needs no tool (thanks, small talk, a question "
                 "about what the assistant can do)."
