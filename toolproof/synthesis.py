@@ -3,12 +3,14 @@
 ``synth`` cannot import ``verifier`` or ``mock_apis`` (DESIGN.md's arrows); this module
 is where the application hands them in: the rule layer's spec checks, a compile check
 that runs the mock once, the executed-mock tool agent, the verify callable (the same
-``Pipeline`` as ``toolproof verify``), the verifier's call printer for ToolACE's format
-and a synchronous face on the judge's chat client.
+``Pipeline`` as ``toolproof verify``), the verifier's call printer for ToolACE's format,
+a synchronous face on the judge's chat client, and the complexity scorer (prompt
+log-probabilities over the same client).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
@@ -178,6 +180,69 @@ class SyncChat:
 
     def chat(self, messages: list[dict[str, str]]) -> str:
         return self._loop.run(self.client.complete(messages)).content
+
+    def close(self) -> None:
+        if self._loop.closed:
+            return
+        self._loop.run(self.client.aclose())
+        self._loop.close()
+
+
+def completions_endpoint(base_url: str) -> str:
+    """``http://h:8000`` or ``…/v1`` or the full path → the (text) completions URL."""
+    url = base_url.rstrip("/")
+    if url.endswith("/completions"):
+        return url
+    return f"{url}/completions" if url.endswith("/v1") else f"{url}/v1/completions"
+
+
+class LogprobScorer:
+    """Asks an OpenAI-compatible completions endpoint for the prompt log-probabilities of
+    rendered dialogs (``echo`` + ``logprobs``, and vLLM's ``prompt_logprobs``), through
+    the judge's client (retries, backoff, concurrency) pointed at ``/completions``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 120.0,
+        concurrency: int = 8,
+        max_retries: int | None = None,
+    ) -> None:
+        self.model = model
+        self._loop = BackgroundLoop("toolproof-synth-scorer")
+        retry = RetryPolicy() if max_retries is None else RetryPolicy(max_retries=max_retries)
+
+        async def make() -> ChatClient:
+            client = ChatClient(
+                base_url, model, api_key=api_key, timeout=timeout, retry=retry,
+                concurrency=concurrency,
+            )  # fmt: skip
+            client.url = completions_endpoint(base_url)
+            return client
+
+        self.client = self._loop.run(make())
+
+    def body(self, text: str) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "prompt": text,
+            "max_tokens": 1,
+            "temperature": 0,
+            "echo": True,
+            "logprobs": 1,
+            "prompt_logprobs": 0,
+        }
+
+    def responses(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """The endpoint's answer to each text, in order (``JudgeError`` if one fails)."""
+
+        async def all_of() -> list[dict[str, Any]]:
+            return list(await asyncio.gather(*(self.client.request(self.body(t)) for t in texts)))
+
+        return self._loop.run(all_of())
 
     def close(self) -> None:
         if self._loop.closed:

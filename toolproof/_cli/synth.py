@@ -1,8 +1,9 @@
-"""``toolproof synth pool|dialogs``: the ToolACE-style synthesis pipeline.
+"""``toolproof synth pool|dialogs|select``: the ToolACE-style synthesis pipeline.
 
-``pool`` grows an API pool from seed tool files; ``dialogs`` plays out dialogs over it
-with executed mocks as the tool agent and writes only those that pass verification by
-all layers. Both append to their output and resume where a previous run stopped.
+``pool`` grows an API pool from seed tool files (default: the bundled catalogue of real
+specs); ``dialogs`` plays out dialogs over it with executed mocks as the tool agent and
+writes only those that pass verification by all layers; ``select`` keeps dialogs by
+complexity for a target model. Both append to their output and resume where a previous run stopped.
 Exit codes: 0 the target was reached, 1 the generator stopped short of it, 2 usage or
 input error.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -310,3 +311,92 @@ def _dialog_summary(console: Console, stats: DialogStats, elapsed: float, out: P
     _counts(console, "parameter types (argument values)", dict(stats.param_types))
     _counts(console, "failed verification (error codes)", dict(stats.failed_codes))
     _counts(console, "failed generation (reasons)", dict(stats.failed_generation))
+
+
+#: Dialogs scored per request batch (each is one completions request).
+SCORE_BATCH = 64
+
+
+@app.command("select")
+def select_command(
+    data: Path = typer.Argument(..., help="dialogs written by `synth dialogs` (JSONL)"),
+    out: Path = typer.Option(..., "--out", "-o", help="kept dialogs (JSONL), overwritten"),
+    scorer: str | None = typer.Option(
+        None,
+        "--scorer",
+        help="OpenAI-compatible completions endpoint returning prompt log-probabilities "
+        "(vLLM); default: the offline proxy",
+    ),
+    model: str | None = typer.Option(None, "--model", help="target model to score with"),
+    keep_between: tuple[float, float] = typer.Option(
+        (0.1, 0.9), "--keep-between", help="keep scores between these two quantiles"
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no summary"),
+) -> None:
+    """Keep dialogs by complexity (ToolACE's complexity evaluator): the target model's
+    mean token loss on the assistant turns, kept between two quantiles."""
+    import orjson
+
+    from synth._synthesis._select import PROXY, proxy, select
+
+    console = Console()
+    try:
+        records = [orjson.loads(x) for x in data.read_bytes().splitlines() if x.strip()]
+    except (OSError, orjson.JSONDecodeError) as exc:
+        err.print(f"[red]error:[/] cannot read {data}: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        if scorer is None:
+            method, scores = PROXY, [proxy(r) for r in records]
+        else:
+            method, scores = _model_losses(scorer, model, records)
+        chosen = select(scores, method, *keep_between)
+    except ToolproofError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    lines = []
+    for record, score, keep in zip(records, scores, chosen.keep, strict=True):
+        if keep:
+            meta = record.setdefault("meta", {}) if isinstance(record, dict) else {}
+            meta["complexity"] = {"score": score, "method": method}
+            lines.append(orjson.dumps(record) + b"\n")
+    out.write_bytes(b"".join(lines))
+    if quiet:
+        return
+    console.print(
+        f"[bold]{len(lines)}[/] of {len(records)} dialogs kept in {out} · score: {method} · "
+        f"kept between {chosen.low:.4g} (q{keep_between[0]:g}) and {chosen.high:.4g} "
+        f"(q{keep_between[1]:g})",
+        highlight=False,
+    )
+    summary = " · ".join(f"{k} {v:.4g}" for k, v in chosen.summary().items())
+    console.print(f"  score distribution: {summary}", highlight=False)
+    bins = chosen.histogram()
+    top = max((c for _, _, c in bins), default=1) or 1
+    for lo, hi, count in bins:
+        bar = "#" * round(30 * count / top)
+        console.print(f"    {lo:8.4g} – {hi:<8.4g} {bar} {count}", highlight=False)
+
+
+def _model_losses(
+    scorer: str, model: str | None, records: list[dict[str, Any]]
+) -> tuple[str, list[float]]:
+    """Mean assistant-token loss of each record from the scorer endpoint."""
+    from synth._synthesis._select import loss, render
+    from toolproof.settings import get_settings
+    from toolproof.synthesis import LogprobScorer
+
+    if not scorer.startswith(("http://", "https://")):
+        raise ConfigError(f"--scorer takes an http(s) URL; got {scorer!r}")
+    settings = get_settings()
+    name = model or settings.judge_model
+    client = LogprobScorer(scorer, name, api_key=settings.judge_api_key)
+    try:
+        scores: list[float] = []
+        for start in range(0, len(records), SCORE_BATCH):
+            batch = [render(r) for r in records[start : start + SCORE_BATCH]]
+            answers = client.responses([b.text for b in batch])
+            scores += [loss(b, a) for b, a in zip(batch, answers, strict=True)]
+    finally:
+        client.close()
+    return f"mean assistant-token loss of {name} at {scorer}", scores
