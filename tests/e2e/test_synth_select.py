@@ -33,10 +33,18 @@ def logprob(token: str) -> float:
 
 def echo_logprobs(body: dict[str, Any]) -> dict[str, Any]:
     toks = tokens(body["prompt"])
-    return {"choices": [{"text": body["prompt"], "logprobs": {
-        "tokens": [t for _, t in toks],
-        "token_logprobs": [None] + [logprob(t) for _, t in toks[1:]],
-        "text_offset": [o for o, _ in toks]}}]}  # fmt: skip
+    return {
+        "choices": [
+            {
+                "text": body["prompt"],
+                "logprobs": {
+                    "tokens": [t for _, t in toks],
+                    "token_logprobs": [None] + [logprob(t) for _, t in toks[1:]],
+                    "text_offset": [o for o, _ in toks],
+                },
+            }
+        ]
+    }
 
 
 def prompt_logprobs(body: dict[str, Any]) -> dict[str, Any]:
@@ -92,8 +100,11 @@ class Scorer:
 
 
 def dialog(i: int, calls: int) -> dict[str, Any]:
-    call = {"id": f"c{i}", "type": "function",
-            "function": {"name": "get_order", "arguments": json.dumps({"order_id": f"O-{i}"})}}  # fmt: skip
+    call = {
+        "id": f"c{i}",
+        "type": "function",
+        "function": {"name": "get_order", "arguments": json.dumps({"order_id": f"O-{i}"})},
+    }
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": "You are helpful."},
         {"role": "user", "content": f"Look up order O-{i} please."},
@@ -118,8 +129,21 @@ def test_scores_are_the_models_assistant_token_loss(
 ) -> None:
     out = tmp_path / "kept.jsonl"
     with Scorer(answer) as scorer:
-        proc = run("synth", "select", data, "--out", out, "--scorer", scorer.url,
-                   "--model", "target-7b", "--keep-between", "0.25", "0.75", home=tmp_path)  # fmt: skip
+        proc = run(
+            "synth",
+            "select",
+            data,
+            "--out",
+            out,
+            "--scorer",
+            scorer.url,
+            "--model",
+            "target-7b",
+            "--keep-between",
+            "0.25",
+            "0.75",
+            home=tmp_path,
+        )
     assert proc.returncode == 0, proc.stderr
     assert len(scorer.bodies) == 20
     sent = scorer.bodies[0]
@@ -128,8 +152,9 @@ def test_scores_are_the_models_assistant_token_loss(
     kept = lines(out)
     assert 8 <= len(kept) <= 12
     records = [orjson.loads(x) for x in data.read_bytes().splitlines()]
-    expected = {r["id"]: loss(render(r), echo_logprobs({"prompt": render(r).text}))
-                for r in records}  # fmt: skip
+    expected = {
+        r["id"]: loss(render(r), echo_logprobs({"prompt": render(r).text})) for r in records
+    }
     ranked = sorted(expected.values())
     for record in kept:
         score = record["meta"]["complexity"]["score"]
@@ -153,8 +178,16 @@ def test_without_a_scorer_the_offline_proxy_is_labelled(data: Path, tmp_path: Pa
 
 def test_a_scorer_without_log_probabilities_is_one_clear_error(data: Path, tmp_path: Path) -> None:
     with Scorer(no_logprobs) as scorer:
-        proc = run("synth", "select", data, "--out", tmp_path / "k.jsonl", "--scorer",
-                   scorer.url, home=tmp_path)  # fmt: skip
+        proc = run(
+            "synth",
+            "select",
+            data,
+            "--out",
+            tmp_path / "k.jsonl",
+            "--scorer",
+            scorer.url,
+            home=tmp_path,
+        )
     assert proc.returncode == 2
     assert proc.stderr.count("error:") == 1
     assert "no log-probabilities" in proc.stderr and "prompt_logprobs" in proc.stderr
@@ -162,6 +195,15 @@ def test_a_scorer_without_log_probabilities_is_one_clear_error(data: Path, tmp_p
 
 
 def test_bad_quantiles_are_a_usage_error(data: Path, tmp_path: Path) -> None:
-    proc = run("synth", "select", data, "--out", tmp_path / "k.jsonl",
-               "--keep-between", "0.9", "0.1", home=tmp_path)  # fmt: skip
+    proc = run(
+        "synth",
+        "select",
+        data,
+        "--out",
+        tmp_path / "k.jsonl",
+        "--keep-between",
+        "0.9",
+        "0.1",
+        home=tmp_path,
+    )
     assert proc.returncode == 2 and "LOW < HIGH" in proc.stderr
