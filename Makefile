@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := build
 
-.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker service-image postgres
+.PHONY: install run test test-fast lint format typecheck check bench clean sandbox-image docker service-image postgres samples
 
 install: $(STAMP)
 
@@ -81,3 +81,8 @@ bench: install
 
 clean:
 	rm -rf $(OUT) .mypy_cache .ruff_cache .pytest_cache
+
+## Regenerate docs/synthesis-samples.md: 20 random APIs and 10 random dialogs of the
+## default offline synthesis run (a few minutes on 2 cores).
+samples: install
+	$(BIN)/python scripts/synthesis_samples.py

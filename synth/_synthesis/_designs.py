@@ -13,6 +13,7 @@ what the API does, not how it was made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +52,11 @@ def tool(name: str, description: str, props: dict[str, Any], required: list[str]
             "parameters": {"type": "object", "properties": props, "required": required},
         },
     }
+
+
+def a(noun: str) -> str:
+    """``a budget``, ``an order``."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _fits(name: str) -> bool:
@@ -97,7 +103,7 @@ def _get(e: Entity) -> Any:
 def _create(e: Entity) -> Any:
     return tool(
         f"create_{e.name}",
-        f"Create a {text(e.name)} from its {_listed(list(e.fields))}; returns the id "
+        f"Create {a(text(e.name))} from its {_listed(list(e.fields))}; returns the id "
         f"of the new {text(e.name)}.",
         _fields(e),
         list(e.fields),
@@ -156,8 +162,8 @@ def _watch(e: Entity) -> Any:
     props = {_id_key(e.name): _id(e.name), "notify_email": field_schema("notify_email", e.name)}
     return tool(
         f"watch_{e.name}",
-        f"Email a notification whenever the {_listed(list(e.fields))} of a "
-        f"{text(e.name)} change; returns the subscription.",
+        f"Email a notification whenever the {_listed(list(e.fields))} of "
+        f"{a(text(e.name))} change; returns the subscription.",
         props,
         list(props),
     )
@@ -214,7 +220,7 @@ def _params(entry: PoolEntry) -> tuple[dict[str, Any], list[str]]:
 
 
 def _sentence(entry: PoolEntry) -> str:
-    return entry.description.strip().split(". ")[0].rstrip(". ")
+    return re.split(r"[;]|\. ", entry.description.strip())[0].rstrip(". ")
 
 
 def _is_id(key: str, schema: Any) -> bool:
@@ -270,7 +276,7 @@ def variants(entry: PoolEntry) -> list[Any]:
         out.append(
             tool(
                 f"{entry.name}_paged",
-                f"{_sentence(entry)}; returns one page of results at a time.",
+                f"{_sentence(entry)}, one page of results at a time.",
                 {**props, **PAGE},
                 required,
             )
@@ -300,7 +306,7 @@ def variants(entry: PoolEntry) -> list[Any]:
         out.append(
             tool(
                 f"delete_{entity}",
-                f"Delete a {text(entity)} by its id; this cannot be undone.",
+                f"Delete {a(text(entity))} by its id; this cannot be undone.",
                 {key: _id(entity)},
                 [key],
             )
@@ -308,7 +314,7 @@ def variants(entry: PoolEntry) -> list[Any]:
         out.append(
             tool(
                 f"archive_{entity}",
-                f"Archive a {text(entity)}: it leaves searches "
+                f"Archive {a(text(entity))}: it leaves searches "
                 "and lists but can still be fetched by its id.",
                 {key: _id(entity)},
                 [key],
