@@ -74,6 +74,23 @@ def consistent(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 DOMAINS: tuple[tuple[frozenset[str], Any], ...] = (
+    # Operations an API designer adds to an entity (the synthesis catalogue's): what a
+    # count, an export, a summary, a comparison, a watch or a change log answers.
+    (frozenset({"count"}), lambda: obj(count=INTEGER)),
+    (frozenset({"export"}), lambda: obj(
+        download_url={"type": "string", "format": "uri"}, rows=INTEGER, expires_at=STRING)),
+    (frozenset({"summarize", "summarise"}), lambda: obj(
+        total_count=INTEGER, total_amount=NUMBER, busiest_day=STRING)),
+    (frozenset({"compare"}), lambda: obj(compared=INTEGER, best_match=STRING,
+                                         differences=STRING)),
+    (frozenset({"watch"}), lambda: obj(
+        subscription_id=STRING, status={"type": "string", "enum": ["active"]})),
+    (frozenset({"history"}), lambda: listing(
+        obj(changed_field=STRING, changed_at=STRING, changed_by=STRING), "changes")),
+    (frozenset({"archive"}), lambda: obj(
+        status={"type": "string", "enum": ["archived"]}, archived_at=STRING)),
+    (frozenset({"restore"}), lambda: obj(
+        status={"type": "string", "enum": ["restored"]}, restored_at=STRING)),
     (frozenset({"weather", "forecast"}), lambda: obj(
         temperature=NUMBER, condition=STRING, units=STRING, humidity=INTEGER,
         wind_speed=NUMBER)),

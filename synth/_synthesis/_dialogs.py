@@ -30,6 +30,7 @@ from synth._compiler._names import classify
 from synth._spec import ToolSpec
 from synth._synthesis._agents import Agents
 from synth._synthesis._controller import PRODUCERS, ComplexityController, ToolFacts, chains
+from synth._synthesis._dedupe import operation
 from synth._synthesis._dialog import Call, Dialog, Message, get_writer
 from synth._synthesis._errors import GenerationFailed
 from synth._synthesis._pool_file import PoolEntry, append_lines, repair_tail
@@ -111,7 +112,7 @@ def toolsets(
     for domain in sorted(by_domain):
         families: dict[str, list[PoolEntry]] = {}
         for entry in sorted(by_domain[domain], key=lambda e: e.name):
-            families.setdefault(classify(entry.name)[1] or "", []).append(entry)
+            families.setdefault(operation(entry.name).split(":")[1], []).append(entry)
         rest: list[PoolEntry] = []
         for family in families.values():
             makers = [e for e in family if classify(e.name)[0] in PRODUCERS]

@@ -132,6 +132,12 @@ def report(spec: ToolSpec, args: dict[str, Any], result: Any, rng: random.Random
                 return pick("none", rng, things=things)
             found = pick("found", rng, n=len(listed), things=things)
             return f"{found} {pick('first', rng, item=_item(listed[0], said))}"
+        count = result.get("count")
+        if spec.name.startswith("count_") and isinstance(count, int):
+            return pick("counted", rng, n=count, things=things)
+        url = result.get("download_url")
+        if isinstance(url, str):
+            return pick("exported", rng, url=url, rows=result.get("rows", "the"))
         ident = next((str(v) for k, v in result.items() if k.endswith("id") and _scalar(v)), "")
         status = result.get("status")
         if kind == "create" and ident:

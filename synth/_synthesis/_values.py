@@ -307,6 +307,7 @@ class Picker:
         for key, sub in props.items():
             if key in required or rng.random() < optional:
                 out[key] = self.value(key, sub, rng, f"{pointer}/properties/{key}")
+        _in_order(out)
         return out
 
     def call(self, parameters: dict[str, Any], rng: random.Random) -> dict[str, Any] | None:
@@ -316,6 +317,20 @@ class Picker:
             if valid(args, parameters):
                 return args
         return None
+
+
+#: Pairs of parameters whose values must come in order (a start before its end).
+ORDERED = (("start_date", "end_date"), ("check_in_date", "check_out_date"),
+           ("pickup_date", "return_date"), ("start_time", "end_time"), ("age_min", "age_max"),
+           ("start_year", "end_year"))  # fmt: skip
+
+
+def _in_order(args: dict[str, Any]) -> None:
+    """Swap a start and an end drawn the wrong way round (same type, so still valid)."""
+    for first, last in ORDERED:
+        a, b = args.get(first), args.get(last)
+        if type(a) is type(b) and isinstance(a, str | int | float) and a > b:  # type: ignore[operator]
+            args[first], args[last] = b, a
 
 
 def say(value: Any) -> str:

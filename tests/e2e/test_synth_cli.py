@@ -317,3 +317,23 @@ def test_llm_dialogs_over_loopback(
     assert all(r["messages"][1]["content"].startswith("Please do this:") for r in records)
     check = run("verify", out, "--layers", "rules,exec,judge", home=tmp_path)
     assert check.returncode == 0 and "12 passed · 0 failed" in check.stdout
+
+
+def test_pool_defaults_to_the_bundled_catalogue_and_prints_the_tree(tmp_path: Path) -> None:
+    out = tmp_path / "pool.jsonl"
+    proc = run("synth", "pool", "--out", out, "--target", "40", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "domain tree: 30 domains, 390 sub-domains" in proc.stdout
+    sources = {e["provenance"].get("source") for e in lines(out)}
+    assert "BFCL_v4_live_multiple.json" in sources or "BFCL_v4_simple_python.json" in sources
+
+
+def test_a_seed_that_does_not_import_costs_only_itself(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.json"
+    good = _tool("find_museums")
+    seeds.write_bytes(orjson.dumps([good, {"name": "broken", "parameters": 7}, "not a tool"]))
+    out = tmp_path / "pool.jsonl"
+    proc = run("synth", "pool", "--seeds", seeds, "--out", out, "--target", "20", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "seed_import 2" in proc.stdout
+    assert "find_museums" in {e["name"] for e in lines(out)}
