@@ -390,7 +390,7 @@ def _model_losses(
         raise ConfigError(f"--scorer takes an http(s) URL; got {scorer!r}")
     settings = get_settings()
     name = model or settings.judge_model
-    client = LogprobScorer(scorer, name, api_key=settings.judge_api_key)
+    client = LogprobScorer(scorer, name, api_key=settings.secret_judge_key)
     try:
         scores: list[float] = []
         for start in range(0, len(records), SCORE_BATCH):
