@@ -272,7 +272,8 @@ def field_schema(field: str, entity: str) -> dict[str, Any]:
 VALUE_KINDS = frozenset(("city", "person", "company", "street", "title", "message", "topic",
                          "reason", "food", "product", "cuisine", "category", "email",
                          "currency", "country", "url", "phone", "symbol", "id", "date",
-                         "lang", "region", "species", "domain", "port"))  # fmt: skip
+                         "lang", "region", "species", "domain", "port", "formula",
+                         "expression", "gene"))  # fmt: skip
 
 
 @cache

@@ -130,11 +130,11 @@ def report(spec: ToolSpec, args: dict[str, Any], result: Any, rng: random.Random
         if listed is not None and kind in ("search", "list", "get"):
             if not listed:
                 return pick("none", rng, things=things)
-            found = pick("found", rng, n=len(listed), things=things)
+            found = pick("found", rng, n=len(listed), things=thing if len(listed) == 1 else things)
             return f"{found} {pick('first', rng, item=_item(listed[0], said))}"
         count = result.get("count")
         if spec.name.startswith("count_") and isinstance(count, int):
-            return pick("counted", rng, n=count, things=things)
+            return pick("counted", rng, n=count, things=thing if count == 1 else things)
         url = result.get("download_url")
         if isinstance(url, str):
             return pick("exported", rng, url=url, rows=result.get("rows", "the"))
