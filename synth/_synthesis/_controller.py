@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 from synth._compiler._names import classify, singular
@@ -27,7 +28,7 @@ from synth._synthesis._values import Picker, valid
 from synth.errors import ConfigError, SpecError
 
 PATTERNS = ("single", "parallel", "dependent", "clarify", "non_tool", "tool_free")
-#: Measured over 1,000 dialogs of the default run: ~20 % dependent, ~8 % tool-free.
+#: Measured over 1,000 dialogs of a 26,507-tool pool: 21.3 % dependent, 11.7 % tool-free.
 DEFAULT_MIX: dict[str, float] = {
     "single": 0.22,
     "parallel": 0.15,
@@ -83,6 +84,23 @@ class ToolFacts:
     def args(self, rng: random.Random) -> dict[str, Any] | None:
         return self.picker.call(self.spec.parameters, rng)
 
+    @cached_property
+    def usable(self) -> bool:
+        """Some valid call exists (checked once: a hostile schema costs one try)."""
+        return self.args(random.Random(0)) is not None
+
+
+@cache
+def _foreign_tools(label: str, index: int) -> tuple[ToolFacts, ...]:
+    """The plain operations of one catalogue entity, imported once per run."""
+    entity = catalogue().entities[label][index]
+    plain = ("search", "get", "create", "count")
+    return tuple(
+        ToolFacts(import_tool(t))
+        for t in entity_apis(entity)
+        if t["function"]["name"].startswith(plain)
+    )
+
 
 def parse_mix(text: str | dict[str, float] | None) -> dict[str, float]:
     """``"single=2,parallel=1"`` or a dict → weights; unknown patterns fail, listing them."""
@@ -128,7 +146,7 @@ class ComplexityController:
         first = first or self.first_pattern(rng)
         if first == "tool_free":
             # The offered tools must be usable ones (a dialog offers only working tools).
-            if any(t.args(rng) is None for t in tools):
+            if not all(t.usable for t in tools):
                 return None
             step = self._foreign(tools, rng)
             return None if step is None else [step]
@@ -157,17 +175,16 @@ class ComplexityController:
         mine = {words(t.spec.name)[-1] for t in tools if words(t.spec.name)}
         labels = sorted(catalogue().entities)
         for _ in range(5):
-            entity = rng.choice(catalogue().entities[rng.choice(labels)])
+            label = rng.choice(labels)
+            index = rng.randrange(len(catalogue().entities[label]))
+            entity = catalogue().entities[label][index]
             if words(entity.name)[-1] in mine:
                 continue
-            plain = ("search", "get", "create", "count")
-            raw = rng.choice(
-                [t for t in entity_apis(entity) if t["function"]["name"].startswith(plain)]
-            )
-            spec = import_tool(raw)
-            args = ToolFacts(spec).args(rng)
-            if args is not None:
-                return Step("tool_free", foreign=(spec, args))
+            facts = rng.choice(_foreign_tools(label, index))
+            # Only said, never called: drawn without the schema check a call needs
+            # (building a validator per foreign schema was a tenth of generation time).
+            args = facts.picker.arguments(facts.spec.parameters, rng)
+            return Step("tool_free", foreign=(facts.spec, args))
         return None
 
     def _step(self, pattern: str, tools: Sequence[ToolFacts], rng: random.Random) -> Step | None:
@@ -264,7 +281,14 @@ def resolve_link(
     ranked = [v for k, v in leaves if k == link.param] + [
         v for k, v in leaves if is_id and k != link.param and words(k)[-1:] == ["id"]
     ]
+    # The link must come only from the output: an id the user said earlier (and an
+    # earlier call stored) is not one the dialog had to read from a result.
+    said = " ".join(
+        str(getattr(m, "content", "") or "") for m in history if getattr(m, "role", "") == "user"
+    )
     for value in ranked:
+        if str(value) in said:
+            continue
         candidate = {**args, link.param: value}
         if valid(value, schema) and valid(candidate, spec.parameters):
             return name, candidate
