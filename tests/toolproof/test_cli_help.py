@@ -22,6 +22,7 @@ COMMANDS = [
     "sandbox doctor",
     "synth pool",
     "synth dialogs",
+    "synth select",
     "keys create",
 ]
 #: Typer's renderings of a parameter's Python type, which a user cannot type in.

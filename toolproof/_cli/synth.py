@@ -319,17 +319,27 @@ SCORE_BATCH = 64
 
 @app.command("select")
 def select_command(
-    data: Path = typer.Argument(..., help="dialogs written by `synth dialogs` (JSONL)"),
-    out: Path = typer.Option(..., "--out", "-o", help="kept dialogs (JSONL), overwritten"),
+    data: Path = typer.Argument(
+        ..., help="dialogs written by `synth dialogs` (JSONL)", metavar="DATA"
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="kept dialogs (JSONL), overwritten", metavar="FILE"
+    ),
     scorer: str | None = typer.Option(
         None,
         "--scorer",
         help="OpenAI-compatible completions endpoint returning prompt log-probabilities "
         "(vLLM); default: the offline proxy",
+        metavar="URL",
     ),
-    model: str | None = typer.Option(None, "--model", help="target model to score with"),
+    model: str | None = typer.Option(
+        None, "--model", help="target model to score with", metavar="NAME"
+    ),
     keep_between: tuple[float, float] = typer.Option(
-        (0.1, 0.9), "--keep-between", help="keep scores between these two quantiles"
+        (0.1, 0.9),
+        "--keep-between",
+        help="keep scores between these two quantiles",
+        metavar="LOW HIGH",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no summary"),
 ) -> None:
