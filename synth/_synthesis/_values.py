@@ -81,13 +81,6 @@ def values() -> dict[str, list[str]]:
     return out
 
 
-def company_of(symbol: str) -> str | None:
-    """The company a ticker names, when the vocabulary knows it (``AAPL`` → Apple)."""
-    table = orjson.loads(data_text("values.json"))["companies_by_symbol"]
-    found = table.get(symbol)
-    return found if isinstance(found, str) else None
-
-
 #: Deepest nesting of objects and arrays a value is made for.
 MAX_DEPTH = 12
 #: Tries per call before a tool is given up as one the picker cannot satisfy.
