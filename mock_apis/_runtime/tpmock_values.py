@@ -115,6 +115,44 @@ LANGUAGES = ("en", "fr", "de", "es", "ja", "pt", "it")
 COLORS = ("red", "blue", "green", "black", "white", "yellow", "purple")
 CATEGORIES = ("electronics", "books", "travel", "food", "sports", "music", "health")
 SYMBOLS = ("AAPL", "MSFT", "GOOGL", "AMZN", "TSLA", "NVDA", "META")
+# A quote for a company the call names carries that company's ticker: the known ones
+# here, else one derived from the name; never another company's (a random one was).
+TICKERS = {
+    "apple": "AAPL",
+    "microsoft": "MSFT",
+    "alphabet": "GOOGL",
+    "google": "GOOGL",
+    "amazon": "AMZN",
+    "tesla": "TSLA",
+    "nvidia": "NVDA",
+    "meta": "META",
+    "facebook": "META",
+    "netflix": "NFLX",
+    "intel": "INTC",
+    "ibm": "IBM",
+    "oracle": "ORCL",
+    "adobe": "ADBE",
+    "salesforce": "CRM",
+    "amd": "AMD",
+    "qualcomm": "QCOM",
+    "cisco": "CSCO",
+    "paypal": "PYPL",
+    "walmart": "WMT",
+    "disney": "DIS",
+    "nike": "NKE",
+    "boeing": "BA",
+    "visa": "V",
+    "mastercard": "MA",
+    "coca-cola": "KO",
+    "pepsico": "PEP",
+    "mcdonald's": "MCD",
+    "starbucks": "SBUX",
+    "uber": "UBER",
+    "airbnb": "ABNB",
+    "spotify": "SPOT",
+}
+SYMBOL_FIELDS = ("symbol", "ticker", "stock_symbol", "ticker_symbol")
+COMPANY_KEYS = ("company", "company_name", "stock", "stock_name", "organization", "name")
 TIMEZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
 SENTENCES = (
     "A reliable choice with consistently good reviews.",
@@ -323,11 +361,28 @@ def generate(
     if kind == "array":
         return generate_array(schema, rng, ctx, depth, accept)
     if kind == "string":
+        ticker = ticker_for(ctx) if ctx and name in SYMBOL_FIELDS else None
+        if ticker is not None and (accept or fits)(ticker, schema):
+            return ticker
         return generate_string(schema, rng)
     if kind in ("integer", "number"):
         return generate_number(schema, rng, kind == "integer")
     if kind == "boolean":
         return rng.random() < 0.5
+    return None
+
+
+def ticker_for(ctx: "dict[str, Any]") -> "str | None":
+    """The ticker of the company the call names (under a company-like key), if any."""
+    for key in COMPANY_KEYS:
+        value = ctx.get(key)
+        if isinstance(value, str) and value.strip():
+            words = value.strip().lower().split()
+            for word in words:
+                if word in TICKERS:
+                    return TICKERS[word]
+            letters = "".join(c for c in value.upper() if c.isalpha())
+            return letters[:4] or None
     return None
 
 
