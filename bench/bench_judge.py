@@ -26,9 +26,8 @@ from verifier._judge import (
     LLMJudge,
     OfflineJudge,
     RetryPolicy,
-    ScriptedChatServer,
-    ScriptedReply,
 )
+from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 from verifier._readers import read_dataset
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "judge"

@@ -18,10 +18,9 @@ from verifier._judge import (
     JudgeLayer,
     LLMJudge,
     RetryPolicy,
-    ScriptedChatServer,
-    ScriptedReply,
     make_judge,
 )
+from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 from verifier._pipeline import Pipeline
 
 FAST = RetryPolicy(max_retries=2, backoff=0.01, max_backoff=0.05, max_retry_after=0.2)

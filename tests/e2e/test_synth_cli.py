@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-from verifier import ScriptedChatServer, ScriptedReply
+from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 
 ROOT = Path(__file__).resolve().parents[2]
 

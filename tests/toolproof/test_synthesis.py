@@ -22,7 +22,8 @@ from toolproof.synthesis import (
     spec_check,
     verifying_agents,
 )
-from verifier import ScriptedChatServer, ScriptedReply, parse_python_calls
+from verifier import parse_python_calls
+from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 
 CITY = {"type": "string", "description": "City to search in."}
 

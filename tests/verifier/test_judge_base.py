@@ -43,8 +43,6 @@ def test_public_surface_is_locked() -> None:
         "OfflineJudge",
         "Prompt",
         "RetryPolicy",
-        "ScriptedChatServer",
-        "ScriptedReply",
         "completions_url",
         "get_judge",
         "judge_names",

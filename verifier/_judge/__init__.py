@@ -1,8 +1,8 @@
 """The model layer: the ``Judge`` seam, the offline judge and the LLM judge.
 
 ``make_judge("offline" | URL | name)`` builds a judge; ``JudgeLayer(judge)`` is the check
-the pipeline calls. ``ScriptedChatServer`` serves scripted chat completions on loopback
-for testing an LLM judge setup without a model.
+the pipeline calls. A scripted chat server for tests lives in ``verifier._judge._scripted``,
+outside the public surface.
 """
 
 from verifier._judge._answer import Answer, Issue, parse_answer
@@ -28,7 +28,6 @@ from verifier._judge._prompts import (
     prompt_versions,
     render_dialog,
 )
-from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 from verifier._trace import Evidence
 
 __all__ = [
@@ -48,8 +47,6 @@ __all__ = [
     "OfflineJudge",
     "Prompt",
     "RetryPolicy",
-    "ScriptedChatServer",
-    "ScriptedReply",
     "completions_url",
     "get_judge",
     "judge_names",
