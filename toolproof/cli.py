@@ -11,6 +11,7 @@ from typing import Any
 import typer
 import typer.main
 
+from synth.errors import ConfigError
 from toolproof import __version__
 from toolproof._cli import (
     bfcl as bfcl_cli,
@@ -85,4 +86,8 @@ def _blank_flags(cmd: Any) -> None:
 
 
 def main() -> None:
-    command()(prog_name="toolproof")
+    try:
+        command()(prog_name="toolproof")
+    except ConfigError as exc:  # settings read outside a command's own error handling
+        typer.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(2) from None

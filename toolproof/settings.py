@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from synth.errors import ConfigError
 from verifier import ReadLimits
 
 _LIMITS = ReadLimits()
@@ -88,7 +90,9 @@ class Settings(BaseSettings):
         gt=1,
         description="largest inflated/compressed ratio of a gzip (checked past 32 MiB)",
     )
-    log_level: str = Field(default="info", description="service log level")
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        default="info", description="service log level"
+    )
     otel: bool = Field(
         default=False,
         description="FastAPI's OpenTelemetry spans, metrics and logs, sent to the OTel "
@@ -119,4 +123,12 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, validated once; a bad ``TOOLPROOF_*`` value is a ``ConfigError``
+    naming the variable (commands exit 2 with that sentence, never a traceback)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = "; ".join(
+            f"TOOLPROOF_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid setting: {wrong}") from None
