@@ -117,3 +117,22 @@ def test_run_replays_the_ground_truth_turn_by_turn(
         else:
             assert len(records[entry_id]["result"]) == len(ENTRIES[entry_id].ground_truth)
             assert verdict["valid"] is not _positional(entry_id), verdict
+
+
+@pytest.mark.docker
+def test_run_on_the_docker_sandbox(
+    bfcl_backends: Backends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    category = "multi_turn_base"
+    monkeypatch.setenv("TOOLPROOF_HOME", str(cache_dir()))
+    get_settings.cache_clear()
+    out = tmp_path / f"BFCL_v4_{category}_result.json"
+    with model_server(ReplayModel("fc", set(), category)) as url:  # type: ignore[arg-type]
+        run = CliRunner().invoke(app, [
+            "bfcl", "run", "--base-url", url, "--model", "m", "--category", category,
+            "--limit", "2", "--out", str(out), "--sandbox", "docker"])  # fmt: skip
+    get_settings.cache_clear()
+    assert run.exit_code == 0, run.output
+    written = out.with_name(out.stem + ".verdicts.jsonl").read_text().splitlines()
+    for verdict in map(json.loads, written):
+        assert verdict["valid"] is not _positional(verdict["id"]), verdict

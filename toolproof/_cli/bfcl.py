@@ -310,6 +310,12 @@ def run(
     workers: int = typer.Option(
         2, "--workers", min=1, help="multi-turn sandbox sessions", metavar="N"
     ),
+    sandbox: str = typer.Option(
+        "process",
+        "--sandbox",
+        help="multi-turn backends run in: process or docker",
+        metavar="BACKEND",
+    ),
 ) -> None:
     """Run a model on BFCL entries (resumable), then score its results as BFCL does.
 
@@ -357,7 +363,9 @@ def run(
             if multi_turn:
                 found = backends or _default_backends()
                 entries = [e for _, e in work]
-                stats = _run_multi_turn(settings, entries, out, found, trusted, workers, advance)
+                stats = _run_multi_turn(
+                    settings, entries, out, found, trusted, workers, sandbox, advance
+                )
             else:
                 stats = asyncio.run(run_model(settings, work, out, on_done=advance))
     except ToolproofError as exc:
@@ -373,14 +381,14 @@ def run(
     target = verdicts or out.with_name(out.stem + ".verdicts.jsonl")
     asked = {entry.id for _, entry in work} if limit is not None else None
     _check(category, out, data, target, None, mode == "fc", False, asked, backends, trusted,
-           workers)  # fmt: skip
+           workers, sandbox)  # fmt: skip
     if stats.failed:
         raise typer.Exit(1)
 
 
 def _run_multi_turn(
     settings: Any, entries: list[Any], out: Path, backends: Path, trusted: bool, workers: int,
-    advance: Any,
+    sandbox: str, advance: Any,
 ) -> Any:  # fmt: skip
     """Multi-turn entries: the model's calls run on the backends between its steps."""
     import asyncio
@@ -388,6 +396,6 @@ def _run_multi_turn(
     from verifier.bfcl import MultiTurnRunner, load_backends, run_multi_turn
 
     runner = MultiTurnRunner(load_backends(backends), workers=workers, trusted=trusted,
-                             options=_sandbox_options("process"))  # fmt: skip
+                             backend=sandbox, options=_sandbox_options(sandbox))  # fmt: skip
     with runner:
         return asyncio.run(run_multi_turn(settings, entries, out, runner, on_done=advance))
