@@ -34,17 +34,13 @@ from verifier.bfcl._mt_check import MultiTurnEntry, begin_args
 from verifier.bfcl._mt_decode import decode_fc, decode_prompt
 from verifier.bfcl._mt_run import MultiTurnRunner
 from verifier.bfcl._prompt import messages, model_functions, openai_tools
-from verifier.bfcl._runner import RunSettings, RunStats, done_ids
+from verifier.bfcl._runner import RunSettings, RunStats, Unanswered, append_answers
 
 MAX_STEPS = 20
 """BFCL's ``MAXIMUM_STEP_LIMIT``: steps allowed in one turn before the entry is ended."""
 MORE_FUNCTIONS = "I have updated some more functions you can choose from. What about now?"
 """BFCL's user message on the turn that reveals held-out functions (function calling)."""
 FUNC_DOCS = DEFAULT_DATA_DIR / "multi_turn_func_doc"
-
-
-class _Failed(Exception):
-    """The entry could not be run to its end (the endpoint, or the sandbox, gave up)."""
 
 
 def function_docs(
@@ -75,49 +71,34 @@ async def run_multi_turn(
     on_done: Callable[[], None] | None = None,
 ) -> RunStats:
     """Run the model on every entry not yet in ``out``; append BFCL results there."""
-    stats = RunStats()
-    already = done_ids(out)
-    todo = [e for e in entries if e.id not in already]
-    stats.skipped = len(entries) - len(todo)
-    out.parent.mkdir(parents=True, exist_ok=True)
     client = settings.client(transport)
     sessions: queue.SimpleQueue[Session] = queue.SimpleQueue()
     opened = [runner.sandbox.session(runner.bundle, runner.limits) for _ in range(runner.workers)]
     for session in opened:
         sessions.put(session)
     slots = asyncio.Semaphore(len(opened))
+
+    async def answer(entry: MultiTurnEntry) -> dict[str, Any]:
+        async with slots:  # one sandbox session per entry in flight
+            session = sessions.get()
+            try:
+                return await _drive(client, settings, entry, session)
+            finally:
+                sessions.put(session)
+
     try:
-        with out.open("ab") as handle:
-
-            async def one(entry: MultiTurnEntry) -> None:
-                async with slots:
-                    session = sessions.get()
-                    try:
-                        record = await _drive(client, settings, entry, session)
-                    except _Failed as exc:
-                        stats.failed[entry.id] = str(exc)
-                    else:
-                        handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-                        handle.flush()
-                        stats.answered += 1
-                    finally:
-                        sessions.put(session)
-                if on_done is not None:
-                    on_done()
-
-            await asyncio.gather(*(one(e) for e in todo))
+        return await append_answers(out, [(e.id, e) for e in entries], answer, on_done)
     finally:
         await client.aclose()
         for session in opened:
             session.close()
-    return stats
 
 
 async def _execute(session: Session, entry: str, args: dict[str, Any]) -> Any:
     outcome = await asyncio.to_thread(session.call, entry, args)
     if not outcome.ok:
         error = outcome.error
-        raise _Failed(f"the backends failed: {error.kind}: {error.message}" if error else "")
+        raise Unanswered(f"the backends failed: {error.kind}: {error.message}" if error else "")
     return outcome.value
 
 
@@ -176,7 +157,7 @@ async def _turn(
         try:
             reply = await client.request(body)
         except JudgeError as exc:
-            raise _Failed(exc.message) from None
+            raise Unanswered(exc.message) from None
         usage["latency"][-1].append(round(time.perf_counter() - started, 3))
         counts: dict[str, Any] = reply["usage"] if isinstance(reply.get("usage"), dict) else {}
         usage["input"][-1].append(counts.get("prompt_tokens", 0))
@@ -209,9 +190,9 @@ def _message(reply: dict[str, Any]) -> dict[str, Any]:
     try:
         message = reply["choices"][0]["message"]
     except (KeyError, IndexError, TypeError):
-        raise _Failed("the answer has no choices[0].message") from None
+        raise Unanswered("the answer has no choices[0].message") from None
     if not isinstance(message, dict):
-        raise _Failed("choices[0].message is not an object")
+        raise Unanswered("choices[0].message is not an object")
     return {k: v for k, v in message.items() if v is not None}
 
 
@@ -224,7 +205,7 @@ def _answer(message: dict[str, Any], fc: bool) -> tuple[Any, list[str]]:
         for call in calls:
             function = call.get("function") if isinstance(call, dict) else None
             if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-                raise _Failed("a tool call has no function name")
+                raise Unanswered("a tool call has no function name")
             arguments = function.get("arguments", "{}")
             if not isinstance(arguments, str):
                 arguments = orjson.dumps(arguments).decode()

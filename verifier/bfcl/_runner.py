@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 import orjson
@@ -30,6 +30,8 @@ from verifier._judge._client import ChatClient, RetryPolicy
 from verifier.bfcl._categories import Category
 from verifier.bfcl._data import Entry
 from verifier.bfcl._prompt import messages, model_functions, openai_tools
+
+T = TypeVar("T")
 
 Mode = Literal["fc", "prompt"]
 
@@ -91,39 +93,50 @@ async def run_model(
     on_done: Callable[[], None] | None = None,
 ) -> RunStats:
     """Ask the model every entry not yet in ``out`` and append its answers there."""
-    stats = RunStats()
-    already = done_ids(out)
-    todo = []
-    for category, entry in work:
-        if entry.id in already:
-            stats.skipped += 1
-        else:
-            todo.append((category, entry))
-    out.parent.mkdir(parents=True, exist_ok=True)
     client = settings.client(transport)
     try:
-        with out.open("ab") as handle:
-
-            async def one(category: Category, entry: Entry) -> None:
-                try:
-                    record = await _ask(client, settings, category, entry)
-                except _Failed as exc:
-                    stats.failed[entry.id] = str(exc)
-                else:
-                    handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-                    handle.flush()
-                    stats.answered += 1
-                if on_done is not None:
-                    on_done()
-
-            await asyncio.gather(*(one(c, e) for c, e in todo))
+        return await append_answers(
+            out, [(e.id, (c, e)) for c, e in work], lambda ce: _ask(client, settings, *ce), on_done
+        )
     finally:
         await client.aclose()
+
+
+async def append_answers(
+    out: Path,
+    items: Sequence[tuple[str, T]],
+    answer: Callable[[T], Awaitable[dict[str, Any]]],
+    on_done: Callable[[], None] | None = None,
+) -> RunStats:
+    """Answer every item whose id is not yet in ``out`` (concurrently), appending each
+    answer as one line as soon as it is known, so that an interrupted run resumes; what
+    raises ``Unanswered`` is counted as failed and retried by the next run."""
+    stats = RunStats()
+    already = done_ids(out)
+    todo = [(entry_id, item) for entry_id, item in items if entry_id not in already]
+    stats.skipped = len(items) - len(todo)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("ab") as handle:
+
+        async def one(entry_id: str, item: T) -> None:
+            try:
+                record = await answer(item)
+            except Unanswered as exc:
+                stats.failed[entry_id] = str(exc)
+            else:
+                handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                handle.flush()
+                stats.answered += 1
+            if on_done is not None:
+                on_done()
+
+        await asyncio.gather(*(one(entry_id, item) for entry_id, item in todo))
     return stats
 
 
-class _Failed(Exception):
-    """An entry could not be answered (after retries, or the answer was unusable)."""
+class Unanswered(Exception):
+    """An entry could not be answered (after retries, the answer was unusable, or the
+    sandbox gave up); the run goes on and the next run retries it."""
 
 
 def request_body(settings: RunSettings, category: Category, entry: Entry) -> dict[str, Any]:
@@ -145,12 +158,12 @@ async def _ask(
     try:
         body = request_body(settings, category, entry)
     except SpecError as exc:
-        raise _Failed(f"function docs cannot be sent as tools: {exc.message}") from None
+        raise Unanswered(f"function docs cannot be sent as tools: {exc.message}") from None
     started = time.perf_counter()
     try:
         reply = await client.request(body)
     except JudgeError as exc:
-        raise _Failed(exc.message) from None
+        raise Unanswered(exc.message) from None
     latency = time.perf_counter() - started
     usage: dict[str, Any] = reply["usage"] if isinstance(reply.get("usage"), dict) else {}
     return {
@@ -166,9 +179,9 @@ def _result(reply: dict[str, Any], mode: Mode) -> str | list[dict[str, str]]:
     try:
         message = reply["choices"][0]["message"]
     except (KeyError, IndexError, TypeError):
-        raise _Failed("the answer has no choices[0].message") from None
+        raise Unanswered("the answer has no choices[0].message") from None
     if not isinstance(message, dict):
-        raise _Failed("choices[0].message is not an object")
+        raise Unanswered("choices[0].message is not an object")
     text = message.get("content") or ""
     calls = message.get("tool_calls")
     if mode == "fc" and isinstance(calls, list) and calls:
@@ -176,7 +189,7 @@ def _result(reply: dict[str, Any], mode: Mode) -> str | list[dict[str, str]]:
         for call in calls:
             function = call.get("function") if isinstance(call, dict) else None
             if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-                raise _Failed("a tool call has no function name")
+                raise Unanswered("a tool call has no function name")
             arguments = function.get("arguments", "{}")
             if not isinstance(arguments, str):
                 arguments = orjson.dumps(arguments).decode()
