@@ -29,20 +29,13 @@ from synth.errors import SpecError
 def load_tools_file(path: str | Path) -> list[ToolSpec]:
     """Read every tool in ``path``; ``SpecError`` if the file or a tool cannot be read."""
     file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise SpecError(f"cannot read tools file {str(file)!r}: {exc.strerror}") from exc
-    specs: dict[str, ToolSpec] = {}
-    for where, obj in _tool_objects(_parse(raw, file), file):
-        try:
-            spec = obj if isinstance(obj, ToolSpec) else import_tool(obj)
-        except SpecError as exc:
-            raise SpecError(f"{file.name}: {where}: {exc.message}") from exc
-        specs.setdefault(spec.spec_hash, spec)
+    specs, errors = _import_each(file)
+    if errors:
+        where, message = errors[0]
+        raise SpecError(f"{file.name}: {where}: {message}")
     if not specs:
         raise SpecError(f"{file.name}: no tools found")
-    return list(specs.values())
+    return specs
 
 
 def read_tools_file(path: str | Path) -> tuple[list[ToolSpec], list[str]]:
@@ -50,17 +43,23 @@ def read_tools_file(path: str | Path) -> tuple[list[ToolSpec], list[str]]:
     callers (seeding a pool) where a bad tool costs only itself. An unreadable or
     unparsable file is still a ``SpecError``."""
     file = Path(path)
+    specs, errors = _import_each(file)
+    return specs, [f"{file.name}: {where}: {message[:200]}" for where, message in errors]
+
+
+def _import_each(file: Path) -> tuple[list[ToolSpec], list[tuple[str, str]]]:
+    """The file's distinct tools, and (where, why) for each object that is not one."""
     try:
         raw = file.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read tools file {str(file)!r}: {exc.strerror}") from exc
     specs: dict[str, ToolSpec] = {}
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     for where, obj in _tool_objects(_parse(raw, file), file):
         try:
             spec = obj if isinstance(obj, ToolSpec) else import_tool(obj)
         except (SpecError, RecursionError, TypeError, ValueError) as exc:
-            errors.append(f"{file.name}: {where}: {getattr(exc, 'message', str(exc))[:200]}")
+            errors.append((where, getattr(exc, "message", None) or str(exc)))
             continue
         specs.setdefault(spec.spec_hash, spec)
     return list(specs.values()), errors
