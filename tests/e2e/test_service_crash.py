@@ -5,7 +5,6 @@ whose ``--fail-under`` decision the job's pass rate reproduces."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.toolproof.live import ServerProcess, cli_key, repeated_records
+from tests.toolproof.live import ServerProcess, cli_key, repeated_records, server_env
 from toolproof.cli import app
 
 pytestmark = pytest.mark.slow
@@ -24,13 +23,7 @@ def test_killed_server_resumes_the_job_and_the_gate_agrees(
 ) -> None:
     # 1,500 records; repeats exercise the duplicate check on resume
     data = repeated_records(examples_dir / "toolace_sharegpt_100.json", 15, tmp_path / "big.jsonl")
-    env = {
-        **os.environ,
-        "TOOLPROOF_HOME": str(tmp_path / "home"),
-        "TOOLPROOF_JOB_LEASE_S": "1",
-        "TOOLPROOF_LOG_LEVEL": "info",
-    }
-    env.pop("TOOLPROOF_DATABASE_URL", None)
+    env = server_env(tmp_path / "home", job_lease_s="1", log_level="info")
     auth = {"Authorization": f"Bearer {cli_key(env, 'ci')}"}  # the key alone on stdout
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()

@@ -4,14 +4,13 @@ next server resumes it at once (not after the lease) with every result exactly o
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.toolproof.live import ServerProcess, cli_key, repeated_records
+from tests.toolproof.live import ServerProcess, cli_key, repeated_records, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -20,8 +19,7 @@ def test_sigterm_releases_the_lease_and_the_next_server_resumes_at_once(
     tmp_path: Path, examples_dir: Path
 ) -> None:
     data = repeated_records(examples_dir / "toolace_sharegpt_100.json", 80, tmp_path / "big.jsonl")
-    env = {**os.environ, "TOOLPROOF_HOME": str(tmp_path / "home"), "TOOLPROOF_JOB_LEASE_S": "30"}
-    env.pop("TOOLPROOF_DATABASE_URL", None)
+    env = server_env(tmp_path / "home", job_lease_s="30")
     auth = {"Authorization": f"Bearer {cli_key(env, 'ci')}"}
     server = ServerProcess(env, tmp_path / "server.log")
     server.start()

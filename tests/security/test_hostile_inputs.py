@@ -134,23 +134,8 @@ class Health:
 class CappedServer(ServerProcess):
     """``toolproof serve`` under ``prlimit --as``."""
 
-    def start(self, timeout: float = 90) -> None:
-        out = self.log.open("ab")
-        self.proc = subprocess.Popen(
-            ["prlimit", f"--as={CAP_AS}", sys.executable, "-m", "toolproof", "serve",
-             "--port", str(self.port)],
-            env=self.env, stdout=out, stderr=out, cwd=ROOT,
-        )  # fmt: skip
-        out.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()[-2000:]
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("the server did not answer /healthz in time")
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        super().__init__(env, log, prefix=("prlimit", f"--as={CAP_AS}"))
 
     def peak_rss_mb(self) -> float:
         assert self.proc is not None and self.proc.poll() is None, "the server died"

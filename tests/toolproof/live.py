@@ -35,6 +35,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def server_env(home: Path, **settings: str) -> dict[str, str]:
+    """The environment of a ``toolproof serve`` child: its own home, SQLite, ``settings``
+    as ``TOOLPROOF_<NAME>`` variables."""
+    env = {**os.environ, "TOOLPROOF_HOME": str(home)}
+    env.pop("TOOLPROOF_DATABASE_URL", None)
+    env.update({f"TOOLPROOF_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
 def cli_key(env: dict[str, str], tenant: str) -> str:
     """A key made as a user makes one, ``toolproof keys create`` (it prints the key alone)."""
     command = [sys.executable, "-m", "toolproof", "keys", "create", "--tenant", tenant]
@@ -100,8 +109,8 @@ def live_server(settings: Settings, *, workers: int = 1) -> Iterator[str]:
 class ServerProcess:
     """``toolproof serve`` as a child process (so that a test can kill -9 it)."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
+    def __init__(self, env: dict[str, str], log: Path, prefix: tuple[str, ...] = ()) -> None:
+        self.env, self.log, self.prefix = env, log, prefix  # prefix: e.g. prlimit's
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -109,7 +118,7 @@ class ServerProcess:
     def start(self, timeout: float = 90) -> None:
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "toolproof", "serve", "--port", str(self.port)],
+            [*self.prefix, sys.executable, "-m", "toolproof", "serve", "--port", str(self.port)],
             env=self.env, stdout=out, stderr=out, cwd=ROOT,
         )  # fmt: skip
         out.close()

@@ -90,6 +90,11 @@ def _print_not_counted(summary: dict[str, Any]) -> None:
         _out.print(f"{summary['not_counted']} result line(s) not counted (see the verdicts)")
 
 
+SANDBOX_OPTION: str = typer.Option(
+    "process", "--sandbox", help="multi-turn backends run in: process or docker", metavar="BACKEND"
+)
+
+
 def _check(
     category: str,
     results: Path,
@@ -183,12 +188,7 @@ def check(
     workers: int = typer.Option(
         2, "--workers", min=1, help="multi-turn entries checked at once", metavar="N"
     ),
-    sandbox: str = typer.Option(
-        "process",
-        "--sandbox",
-        help="multi-turn backends run in: process or docker",
-        metavar="BACKEND",
-    ),
+    sandbox: str = SANDBOX_OPTION,
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does.
 
@@ -310,12 +310,7 @@ def run(
     workers: int = typer.Option(
         2, "--workers", min=1, help="multi-turn sandbox sessions", metavar="N"
     ),
-    sandbox: str = typer.Option(
-        "process",
-        "--sandbox",
-        help="multi-turn backends run in: process or docker",
-        metavar="BACKEND",
-    ),
+    sandbox: str = SANDBOX_OPTION,
 ) -> None:
     """Run a model on BFCL entries (resumable), then score its results as BFCL does.
 
