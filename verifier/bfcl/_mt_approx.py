@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,11 @@ from verifier.bfcl._backends import CLASS_MODULES
 from verifier.bfcl._check import Verdict
 from verifier.bfcl._mt_check import (
     EMPTY_TURN,
-    FORCE_TERMINATED,
-    INFERENCE_ERROR,
     RESPONSE_MISMATCH,
     STATE_MISMATCH,
     MultiTurnEntry,
     missing_results,
+    shape_verdict,
 )
 from verifier.bfcl._mt_decode import decode_turns, is_function_calling
 
@@ -62,11 +62,9 @@ class ApproxMultiTurnRunner:
         return [self._one(entry, result) for entry, result in items]
 
     def _one(self, entry: MultiTurnEntry, result: Any) -> Verdict:
-        if not isinstance(result, list):
-            return _fail(entry, INFERENCE_ERROR, "Model did not output a list of responses.")
-        if len(result) != len(entry.ground_truth):
-            return _fail(entry, FORCE_TERMINATED, f"Model was force-terminated: {len(result)} "
-                         f"result turns for {len(entry.ground_truth)}.")  # fmt: skip
+        early = shape_verdict(entry, result)
+        if early is not None:
+            return replace(early, approximation=True)
         specs = [s for c in entry.involved_classes if c in CLASS_MODULES
                  for s in _specs(CLASS_MODULES[c])]  # fmt: skip
         bundle = compile_toolset(specs)

@@ -74,17 +74,9 @@ def _call(session: Session, entry: str, args: dict[str, Any]) -> Any:
 
 def check_multi_turn(entry: MultiTurnEntry, result: Any, model: Session, truth: Session) -> Verdict:
     """BFCL's verdict on one multi-turn result; ``model`` and ``truth`` hold the backends."""
-    if not isinstance(result, list):
-        message = "Error during inference phase. Model did not output a list of model responses."
-        return _fail(entry, INFERENCE_ERROR, message)
-    if len(result) != len(entry.ground_truth):
-        return _fail(
-            entry,
-            FORCE_TERMINATED,
-            "Model was force-terminated during inference phase. The length of the model "
-            f"result turns ({len(result)}) does not match the length of the ground truth "
-            f"turns ({len(entry.ground_truth)}).",
-        )
+    early = shape_verdict(entry, result)
+    if early is not None:
+        return early
     if not all(c in CLASS_MODULES for c in entry.involved_classes):
         unknown = sorted(set(entry.involved_classes) - set(CLASS_MODULES))
         return _fail(entry, BACKEND_ERROR, f"no backend for {', '.join(unknown)}")
@@ -96,6 +88,22 @@ def check_multi_turn(entry: MultiTurnEntry, result: Any, model: Session, truth: 
         return _turns(entry, turns, model, truth)
     except _Stop as stop:
         return _fail(entry, stop.error_type, stop.message)
+
+
+def shape_verdict(entry: MultiTurnEntry, result: Any) -> Verdict | None:
+    """BFCL's verdict on a result that is not a list of turns of the right length."""
+    if not isinstance(result, list):
+        message = "Error during inference phase. Model did not output a list of model responses."
+        return _fail(entry, INFERENCE_ERROR, message)
+    if len(result) != len(entry.ground_truth):
+        return _fail(
+            entry,
+            FORCE_TERMINATED,
+            "Model was force-terminated during inference phase. The length of the model "
+            f"result turns ({len(result)}) does not match the length of the ground truth "
+            f"turns ({len(entry.ground_truth)}).",
+        )
+    return None
 
 
 def begin_args(entry: MultiTurnEntry, side: str) -> dict[str, Any]:
