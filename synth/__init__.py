@@ -1,77 +1,95 @@
-"""Tool specs, their importers, the spec→mock compiler and the synthesis pipeline.
+"""The ToolACE-style synthesis pipeline, with executed mocks as the tool agent.
 
-Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
-loads only what that needs.
+    pool:    seeds ──proposer──▶ candidates ──spec checks, dedupe, compile──▶ pool.jsonl
+    dialogs: pool ──controller + user/assistant agents + tool agent (executed mock)──▶
+             candidate dialogs ──verify (all layers)──▶ only passing ones written
+
+The application passes in what ``synth`` may not import (``_protocols``): spec checks,
+the compile check, the tool agent, the verify callable, the call printer, a chat model.
 """
 
-from typing import TYPE_CHECKING
+from synth._synthesis._agents import Agents, OfflineAgents, Turn
+from synth._synthesis._catalogue import catalogue, seed_specs as seed_catalogue
+from synth._synthesis._controller import (
+    DEFAULT_MIX,
+    PATTERNS,
+    ComplexityController,
+    Link,
+    Step,
+    parse_mix,
+)
+from synth._synthesis._dedupe import Deduper, signature
+from synth._synthesis._dialog import Dialog, Message, get_writer
+from synth._synthesis._dialogs import DialogGenerator, DialogStats, toolsets
+from synth._synthesis._errors import GenerationFailed
+from synth._synthesis._generators import generator_names, make_agents
+from synth._synthesis._llm import LLMAgents, LLMProposer, parse_json
+from synth._synthesis._offline_pool import OfflineProposer
+from synth._synthesis._pool import PoolBuilder, PoolStats, param_types
+from synth._synthesis._pool_file import PoolEntry, read_pool
+from synth._synthesis._propose import (
+    DomainTree,
+    Proposer,
+    classify,
+    make_proposer,
+    proposer_names,
+    register_proposer,
+)
+from synth._synthesis._protocols import (
+    CallPrinter,
+    ChatModel,
+    SpecCheck,
+    ToolAgent,
+    ToolResult,
+    ToolSession,
+    Verdict,
+    Verify,
+)
 
-from synth._lazy import lazy_exports
-
-_EXPORTS: dict[str, tuple[str, ...]] = {
-    "synth._compiler": (
-        "MockBundle",
-        "compile",
-    ),
-    "synth._importers": (
-        "FORMAT_NAMES",
-        "ORIGINAL_TYPE_KEY",
-        "detect_dialect",
-        "import_openapi",
-        "import_tool",
-        "import_tools",
-        "known_dialects",
-        "load_tools_file",
-    ),
-    "synth._spec": ("ToolSpec",),
-    "synth._synthesis": (
-        "ChatModel",
-        "ComplexityController",
-        "DialogGenerator",
-        "PoolBuilder",
-        "PoolEntry",
-        "ToolAgent",
-        "ToolResult",
-        "ToolSession",
-        "Verdict",
-        "Verify",
-        "make_agents",
-        "make_proposer",
-        "read_pool",
-    ),
-    "synth.errors": (
-        "SpecError",
-        "ToolproofError",
-    ),
-}
-__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
-
-if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
-    from synth._compiler import MockBundle as MockBundle, compile as compile
-    from synth._importers import (
-        FORMAT_NAMES as FORMAT_NAMES,
-        ORIGINAL_TYPE_KEY as ORIGINAL_TYPE_KEY,
-        detect_dialect as detect_dialect,
-        import_openapi as import_openapi,
-        import_tool as import_tool,
-        import_tools as import_tools,
-        known_dialects as known_dialects,
-        load_tools_file as load_tools_file,
-    )
-    from synth._spec import ToolSpec as ToolSpec
-    from synth._synthesis import (
-        ChatModel as ChatModel,
-        ComplexityController as ComplexityController,
-        DialogGenerator as DialogGenerator,
-        PoolBuilder as PoolBuilder,
-        PoolEntry as PoolEntry,
-        ToolAgent as ToolAgent,
-        ToolResult as ToolResult,
-        ToolSession as ToolSession,
-        Verdict as Verdict,
-        Verify as Verify,
-        make_agents as make_agents,
-        make_proposer as make_proposer,
-        read_pool as read_pool,
-    )
-    from synth.errors import SpecError as SpecError, ToolproofError as ToolproofError
+__all__ = [
+    "DEFAULT_MIX",
+    "PATTERNS",
+    "Agents",
+    "CallPrinter",
+    "ChatModel",
+    "ComplexityController",
+    "Deduper",
+    "Dialog",
+    "DialogGenerator",
+    "DialogStats",
+    "DomainTree",
+    "GenerationFailed",
+    "LLMAgents",
+    "LLMProposer",
+    "Link",
+    "Message",
+    "OfflineAgents",
+    "OfflineProposer",
+    "PoolBuilder",
+    "PoolEntry",
+    "PoolStats",
+    "Proposer",
+    "SpecCheck",
+    "Step",
+    "ToolAgent",
+    "ToolResult",
+    "ToolSession",
+    "Turn",
+    "Verdict",
+    "Verify",
+    "catalogue",
+    "classify",
+    "generator_names",
+    "get_writer",
+    "make_agents",
+    "make_proposer",
+    "param_types",
+    "parse_json",
+    "parse_mix",
+    "proposer_names",
+    "read_pool",
+    "register_proposer",
+    "seed_catalogue",
+    "signature",
+    "toolsets",
+]
