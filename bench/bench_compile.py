@@ -27,7 +27,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from synth import ToolSpec, compile, import_tool
+from mock_apis import compile
+from toolspec import ToolSpec, import_tool
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "mock" / "real_toolsets.json"
 N_SPECS = 25_000

@@ -32,8 +32,8 @@ from typing import Any
 import httpx
 
 from bench._net import free_port, wait_up
-from mock_apis import MockRunner, example_arguments
-from synth import ToolSpec, compile, import_tool
+from mock_apis import MockRunner, compile, example_arguments
+from toolspec import ToolSpec, import_tool
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "mock" / "real_toolsets.json"
 CONNECTIONS = 64

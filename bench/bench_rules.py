@@ -31,7 +31,7 @@ import fastjsonschema
 import jsonschema
 import jsonschema_rs
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 from verifier._rules import clear_cache
 

@@ -24,11 +24,22 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from mock_apis import MockRunner
-from synth import load_tools_file
-from synth._synthesis import DialogGenerator, PoolBuilder, make_agents, make_proposer, read_pool
+from synth import (
+    VERIFY_LAYERS,
+    DialogGenerator,
+    MockToolAgent,
+    PipelineVerify,
+    PoolBuilder,
+    make_agents,
+    make_proposer,
+    read_pool,
+    spec_check,
+    verifying_agents,
+)
+from toolproof.compose import build_layers
 from toolproof.settings import Settings
-from toolproof.synthesis import MockToolAgent, print_calls, spec_check, verifying_agents
-from verifier._readers import read_dataset
+from toolspec import load_tools_file
+from verifier import read_dataset
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 POOL_TARGET = 400
@@ -45,6 +56,13 @@ def _pool(out: Path) -> float:
     return time.perf_counter() - started
 
 
+def _verifying(stack: ExitStack, settings: Settings) -> tuple[PipelineVerify, MockToolAgent]:
+    layers, provenance = build_layers(
+        VERIFY_LAYERS, sandbox="process", judge="offline", settings=settings, stack=stack
+    )
+    return verifying_agents(stack, layers, provenance)
+
+
 def main() -> None:
     n = int(os.environ.get("BENCH_SYNTH_N", "10000"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,19 +73,15 @@ def main() -> None:
         print(f"pool: {POOL_TARGET} tools from {SEEDS.name}/ in {pool_s:.1f}s")
 
         with ExitStack() as stack:
-            verify, agent = verifying_agents(
-                stack, sandbox="process", judge="offline", settings=settings
-            )
+            verify, agent = _verifying(stack, settings)
             gen = DialogGenerator(read_pool(pool_path), agents=make_agents("offline"),
-                                  tool_agent=agent, verify=verify, printer=print_calls)  # fmt: skip
+                                  tool_agent=agent, verify=verify)  # fmt: skip
             started = time.perf_counter()
             stats = gen.run(out, n)
             synth_s = time.perf_counter() - started
 
         with ExitStack() as stack:
-            verify_only, _ = verifying_agents(
-                stack, sandbox="process", judge="offline", settings=settings
-            )
+            verify_only, _ = _verifying(stack, settings)
             started = time.perf_counter()
             results = list(verify_only.pipeline.run(read_dataset(out, "openai")))
             verify_s = time.perf_counter() - started

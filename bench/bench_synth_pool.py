@@ -19,8 +19,7 @@ import time
 from pathlib import Path
 
 from mock_apis import MockRunner
-from synth._synthesis import PoolBuilder, make_proposer, read_pool, seed_catalogue
-from toolproof.synthesis import MockToolAgent, spec_check
+from synth import MockToolAgent, PoolBuilder, make_proposer, read_pool, seed_catalogue, spec_check
 
 TARGET_S = 600.0
 

@@ -16,7 +16,7 @@ IMAGE="${IMAGE:-toolproof-service}"
 BASE="${BASE:-toolproof-sandbox-base:bookworm}"
 PIP="${PIP:-.venv/bin/pip}"
 WHEELS=build/service-wheels
-SOURCES=(pyproject.toml README.md Dockerfile synth mock_apis sandbox verifier toolproof)
+SOURCES=(pyproject.toml README.md Dockerfile toolspec sandbox mock_apis verifier synth toolproof)
 
 if [ "$BASE" = "toolproof-sandbox-base:bookworm" ]; then
   images/build-base.sh "$BASE"

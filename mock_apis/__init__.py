@@ -1,8 +1,9 @@
-"""The mock runtime, the registry of compiled toolsets and the mock server.
+"""The spec→mock compiler, the runtime it targets, the registry of compiled toolsets and
+the mock server.
 
     from mock_apis import MockRunner, compile_toolset
 
-    bundle = compile_toolset(specs)                 # synth.compile + RestrictedPython check
+    bundle = compile_toolset(specs)                 # compile + RestrictedPython check
     with MockRunner("process") as runner, runner.session(bundle) as session:
         session.call("create_order", {"item": "tea"})   # MockOutcome(ok=True, result=...)
 
@@ -10,15 +11,25 @@ Compiled bundles run on the stdlib-only ``tpmock_*`` runtime (``mock_apis._runti
 shipped beside the generated module into a sandbox session; ``create_app`` serves one
 toolset over HTTP (``POST /tools/{name}``) and MCP.
 
-Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+Exports load on first use (``toolspec.lazy_exports``): importing one name, or a sub-module,
 loads only what that needs.
 """
 
 from typing import TYPE_CHECKING
 
-from synth._lazy import lazy_exports
+from toolspec import lazy_exports
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "mock_apis._compiler": (
+        "MockBundle",
+        "ToolEntry",
+        "ToolError",
+        "classify_name",
+        "compile",
+        "expand_pattern",
+        "pattern_program",
+        "singular",
+    ),
     "mock_apis._examples": ("example_arguments",),
     "mock_apis._inprocess": ("InProcessSandbox",),
     "mock_apis._outcome": ("MockOutcome",),
@@ -49,10 +60,26 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "MockApp",
         "create_app",
     ),
+    # The HTTP service answers ``POST /v1/toolsets/{id}/call`` as the mock server does.
+    "mock_apis._server._fastpath": (
+        "json_response",
+        "tool_problem",
+    ),
+    "mock_apis._server._sessions": ("SessionPool",),
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from mock_apis._compiler import (
+        MockBundle as MockBundle,
+        ToolEntry as ToolEntry,
+        ToolError as ToolError,
+        classify_name as classify_name,
+        compile as compile,
+        expand_pattern as expand_pattern,
+        pattern_program as pattern_program,
+        singular as singular,
+    )
     from mock_apis._examples import example_arguments as example_arguments
     from mock_apis._inprocess import InProcessSandbox as InProcessSandbox
     from mock_apis._outcome import MockOutcome as MockOutcome
@@ -79,4 +106,9 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         MockApp as MockApp,
         create_app as create_app,
     )
+    from mock_apis._server._fastpath import (
+        json_response as json_response,
+        tool_problem as tool_problem,
+    )
+    from mock_apis._server._sessions import SessionPool as SessionPool
     from mock_apis._tools_file import read_tools as read_tools

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_apis._compiler import ToolEntry
 from mock_apis._runtime import tpmock_check, tpmock_values
-from synth._compiler import ToolEntry
 
 
 def example_arguments(tool: ToolEntry, seed: int = 0) -> dict[str, Any] | None:

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from sandbox import Bundle, Isolation, Limits, Outcome, SandboxStats
-from sandbox._protocol import Call
-from synth.errors import ConfigError
+from sandbox import Bundle, Call, Isolation, Limits, Outcome, SandboxStats
+from toolspec.errors import ConfigError
 
 IMPL_PREFIX = "tpmock_impl_"
 CODE_CACHE_SIZE = 1024

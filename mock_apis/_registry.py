@@ -12,9 +12,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
+from mock_apis import MockBundle
+from mock_apis._compiler import BundleCache, bundle_key
 from mock_apis._restricted import compile_toolset
-from synth import MockBundle, ToolSpec
-from synth._compiler import BundleCache, bundle_key
+from toolspec import ToolSpec
 
 
 class ToolsetRegistry:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from RestrictedPython.compile import compile_restricted_exec
 
-from synth import MockBundle, ToolSpec, compile as compile_specs
+from mock_apis import MockBundle, compile as compile_specs
+from toolspec import ToolSpec
 
 
 def restricted_check(source: str, filename: str) -> list[str]:
@@ -31,7 +32,7 @@ def compile_toolset(
     seed: int = 0,
     cache_dir: Path | None = None,
 ) -> MockBundle:
-    """``synth.compile`` with supplied implementations checked by RestrictedPython."""
+    """``compile`` with supplied implementations checked by RestrictedPython."""
     return compile_specs(
         specs, seed=seed, impl_source=impl_source, impl_checker=restricted_check,
         cache_dir=cache_dir,

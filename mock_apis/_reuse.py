@@ -14,10 +14,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from mock_apis import MockBundle
 from mock_apis._restricted import compile_toolset
 from mock_apis._runner import MockRunner, MockSession
-from synth import MockBundle, ToolSpec
-from synth.errors import CompileError
+from toolspec import ToolSpec
+from toolspec.errors import CompileError
 
 
 def toolset_key(specs: Sequence[ToolSpec]) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
+from mock_apis import MockBundle
 from mock_apis._inprocess import InProcessSandbox
 from mock_apis._outcome import MockOutcome
 from mock_apis._restricted import compile_toolset
@@ -27,8 +28,8 @@ from sandbox import (
     backend_names,
     create_sandbox,
 )
-from synth import MockBundle, ToolSpec
-from synth.errors import CompileError, ConfigError, SandboxError
+from toolspec import ToolSpec
+from toolspec.errors import CompileError, ConfigError, SandboxError
 
 #: Mock calls are small; a call that takes longer is a broken mock.
 DEFAULT_LIMITS = Limits(wall_s=5.0)

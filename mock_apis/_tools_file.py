@@ -13,10 +13,9 @@ from typing import Any
 
 import orjson
 
-from synth import ToolSpec, import_tool
-from synth._compiler import ToolError
-from synth._importers import load_tools_file
-from synth.errors import SpecError
+from mock_apis._compiler import ToolError
+from toolspec import ToolSpec, import_tool, load_tools_file
+from toolspec.errors import SpecError
 
 
 def tool_name(obj: Any, position: int) -> str:

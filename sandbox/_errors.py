@@ -1,10 +1,10 @@
-"""Errors of the sandbox subsystem, all under ``synth.errors.SandboxError``.
+"""Errors of the sandbox subsystem, all under ``toolspec.errors.SandboxError``.
 
 Untrusted code failing (not compiling, raising, timing out, crashing its sandbox) is never
 an exception: it is an :class:`~sandbox.Outcome` with ``ok=False``. These are raised only
 when the machinery itself cannot serve:
 
-    SandboxError (synth.errors)
+    SandboxError (toolspec.errors)
     ├── UnknownBackendError     no backend registered under that name (also LookupError)
     ├── BackendUnavailableError the backend cannot run here (no engine, no image); says why
     └── SessionClosedError      a call on a session that was closed
@@ -12,7 +12,7 @@ when the machinery itself cannot serve:
 
 from __future__ import annotations
 
-from synth.errors import SandboxError
+from toolspec.errors import SandboxError
 
 
 class UnknownBackendError(SandboxError, LookupError):

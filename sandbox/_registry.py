@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sandbox._errors import UnknownBackendError
 from sandbox._protocol import Sandbox
-from synth.registry import Registry
+from toolspec.registry import Registry
 
 ENTRY_POINT_GROUP = "toolproof.sandboxes"
 BACKENDS: Registry[Callable[..., Sandbox]] = Registry(

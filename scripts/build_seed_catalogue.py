@@ -5,7 +5,7 @@ backends' docs), the Glaive tool lists and the ToolACE tool lists under ``DATA``
 (``/work/shared/data`` by default; see their SOURCE.md files), imports every tool with
 toolproof's own importers, keeps the first tool of each name (case and separators
 ignored; spaces in ToolACE's title-like names become underscores) and writes
-``synth/_synthesis/data/seeds.jsonl``: one tool per line with the
+``synth/data/seeds.jsonl``: one tool per line with the
 file it came from. A tool that does not import is counted and skipped, never fatal.
 
     python scripts/build_seed_catalogue.py [DATA]
@@ -21,11 +21,11 @@ from typing import Any
 
 import orjson
 
-from synth import import_tool
-from synth.errors import SpecError
+from toolspec import import_tool
+from toolspec.errors import SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "synth" / "_synthesis" / "data" / "seeds.jsonl"
+OUT = ROOT / "synth" / "data" / "seeds.jsonl"
 BFCL = (
     "simple_python", "multiple", "parallel", "parallel_multiple", "live_simple",
     "live_multiple", "live_parallel", "live_parallel_multiple", "live_relevance",

@@ -3,93 +3,194 @@
     pool:    seeds ──proposer──▶ candidates ──spec checks, dedupe, compile──▶ pool.jsonl
     dialogs: pool ──controller + user/assistant agents + tool agent (executed mock)──▶
              candidate dialogs ──verify (all layers)──▶ only passing ones written
+    select:  dialogs ──complexity score (model loss or offline proxy)──▶ kept dialogs
 
-The application passes in what ``synth`` may not import (``_protocols``): spec checks,
-the compile check, the tool agent, the verify callable, the call printer, a chat model.
+``synth`` stands on ``mock_apis`` and ``verifier`` (``_wiring``: the spec and compile
+checks, the executed-mock tool agent, the verify callable over the layers the
+application builds, the judge's chat client); the pipeline takes those as the small
+types of ``_protocols`` so that tests run it on plain functions.
+
+Exports load on first use (``toolspec.lazy_exports``).
 """
 
-from synth._synthesis._agents import Agents, OfflineAgents, Turn
-from synth._synthesis._catalogue import catalogue, seed_specs as seed_catalogue
-from synth._synthesis._controller import (
-    DEFAULT_MIX,
-    PATTERNS,
-    ComplexityController,
-    Link,
-    Step,
-    parse_mix,
-)
-from synth._synthesis._dedupe import Deduper, signature
-from synth._synthesis._dialog import Dialog, Message, get_writer
-from synth._synthesis._dialogs import DialogGenerator, DialogStats, toolsets
-from synth._synthesis._errors import GenerationFailed
-from synth._synthesis._generators import generator_names, make_agents
-from synth._synthesis._llm import LLMAgents, LLMProposer, parse_json
-from synth._synthesis._offline_pool import OfflineProposer
-from synth._synthesis._pool import PoolBuilder, PoolStats, param_types
-from synth._synthesis._pool_file import PoolEntry, read_pool
-from synth._synthesis._propose import (
-    DomainTree,
-    Proposer,
-    classify,
-    make_proposer,
-    proposer_names,
-    register_proposer,
-)
-from synth._synthesis._protocols import (
-    CallPrinter,
-    ChatModel,
-    SpecCheck,
-    ToolAgent,
-    ToolResult,
-    ToolSession,
-    Verdict,
-    Verify,
-)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DEFAULT_MIX",
-    "PATTERNS",
-    "Agents",
-    "CallPrinter",
-    "ChatModel",
-    "ComplexityController",
-    "Deduper",
-    "Dialog",
-    "DialogGenerator",
-    "DialogStats",
-    "DomainTree",
-    "GenerationFailed",
-    "LLMAgents",
-    "LLMProposer",
-    "Link",
-    "Message",
-    "OfflineAgents",
-    "OfflineProposer",
-    "PoolBuilder",
-    "PoolEntry",
-    "PoolStats",
-    "Proposer",
-    "SpecCheck",
-    "Step",
-    "ToolAgent",
-    "ToolResult",
-    "ToolSession",
-    "Turn",
-    "Verdict",
-    "Verify",
-    "catalogue",
-    "classify",
-    "generator_names",
-    "get_writer",
-    "make_agents",
-    "make_proposer",
-    "param_types",
-    "parse_json",
-    "parse_mix",
-    "proposer_names",
-    "read_pool",
-    "register_proposer",
-    "seed_catalogue",
-    "signature",
-    "toolsets",
-]
+from toolspec import lazy_exports
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "synth._agents": (
+        "Agents",
+        "OfflineAgents",
+        "Turn",
+    ),
+    "synth._catalogue": (
+        "catalogue",
+        "seed_catalogue",
+    ),
+    "synth._controller": (
+        "DEFAULT_MIX",
+        "PATTERNS",
+        "ComplexityController",
+        "Link",
+        "Step",
+        "parse_mix",
+    ),
+    "synth._dedupe": (
+        "Deduper",
+        "signature",
+    ),
+    "synth._dialog": (
+        "Dialog",
+        "Message",
+        "get_writer",
+    ),
+    "synth._dialogs": (
+        "DialogGenerator",
+        "DialogStats",
+        "toolsets",
+    ),
+    "synth._errors": ("GenerationFailed",),
+    "synth._generators": (
+        "generator_names",
+        "make_agents",
+    ),
+    "synth._llm": (
+        "LLMAgents",
+        "LLMProposer",
+        "parse_json",
+    ),
+    "synth._offline_pool": ("OfflineProposer",),
+    "synth._pool": (
+        "PoolBuilder",
+        "PoolStats",
+        "param_types",
+    ),
+    "synth._pool_file": (
+        "PoolEntry",
+        "read_pool",
+    ),
+    "synth._propose": (
+        "DomainTree",
+        "Proposer",
+        "classify",
+        "make_proposer",
+        "proposer_names",
+        "register_proposer",
+    ),
+    "synth._protocols": (
+        "ChatModel",
+        "SpecCheck",
+        "ToolAgent",
+        "ToolResult",
+        "ToolSession",
+        "Verdict",
+        "Verify",
+    ),
+    "synth._select": (
+        "PROXY",
+        "loss",
+        "proxy",
+        "render",
+        "select",
+    ),
+    "synth._wiring": (
+        "VERIFY_LAYERS",
+        "LogprobScorer",
+        "MockToolAgent",
+        "PipelineVerify",
+        "SyncChat",
+        "spec_check",
+        "verifying_agents",
+    ),
+}
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
+    from synth._agents import (
+        Agents as Agents,
+        OfflineAgents as OfflineAgents,
+        Turn as Turn,
+    )
+    from synth._catalogue import (
+        catalogue as catalogue,
+        seed_catalogue as seed_catalogue,
+    )
+    from synth._controller import (
+        DEFAULT_MIX as DEFAULT_MIX,
+        PATTERNS as PATTERNS,
+        ComplexityController as ComplexityController,
+        Link as Link,
+        Step as Step,
+        parse_mix as parse_mix,
+    )
+    from synth._dedupe import (
+        Deduper as Deduper,
+        signature as signature,
+    )
+    from synth._dialog import (
+        Dialog as Dialog,
+        Message as Message,
+        get_writer as get_writer,
+    )
+    from synth._dialogs import (
+        DialogGenerator as DialogGenerator,
+        DialogStats as DialogStats,
+        toolsets as toolsets,
+    )
+    from synth._errors import (
+        GenerationFailed as GenerationFailed,
+    )
+    from synth._generators import (
+        generator_names as generator_names,
+        make_agents as make_agents,
+    )
+    from synth._llm import (
+        LLMAgents as LLMAgents,
+        LLMProposer as LLMProposer,
+        parse_json as parse_json,
+    )
+    from synth._offline_pool import (
+        OfflineProposer as OfflineProposer,
+    )
+    from synth._pool import (
+        PoolBuilder as PoolBuilder,
+        PoolStats as PoolStats,
+        param_types as param_types,
+    )
+    from synth._pool_file import (
+        PoolEntry as PoolEntry,
+        read_pool as read_pool,
+    )
+    from synth._propose import (
+        DomainTree as DomainTree,
+        Proposer as Proposer,
+        classify as classify,
+        make_proposer as make_proposer,
+        proposer_names as proposer_names,
+        register_proposer as register_proposer,
+    )
+    from synth._protocols import (
+        ChatModel as ChatModel,
+        SpecCheck as SpecCheck,
+        ToolAgent as ToolAgent,
+        ToolResult as ToolResult,
+        ToolSession as ToolSession,
+        Verdict as Verdict,
+        Verify as Verify,
+    )
+    from synth._select import (
+        PROXY as PROXY,
+        loss as loss,
+        proxy as proxy,
+        render as render,
+        select as select,
+    )
+    from synth._wiring import (
+        VERIFY_LAYERS as VERIFY_LAYERS,
+        LogprobScorer as LogprobScorer,
+        MockToolAgent as MockToolAgent,
+        PipelineVerify as PipelineVerify,
+        SyncChat as SyncChat,
+        spec_check as spec_check,
+        verifying_agents as verifying_agents,
+    )

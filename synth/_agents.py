@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from synth._spec import ToolSpec
-from synth._synthesis._controller import Step, resolve_link
-from synth._synthesis._dedupe import words
-from synth._synthesis._dialog import Message
-from synth._synthesis._phrasing import abilities, phrases, pick, report, request, task
-from synth._synthesis._values import say
+from synth._controller import Step, resolve_link
+from synth._dedupe import words
+from synth._dialog import Message
+from synth._phrasing import abilities, phrases, pick, report, request, task
+from synth._values import say
+from toolspec import ToolSpec
 
 
 @dataclass(slots=True)

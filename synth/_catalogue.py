@@ -20,14 +20,14 @@ from typing import Any
 
 import orjson
 
-from synth._spec import ToolSpec
+from toolspec import ToolSpec
 
 #: domain → its sub-domains, in file order.
 DomainTree = dict[str, list[str]]
 
 
 def data_text(name: str) -> str:
-    return resources.files("synth._synthesis").joinpath("data", name).read_text("utf-8")
+    return resources.files("synth").joinpath("data", name).read_text("utf-8")
 
 
 def plural(thing: str) -> str:
@@ -291,7 +291,7 @@ def field_value_kind(field: str) -> str | None:
 
 
 @cache
-def seed_specs() -> tuple[tuple[ToolSpec, str], ...]:
+def seed_catalogue() -> tuple[tuple[ToolSpec, str], ...]:
     """The default seed catalogue: (spec, source file) per line of ``seeds.jsonl``."""
     out: list[tuple[ToolSpec, str]] = []
     for line in data_text("seeds.jsonl").splitlines():

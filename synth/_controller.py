@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from synth._compiler._names import classify, singular
-from synth._importers import import_tool
-from synth._spec import ToolSpec
-from synth._synthesis._catalogue import catalogue
-from synth._synthesis._dedupe import words
-from synth._synthesis._designs import entity_apis
-from synth._synthesis._values import Picker, valid
-from synth.errors import ConfigError, SpecError
+from mock_apis import classify_name as classify, singular
+from synth._catalogue import catalogue
+from synth._dedupe import words
+from synth._designs import entity_apis
+from synth._values import Picker, valid
+from toolspec import ToolSpec, import_tool
+from toolspec.errors import ConfigError, SpecError
 
 PATTERNS = ("single", "parallel", "dependent", "clarify", "non_tool", "tool_free")
 #: Measured over 1,000 dialogs of a 26,507-tool pool: 21.3 % dependent, 11.7 % tool-free.

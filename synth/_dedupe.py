@@ -19,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from synth._compiler._names import classify
-from synth._spec import ToolSpec
+from mock_apis import classify_name as classify
+from toolspec import ToolSpec
 
 #: Word-set Jaccard similarity at or above which two tools' texts are duplicates.
 TEXT_SIMILARITY = 0.8

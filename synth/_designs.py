@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from synth._compiler._names import classify
-from synth._synthesis._catalogue import Entity, field_schema, id_schema, plural, text
-from synth._synthesis._pool_file import PoolEntry
+from mock_apis import classify_name as classify
+from synth._catalogue import Entity, field_schema, id_schema, plural, text
+from synth._pool_file import PoolEntry
 
 #: Longest tool name, in words.
 MAX_WORDS = 5

@@ -4,7 +4,8 @@ The dialog is held in one neutral shape while it is generated; the writers rende
 OpenAI chat format (the default, DESIGN.md): ``messages`` with ``tool_calls`` and
 ``tool`` turns whose content is the executed mock's answer, and ``tools``. ToolACE's
 format: a system prompt carrying the tool list, ``conversations`` of user, assistant and
-tool turns, calls in Python call syntax (printed by the printer passed in), tool turns
+tool turns, calls in Python call syntax (printed by the verifier's printer, which its parser reads
+back), tool turns
 as ``[{"name", "results"}]``.
 """
 
@@ -16,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from synth._spec import ToolSpec
-from synth._synthesis._protocols import CallPrinter
-from synth.errors import ConfigError
+from toolspec import ToolSpec
+from toolspec.errors import ConfigError
+from verifier import ToolCall, format_python_calls
 
 SYSTEM_OPENAI = "You are a helpful assistant. Call the tools you are given when they help."
 #: ToolACE's system prompt; the marker line is how readers find the tool list.
@@ -65,7 +66,7 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def to_openai(dialog: Dialog, printer: CallPrinter | None = None) -> dict[str, Any]:
+def to_openai(dialog: Dialog) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_OPENAI}]
     for m in dialog.messages:
         if m.role == "tool" and m.call is not None:
@@ -102,9 +103,7 @@ def to_openai(dialog: Dialog, printer: CallPrinter | None = None) -> dict[str, A
     }
 
 
-def to_toolace(dialog: Dialog, printer: CallPrinter | None = None) -> dict[str, Any]:
-    if printer is None:
-        raise ConfigError("the toolace format needs a call printer")
+def to_toolace(dialog: Dialog) -> dict[str, Any]:
     tools = [
         {"name": t.name, "description": t.description, "parameters": t.parameters}
         for t in dialog.tools
@@ -119,7 +118,7 @@ def to_toolace(dialog: Dialog, printer: CallPrinter | None = None) -> dict[str, 
             conv.append({"from": "tool", "value": _json(pending)})
             pending = []
         if m.calls:
-            value = printer([(c.name, c.arguments) for c in m.calls])
+            value = format_python_calls([ToolCall(c.name, dict(c.arguments)) for c in m.calls])
             conv.append({"from": "assistant", "value": value})
         else:
             conv.append({"from": m.role, "value": m.content or ""})
@@ -133,7 +132,7 @@ def to_toolace(dialog: Dialog, printer: CallPrinter | None = None) -> dict[str, 
     }
 
 
-Writer = Callable[[Dialog, CallPrinter | None], dict[str, Any]]
+Writer = Callable[[Dialog], dict[str, Any]]
 WRITERS: dict[str, Writer] = {"openai": to_openai, "toolace": to_toolace}
 
 

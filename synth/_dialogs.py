@@ -26,16 +26,16 @@ from typing import Any
 
 import orjson
 
-from synth._compiler._names import classify
-from synth._spec import ToolSpec
-from synth._synthesis._agents import Agents
-from synth._synthesis._controller import PRODUCERS, ComplexityController, ToolFacts, chains
-from synth._synthesis._dedupe import operation
-from synth._synthesis._dialog import Call, Dialog, Message, get_writer
-from synth._synthesis._errors import GenerationFailed
-from synth._synthesis._pool_file import PoolEntry, append_lines, repair_tail
-from synth._synthesis._protocols import CallPrinter, ToolAgent, Verify
-from synth.errors import DatasetError, ToolproofError
+from mock_apis import classify_name as classify
+from synth._agents import Agents
+from synth._controller import PRODUCERS, ComplexityController, ToolFacts, chains
+from synth._dedupe import operation
+from synth._dialog import Call, Dialog, Message, get_writer
+from synth._errors import GenerationFailed
+from synth._pool_file import PoolEntry, append_lines, repair_tail
+from synth._protocols import ToolAgent, Verify
+from toolspec import ToolSpec
+from toolspec.errors import DatasetError, ToolproofError
 
 #: Tools offered in one dialog (ToolACE offers a few related APIs per dialog).
 TOOLSET_SIZE = 4
@@ -139,7 +139,6 @@ class DialogGenerator:
         tool_agent: ToolAgent,
         verify: Verify,
         format: str = "openai",
-        printer: CallPrinter | None = None,
         controller: ComplexityController | None = None,
         seed: int = 0,
         window: int = 64,
@@ -148,7 +147,7 @@ class DialogGenerator:
         if not pool:
             raise DatasetError("the pool has no tools to build dialogs from")
         self.agents, self.tool_agent, self.verify = agents, tool_agent, verify
-        self.format, self.printer = format, printer
+        self.format = format
         self.writer = get_writer(format)
         self.controller = controller or ComplexityController()
         self.seed, self.window = seed, max(1, window)
@@ -214,7 +213,7 @@ class DialogGenerator:
             return
 
     def record(self, dialog: Dialog) -> dict[str, Any]:
-        record = self.writer(dialog, self.printer)
+        record = self.writer(dialog)
         types = [
             _json_type(v) for m in dialog.messages for c in m.calls for v in c.arguments.values()
         ]

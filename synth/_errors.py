@@ -1,4 +1,4 @@
-"""Errors of the synthesis pipeline (under ``ToolproofError``, see ``synth.errors``).
+"""Errors of the synthesis pipeline (under ``ToolproofError``, see ``toolspec.errors``).
 
 ToolproofError
 └── GenerationFailed   one attempt (a proposal, a dialog) produced nothing usable;
@@ -7,7 +7,7 @@ ToolproofError
 
 from __future__ import annotations
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 
 class GenerationFailed(ToolproofError):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from synth._synthesis._agents import Agents, OfflineAgents
-from synth._synthesis._llm import LLMAgents
-from synth._synthesis._protocols import ChatModel
-from synth.errors import ConfigError
+from synth._agents import Agents, OfflineAgents
+from synth._llm import LLMAgents
+from synth._protocols import ChatModel
+from toolspec.errors import ConfigError
 
 _AGENTS: dict[str, Callable[[ChatModel | None], Agents]] = {
     "offline": lambda model: OfflineAgents(),

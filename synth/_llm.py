@@ -16,15 +16,15 @@ from typing import Any
 
 import orjson
 
-from synth._spec import ToolSpec
-from synth._synthesis._agents import OfflineAgents, Turn
-from synth._synthesis._controller import Step
-from synth._synthesis._dialog import Message
-from synth._synthesis._errors import GenerationFailed
-from synth._synthesis._pool_file import PoolEntry
-from synth._synthesis._propose import DomainTree, register_proposer
-from synth._synthesis._protocols import ChatModel
-from synth.errors import ConfigError
+from synth._agents import OfflineAgents, Turn
+from synth._controller import Step
+from synth._dialog import Message
+from synth._errors import GenerationFailed
+from synth._pool_file import PoolEntry
+from synth._propose import DomainTree, register_proposer
+from synth._protocols import ChatModel
+from toolspec import ToolSpec
+from toolspec.errors import ConfigError
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 #: Longest answer parsed (a runaway model cannot cost more).

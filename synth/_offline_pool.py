@@ -13,11 +13,11 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from synth._synthesis._catalogue import catalogue
-from synth._synthesis._designs import entity_apis, siblings, variants
-from synth._synthesis._pool_file import PoolEntry
-from synth._synthesis._propose import DomainTree, register_proposer
-from synth._synthesis._protocols import ChatModel
+from synth._catalogue import catalogue
+from synth._designs import entity_apis, siblings, variants
+from synth._pool_file import PoolEntry
+from synth._propose import DomainTree, register_proposer
+from synth._protocols import ChatModel
 
 
 @register_proposer("offline")

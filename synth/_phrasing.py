@@ -19,11 +19,11 @@ from typing import Any
 
 import orjson
 
-from synth._compiler._names import classify
-from synth._spec import ToolSpec
-from synth._synthesis._catalogue import data_text, plural
-from synth._synthesis._dedupe import words
-from synth._synthesis._values import say
+from mock_apis import classify_name as classify
+from synth._catalogue import data_text, plural
+from synth._dedupe import words
+from synth._values import say
+from toolspec import ToolSpec
 
 #: Verbs a request can start with as they are (the tool name's first word).
 VERBS = frozenset(("get", "search", "find", "create", "list", "count", "export", "compare",

@@ -26,14 +26,13 @@ from typing import Any
 
 import orjson
 
-from synth._importers import import_tool
-from synth._spec import ToolSpec
-from synth._synthesis._dedupe import Deduper, text_words
-from synth._synthesis._offline_pool import OfflineProposer
-from synth._synthesis._pool_file import PoolEntry, append_lines, read_pool, repair_tail
-from synth._synthesis._propose import DomainTree, Proposer, classify
-from synth._synthesis._protocols import SpecCheck
-from synth.errors import SpecError, ToolproofError
+from synth._dedupe import Deduper, text_words
+from synth._offline_pool import OfflineProposer
+from synth._pool_file import PoolEntry, append_lines, read_pool, repair_tail
+from synth._propose import DomainTree, Proposer, classify
+from synth._protocols import SpecCheck
+from toolspec import ToolSpec, import_tool
+from toolspec.errors import SpecError, ToolproofError
 
 #: Tool names every chat API accepts (OpenAI's rule).
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from synth._spec import ToolSpec
-from synth.errors import DatasetError
+from toolspec import ToolSpec
+from toolspec.errors import DatasetError
 
 
 class PoolEntry(BaseModel):

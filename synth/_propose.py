@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from synth._synthesis._catalogue import catalogue
-from synth._synthesis._dedupe import words
-from synth._synthesis._pool_file import PoolEntry
-from synth._synthesis._protocols import ChatModel
-from synth.registry import Registry
+from synth._catalogue import catalogue
+from synth._dedupe import words
+from synth._pool_file import PoolEntry
+from synth._protocols import ChatModel
+from toolspec.registry import Registry
 
 #: A domain tree: domain → its leaves (sub-domains).
 DomainTree = dict[str, list[str]]

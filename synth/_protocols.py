@@ -1,11 +1,10 @@
-"""The seams of the synthesis pipeline: what the application layer passes in.
+"""The seams of the synthesis pipeline: the parts that do I/O, taken as objects.
 
-``synth`` may import neither ``verifier`` nor ``mock_apis`` (DESIGN.md: arrows point one
-way), yet every proposed spec must pass the rule layer's spec checks and compile to a
-mock, every tool turn must be an executed mock's answer and every dialog must pass
-verification. So the pipeline takes those as callables, typed here, and the application
-(``toolproof.synthesis``) builds them from the verifier and the mock runtime. Tests pass
-plain functions.
+The pipeline executes every tool turn in a mock, verifies every dialog with all layers
+and asks a chat model; ``synth._wiring`` builds those from ``mock_apis`` and
+``verifier`` (the executed-mock tool agent, the ``Pipeline`` as verify callable, the
+spec and compile checks) and from the judge's chat client. Taking them as these small
+types keeps the pipeline testable on plain functions (``tests/synth/synth_fakes.py``).
 """
 
 from __future__ import annotations
@@ -14,22 +13,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from synth._spec import ToolSpec
+from toolspec import ToolSpec
 
 #: A spec check: the problems that keep ``spec`` out of the pool (empty when it is fit).
 #: A problem may start with its finding code (``"spec.unclear: …"``); the pool's summary
 #: counts rejections by that code.
 SpecCheck = Callable[[ToolSpec], list[str]]
 
-#: Prints calls ``[(name, arguments), ...]`` in Python call syntax (ToolACE's assistant
-#: turns). The verifier's printer is passed in so there is one printer and one parser.
-CallPrinter = Callable[[Sequence[tuple[str, dict[str, Any]]]], str]
-
 
 class ChatModel(Protocol):
     """A chat-completions model: messages in, the answer's text out.
 
-    Raises ``synth.errors.JudgeError`` (the client's error) when no answer comes; the
+    Raises ``toolspec.errors.JudgeError`` (the client's error) when no answer comes; the
     pipeline counts that as a failed attempt and goes on.
     """
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 
 #: What a scorer must send back, said in the error when it does not.
 EXPECTED = (

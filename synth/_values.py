@@ -20,9 +20,9 @@ import jsonschema
 import orjson
 from referencing.exceptions import Unresolvable  # jsonschema's own reference errors
 
-from synth._compiler._patterns import expand, program
-from synth._synthesis._catalogue import data_text, field_value_kind
-from synth._synthesis._dedupe import words
+from mock_apis import expand_pattern as expand, pattern_program as program
+from synth._catalogue import data_text, field_value_kind
+from synth._dedupe import words
 
 #: Parameter-name words that choose a value list of ``data/values.json`` when the field
 #: naming rules of the catalogue do not recognise the name (seed tools name freely).

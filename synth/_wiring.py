@@ -1,21 +1,20 @@
 """The synthesis pipeline's seams, built from the verifier and the mock runtime.
 
-``synth`` cannot import ``verifier`` or ``mock_apis`` (DESIGN.md's arrows); this module
-is where the application hands them in: the rule layer's spec checks, a compile check
-that runs the mock once, the executed-mock tool agent, the verify callable (the same
-``Pipeline`` as ``toolproof verify``), the verifier's call printer for ToolACE's format,
-a synchronous face on the judge's chat client, and the complexity scorer (prompt
-log-probabilities over the same client).
+The rule layer's spec checks, a compile check that runs the mock once, the executed-mock
+tool agent, the verify callable (the same ``Pipeline`` as ``toolproof verify``, over the
+layers the application built), a synchronous face on the judge's chat client, and the
+complexity scorer (prompt log-probabilities over the same client).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from typing import Any
 
 from mock_apis import (
+    MockBundle,
     MockRunner,
     MockSession,
     ThreadSessions,
@@ -23,18 +22,23 @@ from mock_apis import (
     compile_toolset,
     example_arguments,
 )
-from synth import MockBundle, ToolSpec
-from synth._synthesis import ToolResult, Verdict
-from synth.errors import CompileError, ConfigError
-from toolproof.compose import build_layers
-from toolproof.settings import Settings
-from verifier import Pipeline, Sample, ToolCall, check_rules, format_python_calls
-from verifier._exec import ExecLayer
-from verifier._judge._client import BackgroundLoop, ChatClient, RetryPolicy
-from verifier._readers import Dataset
+from synth._protocols import ToolResult, Verdict
+from toolspec import ToolSpec
+from toolspec.errors import CompileError, ConfigError
+from verifier import (
+    BackgroundLoop,
+    ChatClient,
+    Dataset,
+    ExecLayer,
+    LayerCheck,
+    Pipeline,
+    RetryPolicy,
+    Sample,
+    check_rules,
+)
 
 #: Every layer verifies a synthesised dialog.
-LAYERS = ("rules", "exec", "judge")
+VERIFY_LAYERS = ("rules", "exec", "judge")
 #: Compiled toolsets kept per tool agent (dialogs reuse a few hundred toolsets).
 BUNDLE_CACHE = 1024
 
@@ -43,11 +47,6 @@ def spec_check(spec: ToolSpec) -> list[str]:
     """The rule layer's spec findings (``spec.invalid_schema``, ``spec.unclear``) as text."""
     sample = Sample(index=0, id=spec.name, format="openai", tools=[spec])
     return [f"{f.code}: {f.message}" for f in check_rules(sample) if f.code.startswith("spec.")]
-
-
-def print_calls(calls: Sequence[tuple[str, dict[str, Any]]]) -> str:
-    """ToolACE's call text, by the verifier's own printer (its parser reads it back)."""
-    return format_python_calls([ToolCall(name, dict(args)) for name, args in calls])
 
 
 class MockSessionAdapter:
@@ -128,17 +127,15 @@ class PipelineVerify:
 
 
 def verifying_agents(
-    stack: ExitStack, *, sandbox: str, judge: str, settings: Settings
+    stack: ExitStack, layers: Mapping[str, LayerCheck], provenance: Mapping[str, Any]
 ) -> tuple[PipelineVerify, MockToolAgent]:
-    """The verify callable (``Pipeline`` over every layer, as ``toolproof verify`` builds
-    it) and the tool agent, sharing the exec layer's mock runner and its compiled code."""
-    extra, provenance = build_layers(
-        LAYERS, sandbox=sandbox, judge=judge, settings=settings, stack=stack
-    )
-    layer = extra.get("exec")
+    """The verify callable (``Pipeline`` over ``VERIFY_LAYERS``: ``layers`` are the ones beyond
+    the rules, built by the application as for ``toolproof verify``) and the tool agent,
+    sharing the exec layer's mock runner and its compiled code."""
+    layer = layers.get("exec")
     if not isinstance(layer, ExecLayer):
         raise ConfigError("the exec layer is not available in this build")
-    pipeline = Pipeline(LAYERS, extra_layers=extra, provenance=provenance)
+    pipeline = Pipeline(VERIFY_LAYERS, extra_layers=dict(layers), provenance=dict(provenance))
     agent = MockToolAgent(layer.runner)
     stack.callback(agent.close)
     return PipelineVerify(pipeline), agent

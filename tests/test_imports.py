@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("synth", "sandbox", "mock_apis", "verifier", "toolproof")
+PACKAGES = ("toolspec", "sandbox", "mock_apis", "verifier", "synth", "toolproof")
 
 
 def _imports(path: Path) -> set[str]:

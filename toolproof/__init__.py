@@ -1,5 +1,5 @@
 """toolproof: the product shell (CLI, HTTP service, job store, settings)."""
 
-from verifier._version import TOOLPROOF_VERSION as __version__
+from verifier import TOOLPROOF_VERSION as __version__
 
 __all__ = ["__version__"]

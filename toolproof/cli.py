@@ -11,7 +11,6 @@ from typing import Any
 import typer
 import typer.main
 
-from synth.errors import ConfigError
 from toolproof import __version__
 from toolproof._cli import (
     bfcl as bfcl_cli,
@@ -23,6 +22,7 @@ from toolproof._cli import (
 from toolproof._cli.compile import compile_command
 from toolproof._cli.serve import serve
 from toolproof._cli.verify import verify
+from toolspec.errors import ConfigError
 
 app = typer.Typer(
     name="toolproof",

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 from verifier import ReadLimits
 
 _LIMITS = ReadLimits()

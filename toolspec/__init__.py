@@ -1,19 +1,18 @@
-"""Tool specs, their importers, the spec→mock compiler and the synthesis pipeline.
+"""The foundation every other package stands on: the one model of a tool (``ToolSpec``),
+the dialect importers that read tools from real data into it, the root ``ToolproofError``
+with its stable codes (``toolspec.errors``), the generic ``Registry[T]``
+(``toolspec.registry``) and the lazy-exports helper the packages' ``__init__``s use.
 
-Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+Exports load on first use (``lazy_exports``): importing one name, or a sub-module,
 loads only what that needs.
 """
 
 from typing import TYPE_CHECKING
 
-from synth._lazy import lazy_exports
+from toolspec._lazy import lazy_exports as lazy_exports  # re-exported: every package uses it
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "synth._compiler": (
-        "MockBundle",
-        "compile",
-    ),
-    "synth._importers": (
+    "toolspec._importers": (
         "FORMAT_NAMES",
         "ORIGINAL_TYPE_KEY",
         "detect_dialect",
@@ -22,33 +21,19 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "import_tools",
         "known_dialects",
         "load_tools_file",
+        "read_tools_file",
     ),
-    "synth._spec": ("ToolSpec",),
-    "synth._synthesis": (
-        "ChatModel",
-        "ComplexityController",
-        "DialogGenerator",
-        "PoolBuilder",
-        "PoolEntry",
-        "ToolAgent",
-        "ToolResult",
-        "ToolSession",
-        "Verdict",
-        "Verify",
-        "make_agents",
-        "make_proposer",
-        "read_pool",
-    ),
-    "synth.errors": (
+    "toolspec._spec": ("ToolSpec",),
+    "toolspec.errors": (
         "SpecError",
         "ToolproofError",
     ),
 }
-__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__, _LAZY = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted([*_LAZY, "lazy_exports"])
 
 if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
-    from synth._compiler import MockBundle as MockBundle, compile as compile
-    from synth._importers import (
+    from toolspec._importers import (
         FORMAT_NAMES as FORMAT_NAMES,
         ORIGINAL_TYPE_KEY as ORIGINAL_TYPE_KEY,
         detect_dialect as detect_dialect,
@@ -57,21 +42,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         import_tools as import_tools,
         known_dialects as known_dialects,
         load_tools_file as load_tools_file,
+        read_tools_file as read_tools_file,
     )
-    from synth._spec import ToolSpec as ToolSpec
-    from synth._synthesis import (
-        ChatModel as ChatModel,
-        ComplexityController as ComplexityController,
-        DialogGenerator as DialogGenerator,
-        PoolBuilder as PoolBuilder,
-        PoolEntry as PoolEntry,
-        ToolAgent as ToolAgent,
-        ToolResult as ToolResult,
-        ToolSession as ToolSession,
-        Verdict as Verdict,
-        Verify as Verify,
-        make_agents as make_agents,
-        make_proposer as make_proposer,
-        read_pool as read_pool,
-    )
-    from synth.errors import SpecError as SpecError, ToolproofError as ToolproofError
+    from toolspec._spec import ToolSpec as ToolSpec
+    from toolspec.errors import SpecError as SpecError, ToolproofError as ToolproofError

@@ -1,7 +1,7 @@
-"""Lazy package exports (PEP 562): ``import synth.errors`` or ``from verifier import
+"""Lazy package exports (PEP 562): ``import toolspec.errors`` or ``from verifier import
 Pipeline`` loads the modules that name needs, not the whole package.
 
-Why: every command, worker and test imports ``synth.errors``; with eager package
+Why: every command, worker and test imports ``toolspec.errors``; with eager package
 ``__init__``s that one import loaded the compiler, the synthesis agents, the judge, httpx
 and jsonschema (about half a second), and ``toolproof --help`` took over a second.
 Registries are unaffected: each lives in a sub-package that imports its members itself.

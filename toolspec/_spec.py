@@ -1,6 +1,6 @@
 """``ToolSpec``: the one model of a tool, whatever dialect it was written in.
 
-Importers (``synth._importers``) turn every dialect found in real data into this shape:
+Importers (``toolspec._importers``) turn every dialect found in real data into this shape:
 ``parameters`` is always a JSON Schema object (draft 2020-12 vocabulary) after dialect
 normalisation, so that the rule layer, the mock compiler and the judge see one thing.
 ``spec_hash`` identifies the tool by content; validators and bundles are cached by it.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
 
-from synth.errors import ConfigError, ToolproofError
+from toolspec.errors import ConfigError, ToolproofError
 
 T = TypeVar("T")
 F = TypeVar("F")

@@ -1,18 +1,19 @@
 """Dataset readers, call parsers, the verification layers, the BFCL checker and reports.
 
-Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+Exports load on first use (``toolspec.lazy_exports``): importing one name, or a sub-module,
 loads only what that needs.
 """
 
 from typing import TYPE_CHECKING
 
-from synth._lazy import lazy_exports
+from toolspec import lazy_exports
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "verifier._codes": (
         "CODES",
         "CodeInfo",
     ),
+    "verifier._exec": ("ExecLayer",),
     "verifier._judge": (
         "Evidence",
         "FunctionJudge",
@@ -26,6 +27,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "judge_names",
         "make_judge",
         "register_judge",
+    ),
+    # The OpenAI-compatible client the judge, the BFCL runner and synthesis share.
+    "verifier._judge._client": (
+        "BackgroundLoop",
+        "ChatClient",
+        "RetryPolicy",
     ),
     "verifier._model": (
         "Finding",
@@ -86,6 +93,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
     from verifier._codes import CODES as CODES, CodeInfo as CodeInfo
+    from verifier._exec import ExecLayer as ExecLayer
     from verifier._judge import (
         Evidence as Evidence,
         FunctionJudge as FunctionJudge,
@@ -99,6 +107,11 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         judge_names as judge_names,
         make_judge as make_judge,
         register_judge as register_judge,
+    )
+    from verifier._judge._client import (
+        BackgroundLoop as BackgroundLoop,
+        ChatClient as ChatClient,
+        RetryPolicy as RetryPolicy,
     )
     from verifier._layers import (
         KNOWN_LAYERS as KNOWN_LAYERS,

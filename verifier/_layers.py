@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from synth.registry import Registry
+from toolspec.registry import Registry
 from verifier._model import Finding, Sample
 
 LayerName = Literal["rules", "exec", "judge"]

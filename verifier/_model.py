@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier._codes import CODES, Layer, Severity
 from verifier._trace import Trace
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, Protocol, cast
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 from verifier._layers import KNOWN_LAYERS, LayerCheck, LayerName
 from verifier._model import Finding, Sample, SampleResult
 from verifier._rules import DuplicateTracker, check_rules

@@ -1,6 +1,6 @@
 """The spec→mock compiler: ``compile(specs) -> MockBundle`` (see ``_compile``)."""
 
-from synth._compiler._bundle import (
+from mock_apis._compiler._bundle import (
     BundleCache,
     EntityEntry,
     Manifest,
@@ -8,10 +8,12 @@ from synth._compiler._bundle import (
     ToolEntry,
     ToolError,
 )
-from synth._compiler._compile import COMPILER_VERSION, RUNTIME_ABI, bundle_key, compile
-from synth._compiler._errors import ToolCompileError
-from synth._compiler._impls import Checker, syntax_check
-from synth._compiler._schemas import SUPPORTED
+from mock_apis._compiler._compile import COMPILER_VERSION, RUNTIME_ABI, bundle_key, compile
+from mock_apis._compiler._errors import ToolCompileError
+from mock_apis._compiler._impls import Checker, syntax_check
+from mock_apis._compiler._names import classify as classify_name, singular
+from mock_apis._compiler._patterns import expand as expand_pattern, program as pattern_program
+from mock_apis._compiler._schemas import SUPPORTED
 
 __all__ = [
     "COMPILER_VERSION",
@@ -26,6 +28,10 @@ __all__ = [
     "ToolEntry",
     "ToolError",
     "bundle_key",
+    "classify_name",
     "compile",
+    "expand_pattern",
+    "pattern_program",
+    "singular",
     "syntax_check",
 ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synth.errors import CompileError
+from toolspec.errors import CompileError
 
 MANIFEST = "manifest.json"
 

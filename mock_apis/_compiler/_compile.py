@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from synth._compiler._bundle import (
+from mock_apis._compiler._bundle import (
     BundleCache,
     EntityEntry,
     Manifest,
@@ -23,16 +23,16 @@ from synth._compiler._bundle import (
     ToolEntry,
     ToolError,
 )
-from synth._compiler._codegen import render
-from synth._compiler._errors import ToolCompileError
-from synth._compiler._hints import annotate
-from synth._compiler._impls import Checker, split, syntax_check
-from synth._compiler._names import identifier
-from synth._compiler._plans import Planned, plan_toolset
-from synth._compiler._schemas import normalise, resolve
-from synth._compiler._shapes import enum_contradicts
-from synth._spec import ToolSpec
-from synth.errors import CompileError
+from mock_apis._compiler._codegen import render
+from mock_apis._compiler._errors import ToolCompileError
+from mock_apis._compiler._hints import annotate
+from mock_apis._compiler._impls import Checker, split, syntax_check
+from mock_apis._compiler._names import identifier
+from mock_apis._compiler._plans import Planned, plan_toolset
+from mock_apis._compiler._schemas import normalise, resolve
+from mock_apis._compiler._shapes import enum_contradicts
+from toolspec import ToolSpec
+from toolspec.errors import CompileError
 
 
 def source_digest() -> str:

@@ -1,13 +1,13 @@
 """Errors of the compiler: one tool that cannot compile, without stopping its toolset.
 
-CompileError (synth.errors)
+CompileError (toolspec.errors)
 └── ToolCompileError   one tool's spec or implementation cannot become a mock; the
                        compiler records it in the manifest and compiles the rest
 """
 
 from __future__ import annotations
 
-from synth.errors import CompileError
+from toolspec.errors import CompileError
 
 
 class ToolCompileError(CompileError):

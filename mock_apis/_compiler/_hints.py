@@ -12,8 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from synth._compiler._names import words
-from synth._compiler._patterns import program
+from mock_apis._compiler._names import words
+from mock_apis._compiler._patterns import program
 
 FORMATS = {
     "date": "date", "date-time": "date-time", "datetime": "date-time", "time": "time",

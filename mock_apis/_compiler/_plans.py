@@ -13,10 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth._compiler._hints import annotate
-from synth._compiler._names import classify, words
-from synth._compiler._shapes import echo_fields, infer, is_control, listing, obj
-from synth._spec import ToolSpec
+from mock_apis._compiler._hints import annotate
+from mock_apis._compiler._names import classify, words
+from mock_apis._compiler._shapes import echo_fields, infer, is_control, listing, obj
+from toolspec import ToolSpec
 
 STATEFUL = frozenset(("create", "get", "list", "search", "update", "cancel", "delete"))
 ID_SCHEMA: dict[str, Any] = {"type": "string", "x-gen": "id"}

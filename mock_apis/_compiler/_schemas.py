@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from synth._compiler._errors import ToolCompileError
+from mock_apis._compiler._errors import ToolCompileError
 
 #: Keep in step with ``mock_apis/_runtime/tpmock_check.py`` (a test locks the two together).
 SUPPORTED = frozenset(

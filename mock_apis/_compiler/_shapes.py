@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth._compiler._names import NOISE, VERBS, plural, words
+from mock_apis._compiler._names import NOISE, VERBS, plural, words
 
 CONTROL = frozenset(
     ("limit", "page", "offset", "sort", "sort_by", "order_by", "max_results", "page_size",

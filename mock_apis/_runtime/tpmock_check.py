@@ -5,7 +5,7 @@ there with RestrictedPython: it imports only modules of the sandbox's allow-list
 names with a leading underscore, no ``set``/``sorted``/``type`` builtins and no typing
 import at run time (annotations are strings; ``TYPE_CHECKING`` is for mypy only).
 
-The compiler (``synth._compiler``) rejects, per tool, any schema that uses a keyword
+The compiler (``mock_apis._compiler``) rejects, per tool, any schema that uses a keyword
 outside :data:`SUPPORTED` and inlines local ``$ref``s, so what reaches this validator is
 always something it understands fully.
 Each violation maps to the stable finding code the rule layer uses for the same fault.

@@ -269,7 +269,7 @@ NUMBERS = {  # type: dict[str, Callable[[random.Random], float]]
 
 
 def expand(program: "list[Any]", rng: "random.Random") -> "str":
-    """Expand a pre-parsed pattern program (see ``synth._compiler._patterns``)."""
+    """Expand a pre-parsed pattern program (see ``mock_apis._compiler._patterns``)."""
     parts = []  # type: list[str]
     for node in program:
         kind = node[0]

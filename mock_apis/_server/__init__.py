@@ -1,12 +1,12 @@
 """The mock server (FastAPI + MCP) of one compiled toolset.
 
-Exports load on first use (``synth._lazy``): the HTTP service uses the session pool and
+Exports load on first use (``toolspec.lazy_exports``): the HTTP service uses the session pool and
 the answer helpers of this package without loading MCP (about a second at start-up).
 """
 
 from typing import TYPE_CHECKING
 
-from synth._lazy import lazy_exports
+from toolspec import lazy_exports
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "mock_apis._server._app": ("MockApp", "create_app"),

@@ -25,13 +25,13 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from mock_apis import MockBundle
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner
-from mock_apis._server._fastpath import TOOLS_PREFIX, ToolCalls, json_response, problem
+from mock_apis._server._fastpath import TOOLS_PREFIX, ToolCalls, json_response, tool_problem
 from mock_apis._server._mcp import build_mcp
 from mock_apis._server._openapi import openapi, tool_path
 from mock_apis._server._sessions import SessionPool
-from synth import MockBundle
 
 
 class MockApp(FastAPI):
@@ -101,14 +101,14 @@ def create_app(
         if await pool.drop(key):
             return Response(status_code=204)
         missing = MockOutcome.failure(404, "exec.error", f"no session {key!r}")
-        return problem(missing, "")
+        return tool_problem(missing, "")
 
     async def http_error(request: Request, exc: Exception) -> Response:
         """Starlette's 404 and 405 (paths other than the tools') as problem+json too."""
         assert isinstance(exc, HTTPException)
         code = {404: "not_found", 405: "request.method"}.get(exc.status_code, "request.error")
         refused = MockOutcome.failure(exc.status_code, code, str(exc.detail))
-        return problem(refused, "", exc.headers)
+        return tool_problem(refused, "", exc.headers)
 
     app.add_exception_handler(HTTPException, http_error)
 

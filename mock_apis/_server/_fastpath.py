@@ -55,7 +55,9 @@ def problem_body(outcome: MockOutcome, tool: str) -> bytes:
     )
 
 
-def problem(outcome: MockOutcome, tool: str, headers: Mapping[str, str] | None = None) -> Response:
+def tool_problem(
+    outcome: MockOutcome, tool: str, headers: Mapping[str, str] | None = None
+) -> Response:
     """``problem_body`` as a response, for the framework's routes."""
     return Response(problem_body(outcome, tool), outcome.status, headers, PROBLEM_TYPE)
 
@@ -104,7 +106,7 @@ class ToolCalls:
         else:
             outcome = MockOutcome.failure(404, "call.unknown_tool", f"no tool named {name!r}")
             headers = {}
-        await problem(outcome, name, headers)(scope, receive, send)
+        await tool_problem(outcome, name, headers)(scope, receive, send)
 
     async def answer(self, key: str, name: str, body: bytes) -> MockOutcome:
         try:

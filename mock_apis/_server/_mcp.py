@@ -19,9 +19,9 @@ from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
+from mock_apis import MockBundle
 from mock_apis._server._openapi import SESSION_HEADER
 from mock_apis._server._sessions import SessionPool
-from synth import MockBundle
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MCP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from synth import MockBundle
-from synth._compiler import ToolEntry
+from mock_apis import MockBundle
+from mock_apis._compiler import ToolEntry
 
 SESSION_HEADER = "X-Toolproof-Session"
 PROBLEM: dict[str, Any] = {

@@ -19,10 +19,10 @@ from typing import Any
 
 from anyio import to_thread
 
+from mock_apis import MockBundle
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner, MockSession
-from synth import MockBundle
-from synth.errors import SandboxError, ToolproofError
+from toolspec.errors import SandboxError, ToolproofError
 
 MAX_BATCH = 256
 Pending = tuple[str, Any, "asyncio.Future[MockOutcome]"]

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from synth import MockBundle
+from mock_apis import MockBundle
 from toolproof.cli import app
 
 TOOLS = [

@@ -12,8 +12,8 @@ import pytest
 from mcp import Client
 
 from mock_apis import SESSION_HEADER, MockRunner, compile_toolset
-from synth import ToolSpec, import_tools
 from tests.toolproof.live import uvicorn_thread
+from toolspec import ToolSpec, import_tools
 
 TOOLS = [
     {"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",

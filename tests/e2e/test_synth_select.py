@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from synth._synthesis._select import loss, proxy, render
+from synth._select import loss, proxy, render
 from tests.e2e.test_synth_cli import lines, run
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mock_apis import MockRunner
-from synth import MockBundle, ToolSpec, compile
+from mock_apis import MockBundle, MockRunner, compile
+from toolspec import ToolSpec
 
 
 def tool(

@@ -1,4 +1,4 @@
-"""``synth.compile``: plans, manifest, per-tool errors, content addressing and the cache."""
+"""``mock_apis.compile``: plans, manifest, per-tool errors, content addressing and the cache."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
+from mock_apis import MockBundle, compile
+from mock_apis._compiler import RUNTIME_ABI, BundleCache
+from mock_apis._compiler._impls import split, syntax_check
+from mock_apis._compiler._patterns import expand, program
 from mock_apis._runtime import RUNTIME_ABI as RUNTIME_SIDE_ABI, tpmock_values
-from synth import MockBundle, ToolSpec, compile
-from synth._compiler import RUNTIME_ABI, BundleCache
-from synth._compiler._impls import split, syntax_check
-from synth._compiler._patterns import expand, program
-from synth.errors import CompileError
+from toolspec import ToolSpec
+from toolspec.errors import CompileError
 
 
 def spec(name: str, desc: str = "", **props: Any) -> ToolSpec:

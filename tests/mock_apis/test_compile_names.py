@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth._compiler._names import classify, identifier, words
+from mock_apis._compiler._names import classify, identifier, words
 
 
 @pytest.mark.parametrize(

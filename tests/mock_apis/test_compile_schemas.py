@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from mock_apis._compiler import SUPPORTED, ToolCompileError
+from mock_apis._compiler._patterns import expand, program
+from mock_apis._compiler._schemas import normalise
 from mock_apis._runtime import tpmock_check
-from synth._compiler import SUPPORTED, ToolCompileError
-from synth._compiler._patterns import expand, program
-from synth._compiler._schemas import normalise
 
 
 def obj(**props: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from mock_apis import MockRunner, compile_toolset, example_arguments, read_tools
-from synth import ToolSpec, import_tool
+from toolspec import ToolSpec, import_tool
 
 SHARED = Path("/work/shared/data")
 

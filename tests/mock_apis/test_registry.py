@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import mock_apis
-from mock_apis import MockRunner, ToolsetRegistry, read_tools
-from synth import MockBundle, ToolSpec
+from mock_apis import MockBundle, MockRunner, ToolsetRegistry, read_tools
+from toolspec import ToolSpec
 
 
 def test_the_public_surface_is_locked() -> None:

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from mock_apis import MockRunner, ThreadSessions, ToolsetCache
-from synth import ToolSpec
-from synth.errors import CompileError
+from toolspec import ToolSpec
+from toolspec.errors import CompileError
 
 TOOL = ToolSpec(
     name="get_price",

@@ -6,10 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from mock_apis import MockRunner, compile_toolset, example_arguments, restricted_check, runner_names
+from mock_apis import (
+    MockBundle,
+    MockRunner,
+    compile_toolset,
+    example_arguments,
+    restricted_check,
+    runner_names,
+)
 from sandbox import Limits
-from synth import MockBundle, ToolSpec
-from synth.errors import ConfigError
+from toolspec import ToolSpec
+from toolspec.errors import ConfigError
 
 IMPL = """
 def get_weather(location, unit="celsius"):

@@ -8,10 +8,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from mock_apis import MockRunner, example_arguments
+from mock_apis import MockBundle, MockRunner, example_arguments
 from mock_apis._runtime import runtime_modules, tpmock_check
 from sandbox import ALLOWED_MODULES
-from synth import MockBundle
 
 
 @pytest.mark.parametrize(
@@ -104,7 +103,8 @@ def test_invalid_arguments_answer_422_with_codes(shop: MockBundle, inprocess: Mo
 
 
 def test_list_answers_count_what_they_list(inprocess: MockRunner) -> None:
-    from synth import ToolSpec, compile
+    from mock_apis import compile
+    from toolspec import ToolSpec
 
     params = {"type": "object", "properties": {"city": {"type": "string"}}}
     browse = ToolSpec(name="list_hotels", description="List hotels", parameters=params)

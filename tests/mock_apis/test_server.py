@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from mock_apis import SESSION_HEADER, MockOutcome, MockRunner, MockSession, create_app
-from synth import MockBundle
+from mock_apis import SESSION_HEADER, MockBundle, MockOutcome, MockRunner, MockSession, create_app
 
 
 @pytest.fixture

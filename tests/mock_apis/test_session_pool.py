@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from mock_apis import MockRunner
+from mock_apis import MockBundle, MockRunner
 from mock_apis._server._sessions import SessionPool
-from synth import MockBundle
 
 
 def _run(coro: object) -> object:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mock_apis import MockRunner
-from synth import MockBundle
+from mock_apis import MockBundle, MockRunner
 
 
 def test_create_then_look_up_update_cancel_delete(shop: MockBundle, inprocess: MockRunner) -> None:
@@ -73,7 +72,8 @@ def test_repeated_creates_make_distinct_records(shop: MockBundle, inprocess: Moc
 
 
 def test_ids_take_the_format_other_tools_demand(inprocess: MockRunner) -> None:
-    from synth import ToolSpec, compile
+    from mock_apis import compile
+    from toolspec import ToolSpec
 
     def spec(name: str, props: dict[str, object], hints: dict[str, str] | None = None) -> ToolSpec:
         params = {"type": "object", "properties": props, "required": list(props)}

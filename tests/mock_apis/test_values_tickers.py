@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_apis import MockRunner, compile_toolset
-from synth import ToolSpec
+from toolspec import ToolSpec
 
 QUOTE = ToolSpec(
     name="get_stock_quote",

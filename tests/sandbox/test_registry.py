@@ -18,7 +18,7 @@ from sandbox import (
     create_sandbox,
     sandbox_backend,
 )  # fmt: skip
-from synth.errors import SandboxError
+from toolspec.errors import SandboxError
 
 
 def test_unknown_backend_lists_known_ones() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from synth import ToolSpec
-from synth._synthesis import PoolEntry, ToolResult, Verdict
+from synth import PoolEntry, ToolResult, Verdict
+from toolspec import ToolSpec
 
 Answer = Callable[[str, dict[str, Any]], ToolResult]
 

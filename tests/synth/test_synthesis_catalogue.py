@@ -6,11 +6,11 @@ import random
 import re
 from pathlib import Path
 
-from synth import ToolSpec
-from synth._synthesis import PoolBuilder, catalogue, make_proposer, read_pool, seed_catalogue
-from synth._synthesis._catalogue import field_schema, plural
-from synth._synthesis._designs import MAX_WORDS
-from synth._synthesis._values import Picker, valid
+from synth import PoolBuilder, catalogue, make_proposer, read_pool, seed_catalogue
+from synth._catalogue import field_schema, plural
+from synth._designs import MAX_WORDS
+from synth._values import Picker, valid
+from toolspec import ToolSpec
 
 
 def no_problems(spec: ToolSpec) -> list[str]:

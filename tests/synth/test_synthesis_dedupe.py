@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from synth import ToolSpec
-from synth._synthesis import Deduper, signature
+from synth import Deduper, signature
+from toolspec import ToolSpec
 
 
 def spec(name: str, description: str, props: dict[str, object]) -> ToolSpec:
@@ -55,7 +55,7 @@ def test_prefix_filter_misses_no_duplicate_that_comparing_all_pairs_finds() -> N
     """The index probes only each tool's rarest words; it must agree with brute force."""
     import random
 
-    from synth._synthesis._dedupe import jaccard, operation, text_words
+    from synth._dedupe import jaccard, operation, text_words
 
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(40)]

@@ -11,8 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
-from synth import ToolSpec
-from synth._synthesis import (
+from synth import (
     ComplexityController,
     DialogGenerator,
     GenerationFailed,
@@ -23,8 +22,9 @@ from synth._synthesis import (
     make_proposer,
     parse_json,
 )
-from synth.errors import JudgeError
 from tests.synth.synth_fakes import CITY, POOL, FakeToolAgent, FakeVerify, tool
+from toolspec import ToolSpec
+from toolspec.errors import JudgeError
 
 Script = Callable[[list[dict[str, str]]], str]
 

@@ -10,8 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from synth import ToolSpec, load_tools_file
-from synth._synthesis import (
+from synth import (
     OfflineProposer,
     PoolBuilder,
     PoolEntry,
@@ -21,8 +20,9 @@ from synth._synthesis import (
     proposer_names,
     read_pool,
 )
-from synth.errors import ConfigError, DatasetError
 from tests.synth.synth_fakes import CITY, tool
+from toolspec import ToolSpec, load_tools_file
+from toolspec.errors import ConfigError, DatasetError
 
 
 def no_problems(spec: ToolSpec) -> list[str]:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from synth._synthesis._values import Picker, say, valid
+from synth._values import Picker, say, valid
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""The synthesis seams the application builds: spec checks, compile check, tool agent,
-verify callable, ToolACE printer and the judge's chat client behind ``ChatModel``."""
+"""The synthesis seams built from the verifier and the mock runtime: spec checks, compile
+check, tool agent, verify callable and the judge's chat client behind ``ChatModel``."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ from typing import Any
 import pytest
 
 from mock_apis import MockRunner
-from synth import PoolBuilder, ToolSpec, import_tool
-from synth._synthesis import OfflineProposer
-from synth.errors import JudgeError
-from toolproof.settings import Settings
-from toolproof.synthesis import (
+from synth import (
+    VERIFY_LAYERS,
     MockToolAgent,
+    OfflineProposer,
+    PoolBuilder,
     SyncChat,
-    print_calls,
     spec_check,
     verifying_agents,
 )
-from verifier import parse_python_calls
+from toolproof.compose import build_layers
+from toolproof.settings import Settings
+from toolspec import ToolSpec, import_tool
+from toolspec.errors import JudgeError
 from verifier._judge._scripted import ScriptedChatServer, ScriptedReply
 
 CITY = {"type": "string", "description": "City to search in."}
@@ -102,18 +103,14 @@ def test_verifying_agents_verify_records_as_written(tmp_path: Path) -> None:
     said = {"role": "user", "content": "Find me a hotel."}
     invented = {"messages": [said, *messages[1:]], "tools": tools}
     with ExitStack() as stack:
-        verify, _ = verifying_agents(
-            stack, sandbox="inprocess", judge="offline", settings=Settings(home=tmp_path)
-        )
+        layers, provenance = build_layers(
+            VERIFY_LAYERS, sandbox="inprocess", judge="offline",
+            settings=Settings(home=tmp_path), stack=stack,
+        )  # fmt: skip
+        verify, _ = verifying_agents(stack, layers, provenance)
         ok, bad = verify([record, invented], "openai")
     assert ok.passed and ok.codes == []
     assert not bad.passed and bad.codes == ["judge.hallucinated_value"]
-
-
-def test_print_calls_is_the_verifiers_printer() -> None:
-    text = print_calls([("Market Trends API", {"n": 3, "tags": ["a"]}), ("f", {})])
-    assert text == "[Market Trends API(n=3, tags=['a']), f()]"
-    assert [c.name for c in parse_python_calls(text)] == ["Market Trends API", "f"]
 
 
 def test_sync_chat_is_the_judges_client_over_loopback() -> None:

@@ -1,6 +1,6 @@
 """`toolproof --help` stays quick: building the command line loads no pipeline.
 
-The packages export lazily (``synth._lazy``) and each command imports its machinery when
+The packages export lazily (``toolspec.lazy_exports``) and each command imports its machinery when
 it runs; an eager import slipping back in would cost every invocation about a second.
 """
 
@@ -17,8 +17,8 @@ HEAVY = (
     "sqlalchemy",
     "pydantic",
     "pydantic_settings",
-    "synth._compiler",
-    "synth._synthesis",
+    "mock_apis._compiler",
+    "synth",
     "verifier._rules",
     "verifier._judge",
     "verifier.bfcl._check",
@@ -40,7 +40,7 @@ def test_the_command_line_is_built_without_the_pipeline() -> None:
 
 
 def test_the_root_error_and_the_version_load_alone() -> None:
-    assert loaded_after("import synth.errors, toolproof") == []
+    assert loaded_after("import toolspec.errors, toolproof") == []
 
 
 def test_the_service_loads_no_mcp() -> None:
@@ -57,11 +57,12 @@ def test_the_service_loads_no_mcp() -> None:
 def test_lazy_exports_still_resolve() -> None:
     code = (
         "from verifier import Pipeline, detect_format\n"
-        "from synth import ToolSpec, compile\n"
-        "from mock_apis import MockRunner, create_app\n"
+        "from toolspec import ToolSpec\n"
+        "from mock_apis import MockRunner, compile, create_app\n"
         "from mock_apis._server import SESSION_HEADER, MockApp\n"
-        "import verifier, synth\n"
-        "assert 'Pipeline' in dir(verifier) and callable(synth.compile)\n"
+        "from synth import PoolBuilder, verifying_agents\n"
+        "import verifier, mock_apis\n"
+        "assert 'Pipeline' in dir(verifier) and callable(mock_apis.compile)\n"
         "try:\n    verifier.nothing_here\nexcept AttributeError as e:\n    print(e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

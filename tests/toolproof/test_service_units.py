@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from synth.errors import (
+from tests.toolproof.live import service_settings
+from toolproof.cli import app
+from toolproof.service import InvalidRequest, NotFound, TenantBusy, Unauthorized
+from toolproof.service._problems import AllowedMethods, status_of
+from toolproof.service._state import ServiceState
+from toolproof.service._wire import layers_of
+from toolproof.store import Store, StoreUnavailable
+from toolspec.errors import (
     CompileError,
     ConfigError,
     DatasetError,
@@ -17,13 +24,6 @@ from synth.errors import (
     ToolproofError,
     UnknownFormatError,
 )
-from tests.toolproof.live import service_settings
-from toolproof.cli import app
-from toolproof.service import InvalidRequest, NotFound, TenantBusy, Unauthorized
-from toolproof.service._problems import AllowedMethods, status_of
-from toolproof.service._state import ServiceState
-from toolproof.service._wire import layers_of
-from toolproof.store import Store, StoreUnavailable
 
 
 @pytest.mark.parametrize(("error", "status"), [

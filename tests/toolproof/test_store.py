@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from synth.errors import ConfigError
 from toolproof.store import Store, StoreUnavailable, key_hash
+from toolspec.errors import ConfigError
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

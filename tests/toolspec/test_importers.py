@@ -10,8 +10,8 @@ import orjson
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import synth._importers as importers
-from synth import (
+import toolspec._importers as importers
+from toolspec import (
     SpecError,
     detect_dialect,
     import_tool,
@@ -19,7 +19,7 @@ from synth import (
     known_dialects,
     load_tools_file,
 )
-from synth.errors import UnknownDialectError
+from toolspec.errors import UnknownDialectError
 
 
 def test_public_surface_is_locked() -> None:

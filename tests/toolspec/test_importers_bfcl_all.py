@@ -14,7 +14,7 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator, SchemaError
 
-from synth import import_tool
+from toolspec import import_tool
 
 BFCL = Path("/work/shared/data/bfcl")
 

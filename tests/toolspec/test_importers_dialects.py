@@ -9,7 +9,7 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
-from synth import ORIGINAL_TYPE_KEY, ToolSpec, detect_dialect, import_tool, load_tools_file
+from toolspec import ORIGINAL_TYPE_KEY, ToolSpec, detect_dialect, import_tool, load_tools_file
 
 
 def _records(path: Path) -> list[dict[str, Any]]:

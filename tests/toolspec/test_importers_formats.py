@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth._importers._formats import FORMAT_NAMES, RULES, collect_hints, detect_format
+from toolspec._importers._formats import FORMAT_NAMES, RULES, collect_hints, detect_format
 
 # (description as found in the data, the format it states)
 POSITIVE = [

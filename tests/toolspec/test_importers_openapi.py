@@ -9,7 +9,7 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
-from synth import SpecError, import_openapi, import_tools
+from toolspec import SpecError, import_openapi, import_tools
 
 
 @pytest.fixture

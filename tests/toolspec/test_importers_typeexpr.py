@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from synth._importers import ORIGINAL_TYPE_KEY, normalise_schema, parse_type
+from toolspec._importers import ORIGINAL_TYPE_KEY, normalise_schema, parse_type
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from synth.errors import ConfigError, SpecError
-from synth.registry import Registry
+from toolspec.errors import ConfigError, SpecError
+from toolspec.registry import Registry
 
 
 def test_register_get_and_an_unknown_name_lists_the_known() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Sample, ToolCall, Turn
 
 WEATHER = ToolSpec(

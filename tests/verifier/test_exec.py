@@ -11,7 +11,7 @@ import pytest
 
 from mock_apis import MockRunner
 from sandbox import FakeSandbox
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Pipeline, Sample, ToolCall, Turn
 from verifier._exec import ExecLayer, looks_like_error, pair_calls
 

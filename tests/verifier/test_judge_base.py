@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import verifier._judge as judge_pkg
-from synth.errors import ConfigError
 from tests.verifier.judge_samples import dialog
+from toolspec.errors import ConfigError
 from verifier import Finding, Sample
 from verifier._judge import (
     FunctionJudge,

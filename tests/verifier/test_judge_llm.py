@@ -349,7 +349,7 @@ def test_a_corrupt_cache_entry_is_asked_again(
 
 
 def test_an_unusable_cache_path_is_a_config_error(tmp_path: Path) -> None:
-    from synth.errors import ConfigError
+    from toolspec.errors import ConfigError
 
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier import ToolCall, parse_json_calls, parse_tool_call_blocks
 
 

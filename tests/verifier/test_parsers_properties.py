@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier import (
     MAX_CALL_TEXT_CHARS,
     ToolCall,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier import MAX_CALL_TEXT_CHARS, ToolCall, format_python_calls, parse_python_calls
 
 

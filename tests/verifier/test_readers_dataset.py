@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from synth.errors import DatasetError, UnknownFormatError
+from toolspec.errors import DatasetError, UnknownFormatError
 from verifier import Dataset, Reader, Sample, detect_format, get_reader, read_dataset, reader_names
 
 DATASETS = Path(__file__).resolve().parents[1] / "data" / "datasets"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from synth.errors import DatasetError
+from toolspec.errors import DatasetError
 from verifier import RawRecord, ReadLimits, iter_records, read_dataset
 
 RECORDS = [{"id": "a", "n": 1.5}, {"id": "b", "n": 2}, {"id": "c", "n": [1, {"x": None}]}]

@@ -9,8 +9,8 @@ from typing import Literal
 import orjson
 import pytest
 
-from synth import ToolSpec
-from synth.errors import ConfigError
+from toolspec import ToolSpec
+from toolspec.errors import ConfigError
 from verifier import (
     Evidence,
     ExecutedCall,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import CODES, Finding, Sample, ToolCall, Turn, check_rules
 from verifier._rules import clear_cache, strict_schema
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from synth import import_tool
+from toolspec import import_tool
 from verifier import Sample, ToolCall, Turn, check_rules, read_dataset
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 from verifier._rules import DuplicateTracker
 

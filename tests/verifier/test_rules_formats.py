@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 from verifier._rules import HINT_FORMATS, SCHEMA_FORMATS
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 if TYPE_CHECKING:
     from verifier.bfcl import Report

@@ -19,13 +19,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 TOOLS_HELP = "tools file: OpenAI tools or functions, BFCL function docs, JSON Schema dialects"
 
 if TYPE_CHECKING:  # the compiler loads when a command runs, not for `--help`
-    from synth import MockBundle
-    from synth._compiler import ToolError
+    from mock_apis import MockBundle, ToolError
 
 err = Console(stderr=True)
 out = Console()

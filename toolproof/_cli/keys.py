@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 app = typer.Typer(help="API keys of the HTTP service (stored hashed).", no_args_is_help=True)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import typer
 
-from synth.errors import ToolproofError
 from toolproof._cli.compile import TOOLS_HELP, build, err, fail
+from toolspec.errors import ToolproofError
 
 app = typer.Typer(help="Mock tools compiled from specs, served over HTTP and MCP.",
                   no_args_is_help=True)  # fmt: skip

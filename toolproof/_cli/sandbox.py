@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sandbox import Bundle, Limits, create_sandbox
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 app = typer.Typer(help="Isolated execution: run code in a sandbox, check the backends.",
                   no_args_is_help=True)  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 FACTORY = "toolproof.service._app:app_from_env"
 

@@ -19,11 +19,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from synth.errors import ConfigError, ToolproofError
+from toolspec.errors import ConfigError, ToolproofError
 
 if TYPE_CHECKING:  # the pipeline loads when a command runs, not for `--help`
-    from synth import ToolSpec
-    from synth._synthesis import ChatModel, DialogStats, PoolStats
+    from synth import ChatModel, DialogStats, PoolStats
+    from toolspec import ToolSpec
 
 app = typer.Typer(
     help="Synthesise verified function-calling data: an API pool, then dialogs.",
@@ -42,8 +42,8 @@ def _model(
         return "offline", None
     if not llm.startswith(("http://", "https://")):
         raise ConfigError(f"--llm takes 'offline' or an http(s) URL; got {llm!r}")
+    from synth import SyncChat
     from toolproof.settings import get_settings
-    from toolproof.synthesis import SyncChat
 
     settings = get_settings()
     chat = SyncChat(
@@ -123,8 +123,7 @@ def pool_command(
     """Grow an API pool: seeds, then speciation, adaptation and evolution, each tool
     checked by the rule layer, deduplicated and compiled to a mock before it joins."""
     from mock_apis import MockRunner
-    from synth._synthesis import PoolBuilder, make_proposer
-    from toolproof.synthesis import MockToolAgent, spec_check
+    from synth import MockToolAgent, PoolBuilder, make_proposer, spec_check
 
     console = Console()
     started = time.perf_counter()
@@ -164,8 +163,8 @@ def _seeds(files: list[Path]) -> tuple[list[tuple[ToolSpec, str]], list[str]]:
     """The seed files' tools (or the bundled catalogue when no file is given), and one
     message per seed tool that does not import: it costs only itself and is counted. A
     file that cannot be read at all stops the run (the user named it)."""
-    from synth._importers import read_tools_file
-    from synth._synthesis import seed_catalogue
+    from synth import seed_catalogue
+    from toolspec import read_tools_file
 
     if not files:
         return list(seed_catalogue()), []
@@ -251,15 +250,17 @@ def dialogs_command(
 ) -> None:
     """Generate dialogs over a pool (user, assistant and executed-mock tool agents) and
     write those that pass verification by every layer."""
-    from synth._synthesis import (
+    from synth import (
+        VERIFY_LAYERS,
         ComplexityController,
         DialogGenerator,
         make_agents,
         parse_mix,
         read_pool,
+        verifying_agents,
     )
+    from toolproof.compose import build_layers
     from toolproof.settings import get_settings
-    from toolproof.synthesis import print_calls, verifying_agents
 
     console = Console()
     started = time.perf_counter()
@@ -267,16 +268,17 @@ def dialogs_command(
         try:
             kind, chat = _model(llm, model, concurrency, stack)
             settings = get_settings()
-            verify, agent = verifying_agents(
-                stack, sandbox=sandbox, judge=judge or settings.judge, settings=settings
-            )
+            layers, provenance = build_layers(
+                VERIFY_LAYERS, sandbox=sandbox, judge=judge or settings.judge,
+                settings=settings, stack=stack,
+            )  # fmt: skip
+            verify, agent = verifying_agents(stack, layers, provenance)
             generator = DialogGenerator(
                 read_pool(pool),
                 agents=make_agents(kind, model=chat),
                 tool_agent=agent,
                 verify=verify,
                 format=format,
-                printer=print_calls,
                 controller=ComplexityController(parse_mix(mix)),
                 seed=seed,
                 concurrency=_concurrency(concurrency, chat),
@@ -347,7 +349,7 @@ def select_command(
     mean token loss on the assistant turns, kept between two quantiles."""
     import orjson
 
-    from synth._synthesis._select import PROXY, proxy, select
+    from synth import PROXY, proxy, select
 
     console = Console()
     try:
@@ -392,9 +394,8 @@ def _model_losses(
     scorer: str, model: str | None, records: list[dict[str, Any]]
 ) -> tuple[str, list[float]]:
     """Mean assistant-token loss of each record from the scorer endpoint."""
-    from synth._synthesis._select import loss, render
+    from synth import LogprobScorer, loss, render
     from toolproof.settings import get_settings
-    from toolproof.synthesis import LogprobScorer
 
     if not scorer.startswith(("http://", "https://")):
         raise ConfigError(f"--scorer takes an http(s) URL; got {scorer!r}")

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 if TYPE_CHECKING:
     from verifier import Pipeline, ReportWriter, Sample, Summary

@@ -19,10 +19,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.errors import ToolproofError
 from toolproof.compose import build_layers
 from toolproof.settings import Settings
 from toolproof.store import JobView, Store
+from toolspec.errors import ToolproofError
 from verifier import Pipeline, Sample, iter_records, read_dataset, result_line
 
 log = logging.getLogger("toolproof.jobs")

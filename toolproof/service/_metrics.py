@@ -20,8 +20,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from synth.errors import ToolproofError
 from toolproof.service._logging import request_id
+from toolspec.errors import ToolproofError
 
 log = logging.getLogger("toolproof.access")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

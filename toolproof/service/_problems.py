@@ -1,6 +1,6 @@
 """RFC 9457 problem+json: the one place where errors become HTTP answers.
 
-Library code raises ``ToolproofError`` subclasses (``synth.errors``); the service adds
+Library code raises ``ToolproofError`` subclasses (``toolspec.errors``); the service adds
 its own below. :func:`install` registers one handler for all of them, plus FastAPI's
 validation errors, Starlette's HTTP errors and anything unexpected (a 500 that carries
 the request id, never a traceback).
@@ -30,7 +30,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
-from synth.errors import (
+from toolproof.service._logging import request_id
+from toolproof.service._wire import Problem
+from toolproof.store import StoreUnavailable
+from toolspec.errors import (
     CompileError,
     ConfigError,
     DatasetError,
@@ -40,9 +43,6 @@ from synth.errors import (
     SpecError,
     ToolproofError,
 )
-from toolproof.service._logging import request_id
-from toolproof.service._wire import Problem
-from toolproof.store import StoreUnavailable
 
 log = logging.getLogger("toolproof.service")
 MEDIA_TYPE = "application/problem+json"

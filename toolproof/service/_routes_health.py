@@ -7,12 +7,12 @@ import asyncio
 from anyio import to_thread
 from fastapi import APIRouter, Response
 
-from synth.errors import ToolproofError
 from toolproof import __version__
 from toolproof.service._deps import State
 from toolproof.service._metrics import CONTENT_TYPE
 from toolproof.service._problems import problem, problems
 from toolproof.service._wire import Health, Ready
+from toolspec.errors import ToolproofError
 
 router = APIRouter(tags=["health"])
 PROBE_TIMEOUT_S = 5.0

@@ -9,8 +9,7 @@ from __future__ import annotations
 from anyio import to_thread
 from fastapi import APIRouter, Response
 
-from mock_apis._server._fastpath import json_response, problem as mock_problem
-from synth import import_tools
+from mock_apis import json_response, tool_problem as mock_problem
 from toolproof.service._deps import Slot, State
 from toolproof.service._problems import InvalidRequest, NotFound, problems
 from toolproof.service._wire import (
@@ -21,6 +20,7 @@ from toolproof.service._wire import (
     ToolsetCreated,
     ToolsetRequest,
 )
+from toolspec import import_tools
 
 router = APIRouter(prefix="/toolsets", tags=["toolsets"])
 CREATE_ERRORS = problems(400, 401, 413, 415, 422, 429, 503)

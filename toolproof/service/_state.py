@@ -16,8 +16,7 @@ from typing import Any
 from anyio import to_thread
 from prometheus_client.core import CounterMetricFamily, Metric
 
-from mock_apis import MockRunner, ToolsetRegistry
-from mock_apis._server._sessions import SessionPool
+from mock_apis import MockRunner, SessionPool, ToolsetRegistry
 from sandbox import SandboxStats
 from toolproof.compose import build_layers, sandbox_options
 from toolproof.jobs import JobEvents, WorkerPool

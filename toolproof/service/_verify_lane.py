@@ -19,12 +19,12 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from synth.errors import ToolproofError
 from toolproof.service._body import JSON_TYPES, check_media
 from toolproof.service._deps import bearer_key
 from toolproof.service._routes_verify import checked_layers, run
 from toolproof.service._state import ServiceState
 from toolproof.service._wire import VerifyRequest
+from toolspec.errors import ToolproofError
 
 PATH = "/v1/verify"
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 from verifier import KNOWN_LAYERS, parse_layers, reader_names
 
 Name = Field(min_length=1, max_length=256)

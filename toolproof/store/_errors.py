@@ -1,8 +1,8 @@
-"""Errors of the job store (subclasses of the one tree in ``synth.errors``)."""
+"""Errors of the job store (subclasses of the one tree in ``toolspec.errors``)."""
 
 from __future__ import annotations
 
-from synth.errors import ToolproofError
+from toolspec.errors import ToolproofError
 
 
 class StoreError(ToolproofError):

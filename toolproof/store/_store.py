@@ -26,9 +26,9 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, text,
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from synth.errors import ConfigError
 from toolproof.store._errors import StoreUnavailable
 from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, Toolset
+from toolspec.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -7,14 +7,14 @@ through one normalisation (type names → JSON Schema, stated formats → ``hint
 same tool imports the same way however it was detected.
 """
 
-from synth._importers import _bfcl, _hermes, _openai, _toolace, _xlam  # noqa: F401 (register)
-from synth._importers._api import import_tool, import_tools
-from synth._importers._files import load_tools_file, read_tools_file
-from synth._importers._formats import FORMAT_NAMES, detect_format
-from synth._importers._openapi import import_openapi
-from synth._importers._registry import ToolImporter, detect_dialect, get_importer, known_dialects
-from synth._importers._schema import ORIGINAL_TYPE_KEY, normalise_schema
-from synth._importers._typeexpr import parse_type
+from toolspec._importers import _bfcl, _hermes, _openai, _toolace, _xlam  # noqa: F401 (register)
+from toolspec._importers._api import import_tool, import_tools
+from toolspec._importers._files import load_tools_file, read_tools_file
+from toolspec._importers._formats import FORMAT_NAMES, detect_format
+from toolspec._importers._openapi import import_openapi
+from toolspec._importers._registry import ToolImporter, detect_dialect, get_importer, known_dialects
+from toolspec._importers._schema import ORIGINAL_TYPE_KEY, normalise_schema
+from toolspec._importers._typeexpr import parse_type
 
 __all__ = [
     "FORMAT_NAMES",

@@ -8,15 +8,15 @@ from typing import Any
 
 import orjson
 
-from synth._importers._openapi import import_openapi
-from synth._importers._registry import (
+from toolspec._importers._openapi import import_openapi
+from toolspec._importers._registry import (
     DOCUMENT_DIALECTS,
     detect_dialect,
     get_importer,
     is_openapi_document,
 )
-from synth._spec import ToolSpec
-from synth.errors import SpecError
+from toolspec._spec import ToolSpec
+from toolspec.errors import SpecError
 
 #: Distinct tool objects remembered by content; datasets repeat the same tool lists in
 #: every record, and serialising a tool costs about 1/100th of importing it.

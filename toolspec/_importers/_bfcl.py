@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from synth._importers._common import function_spec
-from synth._importers._registry import register
-from synth._importers._typeexpr import JSON_TYPES
-from synth._spec import ToolSpec
+from toolspec._importers._common import function_spec
+from toolspec._importers._registry import register
+from toolspec._importers._typeexpr import JSON_TYPES
+from toolspec._spec import ToolSpec
 
 _SUBSCHEMA_KEYS = ("items", "additionalProperties")
 

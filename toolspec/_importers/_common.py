@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from synth._importers._formats import collect_hints
-from synth._importers._paramdict import is_param_dict, param_dict_to_schema
-from synth._importers._schema import normalise_parameters, normalise_schema
-from synth._spec import ToolSpec
-from synth.errors import SpecError
+from toolspec._importers._formats import collect_hints
+from toolspec._importers._paramdict import is_param_dict, param_dict_to_schema
+from toolspec._importers._schema import normalise_parameters, normalise_schema
+from toolspec._spec import ToolSpec
+from toolspec.errors import SpecError
 
 
 def unwrap(obj: Any) -> Mapping[str, Any]:

@@ -19,11 +19,11 @@ from typing import Any
 
 import orjson
 
-from synth._importers._api import import_tool
-from synth._importers._openapi import import_openapi
-from synth._importers._registry import is_openapi_document
-from synth._spec import ToolSpec
-from synth.errors import SpecError
+from toolspec._importers._api import import_tool
+from toolspec._importers._openapi import import_openapi
+from toolspec._importers._registry import is_openapi_document
+from toolspec._spec import ToolSpec
+from toolspec.errors import SpecError
 
 
 def load_tools_file(path: str | Path) -> list[ToolSpec]:

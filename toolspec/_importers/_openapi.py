@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synth._importers._common import build_spec
-from synth._spec import ToolSpec
-from synth.errors import SpecError
+from toolspec._importers._common import build_spec
+from toolspec._spec import ToolSpec
+from toolspec.errors import SpecError
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_REF_DEPTH = 32

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from synth._importers._schema import ORIGINAL_TYPE_KEY
-from synth._importers._typeexpr import JSON_TYPES, parse_type
+from toolspec._importers._schema import ORIGINAL_TYPE_KEY
+from toolspec._importers._typeexpr import JSON_TYPES, parse_type
 
 
 def is_param_dict(params: Mapping[str, Any]) -> bool:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
-from synth._spec import ToolSpec
-from synth.errors import SpecError, UnknownDialectError
-from synth.registry import Registry
+from toolspec._spec import ToolSpec
+from toolspec.errors import SpecError, UnknownDialectError
+from toolspec.registry import Registry
 
 #: Dialects read a whole document into many tools; not per-object importers.
 DOCUMENT_DIALECTS = ("openapi3",)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth._importers._typeexpr import JSON_TYPES, parse_type
-from synth.errors import SpecError
+from toolspec._importers._typeexpr import JSON_TYPES, parse_type
+from toolspec.errors import SpecError
 
 #: Vendor key holding a type name as the source wrote it, when it was rewritten.
 ORIGINAL_TYPE_KEY = "x-original-type"

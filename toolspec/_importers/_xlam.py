@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from synth._importers._common import function_spec, is_schema_like
-from synth._importers._paramdict import is_param_dict
-from synth._importers._registry import register
-from synth._spec import ToolSpec
+from toolspec._importers._common import function_spec, is_schema_like
+from toolspec._importers._paramdict import is_param_dict
+from toolspec._importers._registry import register
+from toolspec._spec import ToolSpec
 
 
 @register(priority=20)

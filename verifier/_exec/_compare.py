@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from jsonschema.protocols import Validator
 
-from synth._compiler._bundle import ToolEntry
+from mock_apis import ToolEntry
 from verifier._model import Finding
 from verifier._rules import BoundedValidator
 

@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from mock_apis import MockOutcome, MockRunner, MockSession, ThreadSessions, ToolsetCache
+from mock_apis import MockBundle, MockOutcome, MockRunner, MockSession, ThreadSessions, ToolsetCache
 from sandbox import BackendUnavailableError
-from synth import MockBundle
-from synth.errors import CompileError, SandboxError
+from toolspec.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
 from verifier._exec._pairs import CallSite, pair_calls
 from verifier._layers import BuiltLayer, LayerOptions, layer_factory

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from synth.errors import JudgeError
+from toolspec.errors import JudgeError
 from verifier._model import Finding, Sample
 
 #: Issues read from one answer at most; a longer list is cut (a runaway answer).

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from synth.registry import Registry
+from toolspec.registry import Registry
 from verifier._model import Finding, Sample
 from verifier._trace import Evidence
 

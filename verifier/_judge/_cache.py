@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS judge_cache (

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from synth.errors import JudgeError
+from toolspec.errors import JudgeError
 from verifier._judge._base import JudgeStats
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from synth.errors import JudgeError
+from toolspec.errors import JudgeError
 from verifier._judge._answer import findings_of, parse_answer
 from verifier._judge._base import JudgeStats, JudgeVerdict, register_judge, sample_hash, unavailable
 from verifier._judge._cache import CachedAnswer, JudgeCache

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier._judge._base import JudgeStats, JudgeVerdict, register_judge
 from verifier._judge._grounding import (
     Grounder,

@@ -16,7 +16,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 from verifier._model import Sample
 
 DEFAULT_PROMPT_VERSION = "v1"

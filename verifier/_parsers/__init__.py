@@ -1,6 +1,6 @@
 """Call parsers: call text in the syntaxes datasets use → :class:`~verifier.ToolCall` lists.
 
-Every parser raises only :class:`synth.errors.ParseError` (with a 0-based character
+Every parser raises only :class:`toolspec.errors.ParseError` (with a 0-based character
 ``position`` where there is text to point into), whatever string it is given; callers turn
 that into a ``call.unparsable`` finding.
 """

@@ -7,7 +7,7 @@ opening one, or an empty block is a ParseError pointing at the tag.
 
 from __future__ import annotations
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier._model import ToolCall
 from verifier._parsers._json import decode_json_text, parse_json_calls
 from verifier._parsers._text import check_size, fail

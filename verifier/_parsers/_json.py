@@ -21,7 +21,7 @@ import ast
 import json
 from typing import Any
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier._model import ToolCall
 from verifier._parsers._text import check_size, fail
 from verifier._parsers._values import ValueDecoder

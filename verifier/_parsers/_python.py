@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier._model import ToolCall
 from verifier._parsers._heads import Masked, first_name_is_odd, mask_names
 from verifier._parsers._text import LineIndex, check_size, fail
@@ -29,7 +29,7 @@ _WHITESPACE = " \t\n\r\f\v"
 def parse_python_calls(text: str, *, bfcl: bool = False) -> list[ToolCall]:
     """Calls in Python call syntax: a list of calls, a tuple of calls, or one bare call.
 
-    Raises :class:`~synth.errors.ParseError` with ``position`` (0-based character offset
+    Raises :class:`~toolspec.errors.ParseError` with ``position`` (0-based character offset
     into ``text``) for anything else. ``bfcl=True`` decodes values the way BFCL's
     ``ast_parse`` does (see :mod:`verifier._parsers._values`), drops positional arguments,
     lets a repeated argument keep its last value, and does not accept names Python

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 
 MAX_CALL_TEXT_CHARS = 1_000_000
 """Longest call text a parser accepts (1 M characters); longer input is a ParseError."""

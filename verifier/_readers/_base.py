@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar, runtime_checkable
 
-from synth.errors import DatasetError, UnknownFormatError
-from synth.registry import Registry
+from toolspec.errors import DatasetError, UnknownFormatError
+from toolspec.registry import Registry
 from verifier._model import Finding, Sample
 
 #: How many readable records auto-detection looks at.

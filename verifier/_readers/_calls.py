@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier._model import Finding, ToolCall
 from verifier._parsers import parse_json_calls, parse_python_calls, parse_tool_call_blocks
 

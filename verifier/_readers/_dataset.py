@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from synth.errors import DatasetError
+from toolspec.errors import DatasetError
 from verifier._limits import DEFAULT_LIMITS, ReadLimits
 from verifier._model import Sample
 from verifier._readers._base import DETECT_SAMPLE, detect_format, get_reader, unreadable

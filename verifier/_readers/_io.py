@@ -11,7 +11,7 @@ limits. A record that cannot be decoded, or goes past a limit, is yielded as a
 :class:`RawRecord` carrying the reason (the limit named), so that it still becomes a
 sample (with a ``sample.unreadable`` finding) and the rest of the file is still read.
 Only a file that cannot be opened, or is not JSON at all, raises
-:class:`synth.errors.DatasetError`; a gzip limit or a damaged gzip stream ends the file
+:class:`toolspec.errors.DatasetError`; a gzip limit or a damaged gzip stream ends the file
 with one unreadable record, since nothing after that point can be read.
 """
 
@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Literal
 
 import orjson
 
-from synth.errors import DatasetError
+from toolspec.errors import DatasetError
 from verifier._limits import (
     DEFAULT_LIMITS,
     ORJSON_DEPTH,

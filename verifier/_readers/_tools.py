@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from synth import SpecError, ToolSpec, import_tool
+from toolspec import SpecError, ToolSpec, import_tool
 from verifier._model import Finding
 
 #: Distinct tool lists kept imported.

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
 
-from synth.registry import Registry
+from toolspec.registry import Registry
 from verifier._model import Sample, SampleResult
 from verifier._summary import Summary
 

@@ -39,7 +39,7 @@ import orjson
 from jsonschema.exceptions import SchemaError
 from jsonschema.protocols import Validator
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier._model import Finding
 from verifier._rules._formats import (
     HINT_FORMATS,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from synth import ToolSpec
+from toolspec import ToolSpec
 from verifier._model import Finding
 
 _PLACEHOLDERS = frozenset(

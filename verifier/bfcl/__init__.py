@@ -8,13 +8,13 @@ The multi-turn categories run on BFCL's stateful backends in the process sandbox
 ``fetch_backends`` extracts them from BFCL's pinned release, ``load_backends`` reads them,
 ``MultiTurnRunner`` checks ``(MultiTurnEntry, result)`` pairs as BFCL's multi-turn checker.
 
-Exports load on first use (``synth._lazy``): importing one name, or a sub-module,
+Exports load on first use (``toolspec.lazy_exports``): importing one name, or a sub-module,
 loads only what that needs.
 """
 
 from typing import TYPE_CHECKING
 
-from synth._lazy import lazy_exports
+from toolspec import lazy_exports
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "verifier.bfcl._backends": (

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import orjson
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 
 BFCL_EVAL_VERSION = "2026.3.23"
 """The BFCL release whose backends and checker toolproof matches (its data: ``data/``)."""

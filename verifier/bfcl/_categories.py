@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from synth.errors import ConfigError
+from toolspec.errors import ConfigError
 
 Kind = Literal["simple", "multiple", "parallel", "relevance", "irrelevance", "multi_turn"]
 Language = Literal["python", "java", "javascript"]

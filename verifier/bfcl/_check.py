@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from synth.errors import DatasetError, ParseError
+from toolspec.errors import DatasetError, ParseError
 from verifier.bfcl._categories import Category
 from verifier.bfcl._checker import check_calls
 from verifier.bfcl._data import Entry

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from synth.errors import DatasetError
+from toolspec.errors import DatasetError
 from verifier.bfcl._categories import Category
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"

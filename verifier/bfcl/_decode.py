@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier._parsers._text import fail
 from verifier.bfcl._categories import Language
 from verifier.bfcl._decode_python import decode_python

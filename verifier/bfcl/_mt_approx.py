@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from mock_apis import MockRunner, MockSession, compile_toolset
-from synth import ToolSpec, import_tools
-from synth.errors import ToolproofError
+from toolspec import ToolSpec, import_tools
+from toolspec.errors import ToolproofError
 from verifier.bfcl._backends import CLASS_MODULES
 from verifier.bfcl._check import Verdict
 from verifier.bfcl._mt_check import (

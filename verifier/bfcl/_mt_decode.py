@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier.bfcl._decode_python import decode_python
 
 

@@ -25,7 +25,7 @@ import httpx
 import orjson
 
 from sandbox import Session
-from synth.errors import JudgeError
+from toolspec.errors import JudgeError
 from verifier._judge._client import ChatClient
 from verifier.bfcl._backends import CLASS_MODULES
 from verifier.bfcl._categories import MULTI_TURN_CATEGORIES

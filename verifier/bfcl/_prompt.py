@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from synth import import_tool
+from toolspec import import_tool
 from verifier.bfcl._categories import Category
 
 _HINT = {

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 import orjson
 
-from synth.errors import JudgeError, SpecError
+from toolspec.errors import JudgeError, SpecError
 from verifier._judge._client import ChatClient, RetryPolicy
 from verifier.bfcl._categories import Category
 from verifier.bfcl._data import Entry

@@ -43,8 +43,8 @@ def score_results(
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
-    Raises :class:`~synth.errors.ConfigError` for an unknown category and
-    :class:`~synth.errors.DatasetError` for unreadable data or results.
+    Raises :class:`~toolspec.errors.ConfigError` for an unknown category and
+    :class:`~toolspec.errors.DatasetError` for unreadable data or results.
     ``underscore_to_dot`` accepts ``math_factorial`` for ``math.factorial``, as BFCL does
     for models whose API forbids dots in function names. ``partial`` scores only the
     entries present in the results (BFCL's ``--partial-eval``); otherwise an entry without

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from synth.errors import ParseError
+from toolspec.errors import ParseError
 from verifier.bfcl import decode_output, has_call, is_call_list
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import verifier.bfcl as bfcl
-from synth.errors import ConfigError, DatasetError
+from toolspec.errors import ConfigError, DatasetError
 from verifier.bfcl import (
     CATEGORIES,
     DEFAULT_DATA_DIR,
