@@ -20,8 +20,7 @@ from pathlib import Path
 from bench.bench_memory import write_jsonl
 from mock_apis import MockRunner
 from sandbox import BackendUnavailableError
-from verifier import Pipeline, read_dataset
-from verifier._exec import ExecLayer
+from verifier import ExecLayer, Pipeline, read_dataset
 
 
 def _rss_mb() -> float:

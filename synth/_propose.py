@@ -71,7 +71,11 @@ def classify(name: str, description: str, tree: DomainTree) -> str:
 
 #: Builds a proposer; the model is None for generators that need none.
 ProposerFactory = Callable[[ChatModel | None], Proposer]
-PROPOSERS: Registry[ProposerFactory] = Registry("unknown proposer {name}; known proposers: {known}")
+#: The built-ins register themselves when their module loads (``synth`` exports lazily).
+PROPOSERS: Registry[ProposerFactory] = Registry(
+    "unknown proposer {name}; known proposers: {known}",
+    lazy={"offline": "synth._offline_pool", "llm": "synth._llm"},
+)
 P = TypeVar("P", bound=ProposerFactory)
 
 

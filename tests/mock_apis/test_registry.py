@@ -14,10 +14,13 @@ from toolspec import ToolSpec
 
 def test_the_public_surface_is_locked() -> None:
     assert sorted(mock_apis.__all__) == [
-        "InProcessSandbox", "MockApp", "MockOutcome", "MockRunner", "MockSession",
-        "RUNTIME_ABI", "SESSION_HEADER", "ThreadSessions", "ToolsetCache", "ToolsetRegistry",
-        "compile_toolset", "create_app", "example_arguments", "open_sandbox", "read_tools",
-        "restricted_check", "runner_names", "runtime_modules", "sandbox_bundle", "toolset_key",
+        "InProcessSandbox", "MockApp", "MockBundle", "MockOutcome", "MockRunner", "MockSession",
+        "RUNTIME_ABI", "SESSION_HEADER", "SessionPool", "ThreadSessions", "ToolEntry",
+        "ToolError", "ToolsetCache", "ToolsetRegistry", "classify_name", "compile",
+        "compile_toolset", "create_app", "example_arguments", "expand_pattern",
+        "json_response", "open_sandbox", "pattern_program", "read_tools", "restricted_check",
+        "runner_names", "runtime_modules", "sandbox_bundle", "singular", "tool_problem",
+        "toolset_key",
     ]  # fmt: skip
     for name in mock_apis.__all__:
         assert getattr(mock_apis, name) is not None
