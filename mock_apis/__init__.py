@@ -27,6 +27,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "classify_name",
         "compile",
         "expand_pattern",
+        "id_pattern",
+        "id_prefix",
         "pattern_program",
         "singular",
     ),
@@ -77,6 +79,8 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         classify_name as classify_name,
         compile as compile,
         expand_pattern as expand_pattern,
+        id_pattern as id_pattern,
+        id_prefix as id_prefix,
         pattern_program as pattern_program,
         singular as singular,
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from mock_apis import id_pattern, id_prefix
 from toolspec import ToolSpec
 
 #: domain → its sub-domains, in file order.
@@ -195,20 +196,11 @@ def _describe(template: str, field: str, entity: str) -> str:
     return out.rstrip(".") + "."
 
 
-def id_prefix(family: str) -> str:
-    """``order`` → ``ORD``, ``flight_booking`` → ``FB``, ``invoice_number`` → ``INV``."""
-    parts = [p for p in family.split("_") if p not in ("number", "reference", "id", "code")]
-    parts = parts or ["ref"]
-    if len(parts) == 1:
-        return parts[0][:3].upper()
-    return "".join(p[0] for p in parts).upper()[:4]
-
-
 def id_schema(family: str, description: str) -> dict[str, Any]:
     """An id of ``family``: ``ORD-`` and six digits; every tool of the family shares it."""
     return {
         "type": "string",
-        "pattern": f"^{id_prefix(family)}-[0-9]{{6}}$",
+        "pattern": id_pattern(family),
         "description": description.rstrip(".") + f" ({id_prefix(family)}-123456).",
     }
 

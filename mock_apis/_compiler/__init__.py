@@ -11,7 +11,7 @@ from mock_apis._compiler._bundle import (
 from mock_apis._compiler._compile import COMPILER_VERSION, RUNTIME_ABI, bundle_key, compile
 from mock_apis._compiler._errors import ToolCompileError
 from mock_apis._compiler._impls import Checker, syntax_check
-from mock_apis._compiler._names import classify as classify_name, singular
+from mock_apis._compiler._names import classify as classify_name, id_pattern, id_prefix, singular
 from mock_apis._compiler._patterns import expand as expand_pattern, program as pattern_program
 from mock_apis._compiler._schemas import SUPPORTED
 
@@ -31,6 +31,8 @@ __all__ = [
     "classify_name",
     "compile",
     "expand_pattern",
+    "id_pattern",
+    "id_prefix",
     "pattern_program",
     "singular",
     "syntax_check",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from mock_apis._compiler._names import words
+from mock_apis._compiler._names import ID_WORDS, id_pattern, words
 from mock_apis._compiler._patterns import program
 
 FORMATS = {
@@ -104,7 +104,9 @@ def annotate(
             )
         gen = FORMATS.get(str(schema.get("format"))) or FORMATS.get(hints.get(pointer, ""))
         gen = gen or by_name(name, False)
-        if gen:
+        if gen == "id" and prog is None and family_named(name):  # order_id: ORD-123456
+            out["x-pattern"] = program(id_pattern(name))
+        elif gen:
             out["x-gen"] = gen
     elif "number" in kinds or "integer" in kinds:
         gen = by_name(name, True)
@@ -131,6 +133,11 @@ def annotate(
             extra, hints, "", f"{pointer}/additionalProperties", notes
         )
     return out
+
+
+def family_named(name: str) -> bool:
+    """True when an id's name says what it identifies (``order_id``, not ``id``)."""
+    return any(w not in ID_WORDS for w in words(name))
 
 
 def singular_of(name: str) -> str:

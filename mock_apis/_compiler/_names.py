@@ -125,6 +125,27 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
 
 
+#: Words an id's name may end in that say nothing of what it identifies.
+ID_WORDS = frozenset(("id", "ids", "number", "reference", "ref", "code"))
+
+
+def id_prefix(name: str) -> str:
+    """The prefix of a family's ids, from its name: ``order`` or ``order_id`` → ``ORD``,
+    ``flight_booking`` → ``FB``, ``invoiceNumber`` → ``INV``. The synthesis catalogue
+    writes id patterns with it and the compiler generates ids of unpatterned fields with it,
+    so that a search answers ``MM-…`` ids for the molar masses that ``get_molar_mass``
+    looks up as ``MM-…``."""
+    parts = [w for w in words(name) if w not in ID_WORDS] or ["ref"]
+    if len(parts) == 1:
+        return parts[0][:3].upper()
+    return "".join(p[0] for p in parts).upper()[:4]
+
+
+def id_pattern(name: str) -> str:
+    """``^ORD-[0-9]{6}$``: the pattern of the ids of the family ``name`` names."""
+    return f"^{id_prefix(name)}-[0-9]{{6}}$"
+
+
 def singular(word: str) -> str:
     if word in UNCOUNTABLE:
         return word

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mock_apis._compiler._hints import annotate
-from mock_apis._compiler._names import classify, words
+from mock_apis._compiler._names import classify, id_pattern, words
+from mock_apis._compiler._patterns import program
 from mock_apis._compiler._shapes import echo_fields, infer, is_control, listing, obj
 from toolspec import ToolSpec
 
 STATEFUL = frozenset(("create", "get", "list", "search", "update", "cancel", "delete"))
-ID_SCHEMA: dict[str, Any] = {"type": "string", "x-gen": "id"}
 #: What a create verb makes, when the other tools name that instead of the object.
 CREATED = {"book": "booking", "reserve": "reservation", "order": "order", "rent": "rental",
            "subscribe": "subscription", "register": "registration", "enroll": "enrollment",
@@ -72,6 +72,13 @@ def group(tools: list[Planned]) -> dict[str, list[Planned]]:
     return groups
 
 
+def described(schema: dict[str, Any]) -> bool:
+    """True when the spec itself says what the ids look like (a pattern, format or enum,
+    or a generator that the name suggests other than a bare id)."""
+    given = "pattern" in schema or "format" in schema or "enum" in schema
+    return given or schema.get("x-gen") not in (None, "id")
+
+
 def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
     names: Counter[str] = Counter()
     id_schema: dict[str, Any] | None = None
@@ -81,15 +88,16 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
             continue
         names[key] += 1
         sub = tool.params["properties"][key]
-        shaped = "x-pattern" in sub or "format" in sub or "enum" in sub
-        if id_schema is None or shaped or sub.get("x-gen") not in (None, "id"):
+        if id_schema is None or (described(sub) and not described(id_schema)):
             id_schema = {
                 k: v for k, v in sub.items() if k not in ("description", "default", "title")
             }
     id_field = names.most_common(1)[0][0] if names else f"{entity}_id"
     if id_field == "id":
         id_field = f"{entity}_id" if not names else "id"
-    fields: dict[str, Any] = {id_field: id_schema or ID_SCHEMA}
+    if id_schema is None:  # no tool says what its ids look like: the entity's own prefix
+        id_schema = {"type": "string", "x-pattern": program(id_pattern(entity))}
+    fields: dict[str, Any] = {id_field: id_schema}
     for tool in members:
         if tool.kind in ("create", "update", "list", "search"):
             for key, sub in echo_fields(tool.params).items():
@@ -101,7 +109,7 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
     record = {"type": "object", "properties": fields, "required": list(fields)}
     return {
         "id_field": id_field,
-        "id": id_schema or ID_SCHEMA,
+        "id": id_schema,
         "record": record,
         "fields": sorted(fields),
         "tools": sorted(t.spec.name for t in members),

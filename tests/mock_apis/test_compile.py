@@ -69,6 +69,29 @@ def test_manifest_describes_operations_entities_and_shapes() -> None:
     assert not bundle.errors
 
 
+def test_unpatterned_ids_take_their_family_prefix() -> None:
+    """A family whose tools never say what its ids look like still answers ids of one
+    shape, the one the synthesis catalogue gives that family (``MM-123456``), and an id
+    field of a stateless answer is named after its own family, not a random prefix."""
+    bundle = compile([
+        spec("search_molar_masses", "Search molar masses", formula=STR),
+        spec("list_molar_masses", "List molar masses", opt_page={"type": "integer"}),
+        spec("get_weather_station", "Get a weather station", station_id=STR),
+    ])  # fmt: skip
+    search = bundle.tool("search_molar_masses")
+    assert search is not None
+    item = search.response_schema["properties"]["results"]["items"]
+    ids = item["properties"]["molar_mass_id"]
+    rng = random.Random(3)
+    values = {expand(ids["x-pattern"], rng) for _ in range(20)}
+    assert all(v.startswith("MM-") and v[3:].isdigit() and len(v) == 9 for v in values)
+    station = bundle.tool("get_weather_station")
+    assert station is not None
+    station_id = station.parameters["properties"]["station_id"]
+    assert expand(station_id["x-pattern"], rng).startswith("STA-")
+    assert tpmock_values.ident(rng)[2] == "-"  # a bare ``id`` keeps the generic shape
+
+
 def test_bad_tools_cost_only_themselves() -> None:
     recursive = ToolSpec(
         name="tree",

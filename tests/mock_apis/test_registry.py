@@ -18,6 +18,7 @@ def test_the_public_surface_is_locked() -> None:
         "RUNTIME_ABI", "SESSION_HEADER", "SessionPool", "ThreadSessions", "ToolEntry",
         "ToolError", "ToolsetCache", "ToolsetRegistry", "classify_name", "compile",
         "compile_toolset", "create_app", "example_arguments", "expand_pattern",
+        "id_pattern", "id_prefix",
         "json_response", "open_sandbox", "pattern_program", "read_tools", "restricted_check",
         "runner_names", "runtime_modules", "sandbox_bundle", "singular", "tool_problem",
         "toolset_key",
