@@ -75,6 +75,12 @@ VERBS: dict[str, str] = {
     ),
     **dict.fromkeys(("cancel", "void", "revoke", "unsubscribe", "refund"), "cancel"),
     **dict.fromkeys(("delete", "remove", "destroy", "drop", "erase", "purge"), "delete"),
+    # Operations an API designer adds to an entity: not stateful kinds, but verbs, so that
+    # ``count_pronunciation_checks`` acts on pronunciation checks.
+    **dict.fromkeys(
+        ("count", "export", "compare", "summarize", "summarise", "archive", "restore", "watch"),
+        "action",
+    ),
 }
 
 #: Words that never name the entity (``get_order_details`` acts on ``order``).
@@ -185,6 +191,8 @@ def classify(name: str) -> tuple[str, str | None]:
     function part speaks.
     """
     tokens = words(name.rsplit(".", 1)[-1]) or words(name)
+    if len(tokens) > 2 and tokens[0] == "batch" and tokens[1] in VERBS:
+        tokens = tokens[1:]  # batch_get_orders gets orders: a batch is a form, not a verb
     if not tokens:
         return "action", None
     kind = "action"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_apis._compiler._names import NOISE, VERBS, plural, words
+from mock_apis._compiler._names import NOISE, VERBS, classify, plural, words
 
 CONTROL = frozenset(
     ("limit", "page", "offset", "sort", "sort_by", "order_by", "max_results", "page_size",
@@ -26,6 +26,7 @@ STRING: dict[str, Any] = {"type": "string"}
 NUMBER: dict[str, Any] = {"type": "number"}
 INTEGER: dict[str, Any] = {"type": "integer"}
 BOOLEAN: dict[str, Any] = {"type": "boolean"}
+DATE_TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
 
 
 def obj(**props: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +148,12 @@ def infer(name: str, description: str, kind: str, params: dict[str, Any]) -> dic
         kind = described_kind(name, description)
     if shape is None:
         shape = KINDS[kind]()
+        entity = classify(name)[1]
+        if kind in ("list", "search") and entity:  # its own ids, not a filler name
+            shape = listing(obj(**{f"{entity}_id": STRING, "created_at": DATE_TIME}))
     echo = echo_fields(params)
+    if kind in ("list", "search"):  # each item has its own id, not the ids asked for
+        echo = {k: v for k, v in echo.items() if words(k)[-1:] != ["ids"]}
     if kind in ("list", "search") and "results" in shape["properties"]:
         item = shape["properties"]["results"]["items"]
         item["properties"] = {**echo, **item["properties"]}

@@ -92,6 +92,23 @@ def test_unpatterned_ids_take_their_family_prefix() -> None:
     assert tpmock_values.ident(rng)[2] == "-"  # a bare ``id`` keeps the generic shape
 
 
+def test_a_lone_search_answers_its_own_ids_not_filler_names() -> None:
+    """A list or search with no entity state answers items of its own family (their id,
+    the query's fields, a creation time), never a made-up ``name``, and a batch get's
+    items do not repeat the whole list of ids asked for."""
+    bundle = compile([
+        spec("list_smog_warnings", "List smog warnings", page={"type": "integer"}),
+        spec("batch_get_heating_oil_deliveries", "Get up to 20 deliveries",
+             heating_oil_delivery_ids={"type": "array", "items": STR}),
+    ])  # fmt: skip
+    for tool, family in (("list_smog_warnings", "smog_warning"),
+                         ("batch_get_heating_oil_deliveries", "heating_oil_delivery")):  # fmt: skip
+        entry = bundle.tool(tool)
+        assert entry is not None
+        item = entry.response_schema["properties"]["results"]["items"]["properties"]
+        assert set(item) == {f"{family}_id", "created_at"}, item
+
+
 def test_bad_tools_cost_only_themselves() -> None:
     recursive = ToolSpec(
         name="tree",

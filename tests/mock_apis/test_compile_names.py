@@ -43,6 +43,9 @@ def test_words_split_every_casing() -> None:
         ("delete_user_account", "delete", "account"),
         ("get_news", "get", "news"),
         ("Market Trends API", "action", "market_trend"),
+        ("count_pronunciation_checks", "action", "pronunciation_check"),
+        ("export_cabins", "action", "cabin"),
+        ("batch_get_heating_oil_deliveries", "list", "heating_oil_delivery"),
         ("", "action", None),
     ],
 )
