@@ -70,10 +70,22 @@ NUMBER_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
+#: Entities that are people: their ``name`` is a person's (``comedian_name``, ``student_name``).
+PEOPLE = frozenset(
+    ("actor", "agent", "applicant", "artist", "athlete", "attendee", "author", "candidate",
+     "client", "coach", "comedian", "customer", "dentist", "doctor", "driver", "employee",
+     "guest", "instructor", "member", "musician", "nurse", "owner", "passenger", "patient",
+     "person", "physician", "player", "speaker", "student", "teacher", "tenant", "trainer",
+     "tutor", "user", "volunteer", "worker")
+)  # fmt: skip
+
+
 @lru_cache(maxsize=16_384)
 def by_name(name: str, numeric: bool) -> str | None:
     """The generator a field's name suggests (cached: real specs reuse a few names)."""
     tokens = set(words(name))
+    if not numeric and "name" in tokens and tokens & PEOPLE:
+        return "full_name"
     for needed, gen in NUMBER_RULES if numeric else STRING_RULES:
         if tokens.issuperset(needed):
             return gen

@@ -66,8 +66,8 @@ def group(tools: list[Planned]) -> dict[str, list[Planned]]:
             tool.entity = noun
             by_entity[noun].append(tool)
     groups = {e: ts for e, ts in by_entity.items() if len({t.kind for t in ts}) >= 2}
-    for tool in tools:
-        if tool.entity not in groups:
+    for tool in tools:  # an export or a count of orders answers its own shape, not an order
+        if tool.entity not in groups or tool.kind not in STATEFUL:
             tool.entity = None
     return groups
 

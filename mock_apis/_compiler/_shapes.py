@@ -87,7 +87,9 @@ DOMAINS: tuple[tuple[frozenset[str], Any], ...] = (
     (frozenset({"watch"}), lambda: obj(
         subscription_id=STRING, status={"type": "string", "enum": ["active"]})),
     (frozenset({"history"}), lambda: listing(
-        obj(changed_field=STRING, changed_at=STRING, changed_by=STRING), "changes")),
+        obj(changed_field={"type": "string", "enum": ["status", "notes", "owner", "due_date"]},
+            changed_at=DATE_TIME, changed_by={"type": "string", "x-gen": "full_name"}),
+        "changes")),
     (frozenset({"archive"}), lambda: obj(
         status={"type": "string", "enum": ["archived"]}, archived_at=STRING)),
     (frozenset({"restore"}), lambda: obj(

@@ -109,6 +109,27 @@ def test_a_lone_search_answers_its_own_ids_not_filler_names() -> None:
         assert set(item) == {f"{family}_id", "created_at"}, item
 
 
+def test_an_operation_on_an_entity_answers_its_own_shape() -> None:
+    """``export_comedians`` beside ``get_comedian``/``delete_comedian`` answers a download,
+    not a comedian; a comedian's name is a person's; a change log names who changed it."""
+    bundle = compile([
+        spec("get_comedian", "Get one comedian", comedian_id=STR),
+        spec("delete_comedian", "Delete a comedian", comedian_id=STR),
+        spec("export_comedians", "Export comedians", format=STR),
+        spec("create_comedian", "Create a comedian", comedian_name=STR),
+        spec("get_comedian_history", "Changes of a comedian", comedian_id=STR),
+    ])  # fmt: skip
+    export = bundle.tool("export_comedians")
+    assert export is not None and "download_url" in export.response_schema["properties"]
+    created = bundle.tool("create_comedian")
+    assert created is not None
+    assert created.response_schema["properties"]["comedian_name"]["x-gen"] == "full_name"
+    history = bundle.tool("get_comedian_history")
+    assert history is not None
+    change = history.response_schema["properties"]["changes"]["items"]["properties"]
+    assert change["changed_by"]["x-gen"] == "full_name"
+
+
 def test_bad_tools_cost_only_themselves() -> None:
     recursive = ToolSpec(
         name="tree",
