@@ -119,6 +119,9 @@ def test_an_operation_on_an_entity_answers_its_own_shape() -> None:
         spec("create_comedian", "Create a comedian", comedian_name=STR),
         spec("get_comedian_history", "Changes of a comedian", comedian_id=STR),
     ])  # fmt: skip
+    listed = compile([spec("search_sms_audiences", "Search SMS audiences", list_name=STR)])
+    search = listed.tool("search_sms_audiences")
+    assert search is not None and "results" in search.response_schema["properties"]
     export = bundle.tool("export_comedians")
     assert export is not None and "download_url" in export.response_schema["properties"]
     created = bundle.tool("create_comedian")
