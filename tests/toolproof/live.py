@@ -22,7 +22,6 @@ import httpx
 import uvicorn
 
 from toolproof.service import create_app
-from toolproof.service._http import HttpToolsProtocol
 from toolproof.settings import Settings
 from toolproof.store import Store
 
@@ -102,7 +101,7 @@ def uvicorn_thread(app: Any, **config: Any) -> Iterator[str]:
 def live_server(settings: Settings, *, workers: int = 1) -> Iterator[str]:
     """The service in a thread, over the HTTP protocol ``toolproof serve`` runs."""
     app = create_app(settings, workers=workers)
-    with uvicorn_thread(app, ws="none", lifespan="on", http=HttpToolsProtocol) as url:
+    with uvicorn_thread(app, ws="none", lifespan="on", http="httptools") as url:
         yield url
 
 

@@ -64,8 +64,8 @@ def test_keys_create_refuses_a_bad_tenant(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_an_unexpected_error_is_a_problem_with_the_request_id(tmp_path: Path) -> None:
-    """toolproof's middleware sits outside FastAPI's error middleware (``ServiceAPI``): a
-    500 still comes as problem+json, is counted, and carries the request id both ways."""
+    """toolproof's middleware sits inside FastAPI's error middleware: a 500 still comes
+    as problem+json, is counted, and carries the request id both ways."""
     import asyncio
 
     import httpx

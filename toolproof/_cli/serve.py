@@ -47,9 +47,10 @@ def serve(
         # parsed on every request; and the answer does not advertise the server software.
         "proxy_headers": False,
         "server_header": False,
-        # uvicorn's httptools protocol, one write per response (toolproof.service._http);
+        # httptools (C) rather than h11 (pure Python), uvloop when installed ("auto");
         # the API has no WebSocket route, so an Upgrade request is answered as plain HTTP
-        "http": "toolproof.service._http:HttpToolsProtocol",
+        "http": "httptools",
+        "loop": "auto",
         "ws": "none",
     }
     if workers > 1:  # each process imports the app through the factory

@@ -4,22 +4,22 @@
 
 Routes, one router per resource, all under ``/v1`` behind an API key, except
 ``/healthz``, ``/readyz`` and ``/metrics``. Errors are problem+json from one handler
-(``_problems``). ``POST /v1/verify`` has a fast lane in front of its route
-(``_verify_lane``) that answers the common case without FastAPI's request machinery.
-The lifespan migrates the store, starts the job workers (which resume any job a crashed
-server left unfinished) and closes everything on shutdown.
+(``_problems``). Two pure-ASGI middleware, added with ``add_middleware``, see every
+request: the request id, metrics and access log (``_metrics``) outermost, then the body
+limits (``_limits``). The lifespan migrates the store, starts the job workers (which
+resume any job a crashed server left unfinished) and closes everything on shutdown.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.types import ASGIApp
+from starlette.routing import Route
 
 from toolproof import __version__
 from toolproof.jobs import sweep_uploads
@@ -31,9 +31,8 @@ from toolproof.service._openapi import document
 from toolproof.service._routes_health import router as health_router
 from toolproof.service._routes_jobs import router as jobs_router
 from toolproof.service._routes_toolsets import router as toolsets_router
-from toolproof.service._routes_verify import router as verify_router, verify
+from toolproof.service._routes_verify import openapi_route, router as verify_router
 from toolproof.service._state import ServiceState
-from toolproof.service._verify_lane import VerifyLane
 from toolproof.settings import Settings, get_settings
 from toolproof.store import Store, StoreUnavailable
 
@@ -41,25 +40,15 @@ log = logging.getLogger("toolproof.service")
 
 
 class ServiceAPI(FastAPI):
-    """FastAPI with toolproof's own pure-ASGI middleware *outside* FastAPI's stack.
+    """FastAPI whose OpenAPI document is ``_openapi.document`` (problem+json errors,
+    bearer keys), built once, with the Starlette routes in ``described`` too."""
 
-    Why: ``add_middleware`` puts user middleware inside FastAPI's error, telemetry and
-    body-limit middleware, which every request then crosses twice (call and each send).
-    Outside them, the request id, metrics and body limit still see every request, a 500
-    from FastAPI's error handler gets its request id, and the verify lane answers its
-    requests without crossing FastAPI at all.
-    """
-
-    front: Callable[[ASGIApp], ASGIApp] | None = None
+    described: tuple[APIRoute, ...] = ()
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            self.openapi_schema = document(self)
+            self.openapi_schema = document(self, [*self.described, *self.routes])
         return self.openapi_schema
-
-    def build_middleware_stack(self) -> ASGIApp:
-        inner = super().build_middleware_stack()
-        return inner if self.front is None else self.front(inner)
 
 
 def create_app(
@@ -114,20 +103,18 @@ def create_app(
     ):
         app.include_router(router, prefix=prefix)
         for r in router.routes:
-            if isinstance(r, APIRoute):
+            if isinstance(r, Route):  # FastAPI's and Starlette's (POST /v1/verify)
                 routes[r.endpoint] = prefix + r.path
                 methods.append((prefix + r.path, r.methods or set()))
     app.state.allow = _problems.AllowedMethods(methods)
+    app.described = (openapi_route("/v1"),)
 
-    def front(inner: ASGIApp) -> ASGIApp:
-        lane = VerifyLane(inner, state=state, endpoint=verify)
-        limited = BodyLimit(
-            lane, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
-            idle_s=settings.body_idle_timeout_s,
-        )  # fmt: skip
-        return RequestMiddleware(limited, metrics=state.metrics, routes=routes)
-
-    app.front = front
+    # Last added runs first: the request id is set before the body limit can answer.
+    app.add_middleware(
+        BodyLimit, body_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
+        idle_s=settings.body_idle_timeout_s,
+    )  # fmt: skip
+    app.add_middleware(RequestMiddleware, metrics=state.metrics, routes=routes)
     return app
 
 

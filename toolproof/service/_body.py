@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
+from starlette.types import Receive
 
 from toolproof.service._problems import InvalidRequest, RequestTimeout, UnsupportedMedia
 
@@ -40,13 +41,21 @@ def check_media(content_type: str, allowed: tuple[str, ...]) -> None:
         )
 
 
-async def json_body(request: Request, model: type[M]) -> M:
-    """The body validated against ``model`` (pydantic's Rust JSON parser, no detour)."""
-    require_media(request, JSON_TYPES)
-    try:
-        raw = await request.body()
-    except ClientDisconnect:
-        raise InvalidRequest("the client closed the connection before the body ended") from None
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body from an ASGI ``receive`` (``POST /v1/verify`` has no
+    ``Request``: see ``_routes_verify``); 422 when the client goes away first."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise InvalidRequest("the client closed the connection before the body ended")
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def parse_json(raw: bytes, model: type[M]) -> M:
+    """``raw`` validated against ``model`` (pydantic's Rust JSON parser, no detour)."""
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from contextvars import Token
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -108,7 +109,12 @@ def _new_request_id() -> str:
 
 
 class RequestMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware overhead): request id, metrics, one log line."""
+    """Pure ASGI (no BaseHTTPMiddleware overhead): request id, metrics, one log line.
+
+    It runs inside FastAPI's error middleware: a route that raises leaves here as a 500
+    (counted so) with the request id still set, for the 500 handler (``_problems``) to
+    put in its answer (uvicorn runs each request in a task of its own: the id ends with it).
+    """
 
     def __init__(self, app: ASGIApp, metrics: Metrics, routes: dict[Any, str]) -> None:
         self.app, self.metrics = app, metrics
@@ -127,7 +133,7 @@ class RequestMiddleware:
                 rid = _sane_id(value)
                 break
         rid = rid or _new_request_id()
-        token = request_id.set(rid)
+        token: Token[str | None] | None = request_id.set(rid)
         started = time.perf_counter()
         status = 500
 
@@ -140,6 +146,9 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except BaseException:
+            token = None  # the id stays set for the error handler outside
+            raise
         finally:
             elapsed = time.perf_counter() - started
             path = self.routes.get(scope.get("endpoint"), "unmatched")
@@ -163,4 +172,5 @@ class RequestMiddleware:
                         "ms": round(elapsed * 1000, 2),
                     },
                 )
-            request_id.reset(token)
+            if token is not None:
+                request_id.reset(token)

@@ -5,8 +5,8 @@
 - Error answers are ``application/problem+json`` (``_problems``, one handler); FastAPI
   documents every response model as ``application/json``.
 - Every ``/v1`` operation needs ``Authorization: Bearer KEY``, checked by ``_deps``
-  (without FastAPI's security dependencies, which the verify lane would bypass): the
-  document says so with a ``bearer`` security scheme.
+  (without FastAPI's security dependencies, which ``POST /v1/verify``, a Starlette route,
+  would not run): the document says so with a ``bearer`` security scheme.
 - FastAPI adds a ``422 HTTPValidationError`` to each operation with parameters; the
   routes declare the 422 they can answer themselves (a problem, not that model), and an
   operation whose parameters cannot fail validation (a path id) never answers it.
@@ -17,10 +17,12 @@ Built once per app, through FastAPI's public ``get_openapi`` (FastAPI caches it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.routing import BaseRoute
 
 from toolproof.service._problems import MEDIA_TYPE
 
@@ -35,13 +37,14 @@ SECURITY_SCHEMES = {
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 
-def document(app: FastAPI) -> dict[str, Any]:
+def document(app: FastAPI, routes: Sequence[BaseRoute]) -> dict[str, Any]:
+    """The document of ``routes`` (the app's, and descriptions of its Starlette routes)."""
     doc = get_openapi(
         title=app.title,
         version=app.version,
         summary=app.summary,
         description=app.description,
-        routes=app.routes,
+        routes=routes,
     )
     for path, item in doc["paths"].items():
         for operation in item.values():

@@ -205,8 +205,13 @@ class AllowedMethods:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    """FastAPI's error middleware answers with this outside toolproof's request
+    middleware, so the request id header is set here (the id is still in context)."""
     log.exception("unexpected error")
-    return problem(500, "internal", "an internal error occurred; quote the request id", request)
+    rid = request_id.get()
+    headers = {"X-Request-ID": rid} if rid is not None else None
+    detail = "an internal error occurred; quote the request id"
+    return problem(500, "internal", detail, request, headers)
 
 
 def install(app: FastAPI) -> None:

@@ -51,10 +51,6 @@ class ServiceState:
         self.metrics.add_collector(self._collect)
 
     # auth -----------------------------------------------------------------------------
-    def cached_tenant(self, key: str) -> str | None:
-        """The key's tenant if it was looked up in the last ``KEY_TTL_S`` seconds."""
-        return self._cached(key_hash(key))
-
     def _cached(self, digest: str) -> str | None:
         hit = self.keys.get(digest)
         return hit[0] if hit is not None and hit[1] > time.monotonic() else None
@@ -176,7 +172,7 @@ class ServiceState:
 
 class _Slot:
     """``ServiceState.slot``: a plain class, not a generator context manager, since
-    ``POST /v1/verify``'s fast lane takes one per request."""
+    every ``POST /v1/verify`` takes one (a generator costs more per request)."""
 
     __slots__ = ("state", "tenant")
 
