@@ -63,7 +63,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "create_app",
     ),
     # The HTTP service answers ``POST /v1/toolsets/{id}/call`` as the mock server does.
-    "mock_apis._server._fastpath": (
+    "mock_apis._server._tool_calls": (
         "json_response",
         "tool_problem",
     ),
@@ -110,9 +110,9 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         MockApp as MockApp,
         create_app as create_app,
     )
-    from mock_apis._server._fastpath import (
+    from mock_apis._server._sessions import SessionPool as SessionPool
+    from mock_apis._server._tool_calls import (
         json_response as json_response,
         tool_problem as tool_problem,
     )
-    from mock_apis._server._sessions import SessionPool as SessionPool
     from mock_apis._tools_file import read_tools as read_tools

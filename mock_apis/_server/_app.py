@@ -2,7 +2,7 @@
 
 Thin routes over a :class:`SessionPool`; library code never raises HTTP errors, so the
 mapping to problem+json (RFC 9457) with finding codes lives in the server, in one function
-(``_fastpath.problem_body``).
+(``_tool_calls.problem_body``).
 
     POST /tools/{name}       body: the arguments → 200 {"result": ...} | problem+json
     GET  /tools              the tools, their kinds, entities and paths
@@ -23,37 +23,25 @@ from fastapi import FastAPI, Request, Response
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from mock_apis import MockBundle
 from mock_apis._outcome import MockOutcome
 from mock_apis._runner import MockRunner
-from mock_apis._server._fastpath import TOOLS_PREFIX, ToolCalls, json_response, tool_problem
 from mock_apis._server._mcp import build_mcp
 from mock_apis._server._openapi import openapi, tool_path
 from mock_apis._server._sessions import SessionPool
+from mock_apis._server._tool_calls import TOOLS_PATH, ToolCalls, json_response, tool_problem
 
 
 class MockApp(FastAPI):
-    """FastAPI whose OpenAPI document is generated from the specs, not from the routes.
+    """FastAPI whose OpenAPI document is generated from the specs, not from the routes."""
 
-    ``POST /tools/{name}`` bypasses the framework: it is the hot path, answered by
-    :class:`ToolCalls` as bare ASGI (the middleware stack costs more than the mock).
-    """
-
-    def __init__(self, document: dict[str, Any], tool_calls: ToolCalls, **options: Any) -> None:
+    def __init__(self, document: dict[str, Any], **options: Any) -> None:
         super().__init__(**options)
         self.document = document
-        self.tool_calls = tool_calls
 
     def openapi(self) -> dict[str, Any]:
         return self.document
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(TOOLS_PREFIX):
-            await self.tool_calls(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -80,7 +68,7 @@ def create_app(
         pool.close()
 
     tool_names = [t.name for t in bundle.manifest.tools]
-    app = MockApp(openapi(bundle, name), ToolCalls(pool, tool_names), title=name, lifespan=lifespan)
+    app = MockApp(openapi(bundle, name), title=name, lifespan=lifespan)
     listing = [
         {"name": t.name, "description": t.description, "kind": t.kind, "entity": t.entity,
          "path": tool_path(t.name), "source": t.source}
@@ -116,6 +104,8 @@ def create_app(
     async def healthz() -> Response:
         return json_response({"ok": True, "backend": runner.backend, "bundle": bundle.sha256})
 
+    # Any method: ToolCalls answers 405 on a tool's path and 404 elsewhere itself.
+    app.router.routes.append(Route(TOOLS_PATH, ToolCalls(pool, tool_names)))
     # An ASGI app as a route (not a Mount) so that ``/mcp`` itself answers, no redirect.
     app.router.routes.append(
         Route("/mcp", StreamableHTTPASGIApp(mcp), methods=["GET", "POST", "DELETE"])

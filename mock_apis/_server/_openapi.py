@@ -5,7 +5,7 @@ parameter schema, closed at the top level as the mock checks it (required unless
 satisfies it: no body is taken as ``{}``), a
 200 answers ``{"result": <response schema>}`` (declared or inferred), and errors are
 RFC 9457 problem+json documents carrying finding codes, one per status the server
-answers (``_fastpath``). Any other method on a tool's path answers 405, ``Allow: POST``.
+answers (``_tool_calls``). Any other method on a tool's path answers 405, ``Allow: POST``.
 """
 
 from __future__ import annotations

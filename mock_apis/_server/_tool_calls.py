@@ -1,9 +1,11 @@
-"""``POST /tools/{name}`` as bare ASGI: the mock server's hot path.
+"""``/tools/{name}``: the mock server's tool calls, and its problem+json answers.
 
-Every mock call of a dialog, an evaluation or an agent goes through here, so it skips the
-framework's middleware stack and routing (measured: they cost more CPU than the mock):
-read the body, pick the session from ``X-Toolproof-Session``, call, answer
-``{"result": ...}`` or RFC 9457 problem+json carrying the finding codes.
+Every mock call of a dialog, an evaluation or an agent goes through here: read the body,
+pick the session from ``X-Toolproof-Session``, call, answer ``{"result": ...}`` or
+RFC 9457 problem+json carrying the finding codes. :class:`ToolCalls` is an ASGI app on a
+Starlette route of the app (inside its middleware, like every route), not a FastAPI
+route, whose per-request machinery (dependency solving, ``Request`` and ``Response``
+objects) would cost more than the call's own HTTP handling (``bench_mock``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from mock_apis._outcome import MockOutcome
 from mock_apis._server._openapi import SESSION_HEADER
 from mock_apis._server._sessions import SessionPool
 
-TOOLS_PREFIX = "/tools/"
+#: The route's path; ``path`` lets a name hold anything after ``/tools/``, as it may.
+TOOLS_PATH = "/tools/{name:path}"
 DEFAULT_SESSION = "default"
 PROBLEM_TYPE = "application/problem+json"
 SESSION_KEY = SESSION_HEADER.lower().encode()
@@ -67,7 +70,7 @@ def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
 
 
 class ToolCalls:
-    """The ASGI handler of ``/tools/{name}`` over a session pool: POST calls the tool;
+    """The ASGI app of ``/tools/{name}`` over a session pool: POST calls the tool;
     another method on a tool's path is a 405 (``Allow: POST``), on no tool's path a 404."""
 
     def __init__(self, pool: SessionPool, tools: Iterable[str]) -> None:
@@ -75,7 +78,7 @@ class ToolCalls:
         self.names = frozenset(tools)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        name = scope["path"][len(TOOLS_PREFIX) :]
+        name = scope["path_params"]["name"]
         if scope["method"] != "POST":
             await self.refuse(name, scope, receive, send)
             return
