@@ -1,4 +1,8 @@
-"""Host side of the runner's wire format: length-prefixed JSON frames on a stream socket."""
+"""Host side of the runner's wire format: length-prefixed JSON frames on a stream socket.
+
+Frames are read by the runner's own reader (``sandbox._runner.FrameReader``, stdlib-only
+as the runner must be); this side adds deadlines and the spin before a lone reply.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import socket
 import time
 from typing import Any
 
-from sandbox._runner import HEADER, poll_recv
+from sandbox._runner import HEADER, FrameError, FrameReader, poll_recv
 
 SPIN_S = 200e-6
 """How long ``recv(spin=True)`` polls without sleeping before it blocks. A small call is
@@ -29,8 +33,7 @@ class Channel:
     """One connected socket to one runner. Not thread-safe: a session owns it."""
 
     def __init__(self, sock: socket.socket, max_frame: int) -> None:
-        self.sock, self.max_frame = sock, max_frame
-        self.buf = bytearray()
+        self.sock, self.frames = sock, FrameReader(max_frame)
         sock.settimeout(None)  # blocking; deadlines are kept with poll(), not socket timeouts
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)
@@ -47,34 +50,26 @@ class Channel:
     def recv(self, deadline: float | None, spin: bool = False) -> dict[str, Any]:
         """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value);
         ``spin``: poll for up to :data:`SPIN_S` before sleeping (a lone call's reply)."""
-        buf = self.buf
-        while True:
-            if len(buf) >= 4:
-                (size,) = HEADER.unpack_from(buf)
-                if size > self.max_frame:
-                    raise ChannelClosed(f"frame of {size} bytes exceeds {self.max_frame}")
-                if len(buf) >= 4 + size:
-                    body = bytes(buf[4 : 4 + size])
-                    del buf[: 4 + size]
-                    try:
-                        obj = json.loads(body)
-                    except ValueError:  # UnicodeDecodeError included
-                        raise ChannelClosed("the worker sent a frame that is not JSON") from None
-                    if not isinstance(obj, dict):
-                        raise ChannelClosed("the worker sent a frame that is not an object")
-                    return obj
+        spinning = spin
+
+        def receive() -> bytes:
+            nonlocal spinning
             try:  # pipelined replies are usually waiting already: one syscall
-                chunk = self.sock.recv(65536, socket.MSG_DONTWAIT)
+                return self.sock.recv(65536, socket.MSG_DONTWAIT)
             except BlockingIOError:
-                chunk = self._spin_recv() if spin else b""
-                spin = False
-                if not chunk:
-                    chunk = self._wait_and_recv(deadline)
+                chunk = self._spin_recv() if spinning else b""
+                spinning = False
+                return chunk or self._wait_and_recv(deadline)
             except OSError as exc:
                 raise ChannelClosed(f"receive failed: {exc}") from None
-            if not chunk:
-                raise ChannelClosed("the worker closed the connection")
-            buf += chunk
+
+        try:
+            obj = self.frames.read(receive)
+        except FrameError as exc:
+            raise ChannelClosed(f"the worker sent {exc}") from None
+        if obj is None:
+            raise ChannelClosed("the worker closed the connection")
+        return obj
 
     def _spin_recv(self) -> bytes:
         """Data that arrives within :data:`SPIN_S`, else b"" (an EOF or an error comes back

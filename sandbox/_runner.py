@@ -44,6 +44,7 @@ import struct
 import sys
 import time
 import types
+from collections.abc import Callable
 from typing import Any
 
 HEADER = struct.Struct(">I")
@@ -296,11 +297,51 @@ def _apply(func: Any, *args: Any, **kwargs: Any) -> Any:
     return func(*args, **kwargs)
 
 
+class FrameError(Exception):
+    """The bytes received are not a frame this side takes: too large, or not a JSON object."""
+
+
+class FrameReader:
+    """Frames from one stream socket, as JSON objects: the one reader of the wire format,
+    for this runner (requests) and for the host (replies, ``sandbox._channel``). How bytes
+    are waited for differs (deadlines on the host, none here), so the caller supplies them.
+    """
+
+    __slots__ = ("buf", "max_frame")
+
+    def __init__(self, max_frame: int) -> None:
+        self.buf, self.max_frame = bytearray(), max_frame
+
+    def read(self, receive: Callable[[], bytes]) -> dict[str, Any] | None:
+        """The next frame's object; ``receive()`` is called for more bytes while the buffer
+        holds no whole frame. None once ``receive()`` returns b"" (the peer closed)."""
+        buf = self.buf
+        while True:
+            if len(buf) >= 4:
+                (size,) = HEADER.unpack_from(buf)
+                if size > self.max_frame:
+                    raise FrameError(f"a frame of {size} bytes, which exceeds {self.max_frame}")
+                if len(buf) >= 4 + size:
+                    body = bytes(buf[4 : 4 + size])
+                    del buf[: 4 + size]
+                    try:
+                        obj = json.loads(body)
+                    except ValueError:  # UnicodeDecodeError included
+                        raise FrameError("a frame that is not JSON") from None
+                    if not isinstance(obj, dict):
+                        raise FrameError("a frame that is not an object")
+                    return obj
+            chunk = receive()
+            if not chunk:
+                return None
+            buf += chunk
+
+
 class Runner:
     """Serves frames on one connected socket until the host closes it."""
 
     def __init__(self, sock: socket.socket, limits: dict[str, Any]) -> None:
-        self.sock, self.buf = sock, bytearray()
+        self.sock, self.frames = sock, FrameReader(MAX_REQUEST)
         self.stdout = TailBuffer(4096)
         self.output_cap, self.cpu_s, self.cpu_limit = 1 << 20, 0.0, 0
         self.apply(limits)
@@ -315,20 +356,12 @@ class Runner:
         self.cpu_s = float(limits.get("cpu_s", self.cpu_s))
 
     def read(self) -> dict[str, Any] | None:
+        """The next request; None when the host closed (or sent what is not a frame)."""
         spin_until = time.perf_counter() + SPIN_S
-        while True:
-            if len(self.buf) >= 4:
-                (size,) = HEADER.unpack_from(self.buf)
-                if size > MAX_REQUEST:
-                    return None
-                if len(self.buf) >= 4 + size:
-                    body = bytes(self.buf[4 : 4 + size])
-                    del self.buf[: 4 + size]
-                    return json.loads(body)  # type: ignore[no-any-return]
-            chunk = self._recv(spin_until)
-            if not chunk:
-                return None
-            self.buf += chunk
+        try:
+            return self.frames.read(lambda: self._recv(spin_until))
+        except FrameError:
+            return None
 
     def _recv(self, spin_until: float) -> bytes:
         """The next bytes from the host: polled without sleeping until ``spin_until``, since
