@@ -3,7 +3,7 @@
 Figures from one run, on loopback, for 1 and for 2 server processes:
 1. baseline: a trivial FastAPI endpoint that parses a small JSON body (pydantic model)
    and answers ``{"ok": true}``, on uvicorn with the options ``toolproof serve`` uses
-   (httptools, uvloop when installed, no access log);
+   (httptools, uvloop when installed, no access log, no proxy headers, no server header);
 2. ``toolproof serve``'s ``POST /v1/verify`` with one small OpenAI-format sample (one
    tool, one call, its tool answer), ``layers: ["rules"]``, authenticated, logs at
    warning (one JSON access line per request costs ~15 % more);
@@ -158,7 +158,9 @@ def serve(proc_args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def trivial_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     args = ["--port", str(port), "--workers", str(workers), "--http", "httptools"]
-    quiet = ["--log-level", "warning", "--no-access-log"]
+    # the options toolproof serve sets too (_cli/serve.py), so that only the app differs
+    quiet = ["--log-level", "warning", "--no-access-log", "--no-proxy-headers",
+             "--no-server-header", "--timeout-keep-alive", "30"]  # fmt: skip
     app = "bench.bench_service:trivial_app"
     return serve([sys.executable, "-m", "uvicorn", "--factory", *args, *quiet, app], env)
 
