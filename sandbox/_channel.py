@@ -1,7 +1,14 @@
 """Host side of the runner's wire format: length-prefixed JSON frames on a stream socket.
 
 Frames are read by the runner's own reader (``sandbox._runner.FrameReader``, stdlib-only
-as the runner must be); this side adds deadlines and the spin before a lone reply.
+as the runner must be); this side adds deadlines.
+
+Neither side busy-polls for the other's next message. Both did (the host 200 µs for a
+lone call's reply, the runner 100 µs for the next request), which pays only while each
+side has a core of its own: interleaved rounds of 400 lone calls on the 2-core machine
+shared with other work (load ~7) gave a round trip p50 of 339 µs with both spins (each
+spin kept the other side off the core it waited for), 32-33 µs with either one alone or
+none; the spins won ~9 µs only at the quietest moments (23 against 32 µs).
 """
 
 from __future__ import annotations
@@ -12,12 +19,8 @@ import socket
 import time
 from typing import Any
 
-from sandbox._runner import HEADER, FrameError, FrameReader, poll_recv
+from sandbox._runner import HEADER, FrameError, FrameReader
 
-SPIN_S = 200e-6
-"""How long ``recv(spin=True)`` polls without sleeping before it blocks. A small call is
-answered within this; waking a sleeping thread costs more here than the spin (see
-bench/bench_sandbox.py), and only lone calls spin, so pipelined batches never burn CPU."""
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
@@ -47,19 +50,14 @@ class Channel:
         except OSError as exc:
             raise ChannelClosed(f"send failed: {exc}") from None
 
-    def recv(self, deadline: float | None, spin: bool = False) -> dict[str, Any]:
-        """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value);
-        ``spin``: poll for up to :data:`SPIN_S` before sleeping (a lone call's reply)."""
-        spinning = spin
+    def recv(self, deadline: float | None) -> dict[str, Any]:
+        """The next frame, waiting until ``deadline`` (a ``time.monotonic()`` value)."""
 
         def receive() -> bytes:
-            nonlocal spinning
             try:  # pipelined replies are usually waiting already: one syscall
                 return self.sock.recv(65536, socket.MSG_DONTWAIT)
             except BlockingIOError:
-                chunk = self._spin_recv() if spinning else b""
-                spinning = False
-                return chunk or self._wait_and_recv(deadline)
+                return self._wait_and_recv(deadline)
             except OSError as exc:
                 raise ChannelClosed(f"receive failed: {exc}") from None
 
@@ -70,14 +68,6 @@ class Channel:
         if obj is None:
             raise ChannelClosed("the worker closed the connection")
         return obj
-
-    def _spin_recv(self) -> bytes:
-        """Data that arrives within :data:`SPIN_S`, else b"" (an EOF or an error comes back
-        as b"" too, and the blocking receive that follows reports it)."""
-        try:
-            return poll_recv(self.sock, time.perf_counter() + SPIN_S) or b""
-        except OSError:
-            return b""
 
     def _wait_and_recv(self, deadline: float | None) -> bytes:
         timeout_ms = -1

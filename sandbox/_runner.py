@@ -48,8 +48,6 @@ from collections.abc import Callable
 from typing import Any
 
 HEADER = struct.Struct(">I")
-SPIN_S = 100e-6
-"""How long a runner polls for the next request after a reply before it sleeps."""
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 MAX_REQUEST = 64 * 1024 * 1024
 ALLOWED_MODULES = (
@@ -356,19 +354,12 @@ class Runner:
         self.cpu_s = float(limits.get("cpu_s", self.cpu_s))
 
     def read(self) -> dict[str, Any] | None:
-        """The next request; None when the host closed (or sent what is not a frame)."""
-        spin_until = time.perf_counter() + SPIN_S
+        """The next request (a blocking receive: no spin, see ``sandbox._channel``); None
+        when the host closed, or sent what is not a frame."""
         try:
-            return self.frames.read(lambda: self._recv(spin_until))
+            return self.frames.read(lambda: self.sock.recv(65536))
         except FrameError:
             return None
-
-    def _recv(self, spin_until: float) -> bytes:
-        """The next bytes from the host: polled without sleeping until ``spin_until``, since
-        a host making one call at a time sends the next one within microseconds and waking
-        a sleeping process costs more here; then a blocking receive."""
-        chunk = poll_recv(self.sock, spin_until)
-        return self.sock.recv(65536) if chunk is None else chunk
 
     def send(self, obj: dict[str, Any]) -> None:
         if os.getpid() != self.pid:  # a child the code forked must never answer
@@ -454,17 +445,6 @@ class Runner:
         reply["ms"] = (time.perf_counter() - start) * 1000
         reply["cpu_ms"] = (time.process_time() - cpu0) * 1000
         return reply
-
-
-def poll_recv(sock: socket.socket, until: float) -> bytes | None:
-    """Bytes that arrive on ``sock`` before ``until`` (``time.perf_counter()``), polled
-    without sleeping; None when none came. The runner and the host both spin this way."""
-    while time.perf_counter() < until:
-        try:
-            return sock.recv(65536, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            continue
-    return None
 
 
 def _children_left() -> bool:

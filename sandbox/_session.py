@@ -185,11 +185,10 @@ class PooledSession:
         assert self.worker is not None
         channel = self.worker.channel
         outcomes: list[Outcome] = []
-        spin = len(todo) == 1  # a lone call: its reply is due within microseconds
         for _ in todo:
             start = time.monotonic()
             try:
-                reply = channel.recv(start + wall + GRACE_S, spin)
+                reply = channel.recv(start + wall + GRACE_S)
             except ChannelTimeout:
                 self._replace()
                 ms = (time.monotonic() - start) * 1000

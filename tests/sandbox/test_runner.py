@@ -171,12 +171,10 @@ def test_channel_rejects_oversized_and_garbage_frames() -> None:
     a.close()
 
 
-def test_spinning_receive_waits_past_the_spin_and_sees_the_peer_close() -> None:
-    """``recv(spin=True)`` polls for a while and then blocks: a reply that comes later, in
-    pieces, is still read whole; a peer that closes mid-spin is a closed channel."""
+def test_receive_waits_for_a_reply_in_pieces_and_sees_the_peer_close() -> None:
+    """A reply that comes later, in pieces, is read whole; a peer that closes while the
+    host waits is a closed channel."""
     import time
-
-    from sandbox._channel import SPIN_S
 
     a, b = socket.socketpair()
     channel = Channel(a, max_frame=100)
@@ -184,34 +182,48 @@ def test_spinning_receive_waits_past_the_spin_and_sees_the_peer_close() -> None:
 
     def trickle() -> None:
         for part in (frame[:3], frame[3:8], frame[8:]):
-            time.sleep(SPIN_S * 20)
+            time.sleep(0.005)
             b.sendall(part)
 
     sender = threading.Thread(target=trickle)
     sender.start()
-    assert channel.recv(time.monotonic() + 5, spin=True) == {"ok": True}
+    assert channel.recv(time.monotonic() + 5) == {"ok": True}
     sender.join()
-    threading.Timer(SPIN_S / 4, b.close).start()
+    threading.Timer(0.005, b.close).start()
     with pytest.raises(ChannelClosed, match="closed"):
-        channel.recv(time.monotonic() + 5, spin=True)
+        channel.recv(time.monotonic() + 5)
     a.close()
 
 
-def test_runner_answers_requests_that_come_after_its_spin() -> None:
-    """The runner polls after a reply, then sleeps in a blocking receive: both paths serve."""
+def test_runner_answers_requests_with_and_without_pauses() -> None:
+    """Requests back to back and after a pause are served; the host's close ends it."""
     import time
 
     host, child = socket.socketpair()
     thread = threading.Thread(target=Runner(child, {}).serve, daemon=True)
     thread.start()
     channel = Channel(host, max_frame=1 << 20)
-    for pause in (0.0, _runner.SPIN_S * 20, 0.0):
+    for pause in (0.0, 0.005, 0.0):
         time.sleep(pause)
         assert ask(channel, {"op": "ping"})["ok"]
     channel.close()
     thread.join(5)
     assert not thread.is_alive()  # the host closed: the runner's receive saw it and returned
     child.close()
+
+
+def test_a_request_that_is_not_a_frame_ends_the_runner() -> None:
+    """Too large, or not a JSON object: the runner stops serving, the host sees it close."""
+    for raw in (HEADER.pack(_runner.MAX_REQUEST + 1), HEADER.pack(3) + b"[1]",
+                HEADER.pack(2) + b"\xff{"):  # fmt: skip
+        host, child = socket.socketpair()
+        thread = threading.Thread(target=Runner(child, {}).serve, daemon=True)
+        thread.start()
+        host.sendall(raw)
+        thread.join(5)
+        assert not thread.is_alive()
+        host.close()
+        child.close()
 
 
 def _imports(path: Path) -> set[str]:
