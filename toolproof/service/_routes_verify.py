@@ -61,15 +61,15 @@ class Verify:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = state_of(scope)
         keys: list[str] = []
-        content_type = ""
+        content_type: str | None = None  # the first one, as Starlette's headers.get
         for name, value in scope["headers"]:
             if name == b"authorization":
                 keys.append(value.decode("latin-1"))
-            elif name == b"content-type":
+            elif name == b"content-type" and content_type is None:
                 content_type = value.decode("latin-1")
         tenant = await tenant_of(state, keys)
         with state.slot(tenant):
-            check_media(content_type, JSON_TYPES)
+            check_media(content_type or "", JSON_TYPES)
             body = parse_json(await read_body(receive), VerifyRequest)
             payload = await _verify(state, body)
         headers = [(b"content-type", b"application/json"),
