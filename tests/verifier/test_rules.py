@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from toolspec import ToolSpec
+from toolspec import ToolSpec, strict_schema
 from verifier import CODES, Finding, Sample, ToolCall, Turn, check_rules
-from verifier._rules import clear_cache, strict_schema
+from verifier._rules import clear_cache
 
 WEATHER = ToolSpec(
     name="get_weather",
@@ -142,14 +142,14 @@ def test_explicit_additional_properties_allow_extra_params() -> None:
 
 
 def test_strict_schema_closes_plain_objects_only() -> None:
-    closed = strict_schema(WEATHER)
+    closed = strict_schema(WEATHER.parameters, WEATHER.hints)
     assert closed["additionalProperties"] is False
     assert closed["properties"]["origin"]["additionalProperties"] is False
     combined = WEATHER.model_copy(
         update={"parameters": {"type": "object", "properties": {"a": {"type": "string"}},
                                "allOf": [{"properties": {"b": {"type": "string"}}}]}}
     )  # fmt: skip
-    assert "additionalProperties" not in strict_schema(combined)
+    assert "additionalProperties" not in strict_schema(combined.parameters, combined.hints)
     assert WEATHER.parameters.get("additionalProperties") is None  # the spec is not mutated
 
 

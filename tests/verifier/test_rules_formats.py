@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolspec import ToolSpec
+from toolspec import HINT_FORMATS, SCHEMA_FORMATS, ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
-from verifier._rules import HINT_FORMATS, SCHEMA_FORMATS
 
 
 def run(fmt: str, value: object, *, hint: bool) -> list[str]:

@@ -11,7 +11,7 @@ description's head noun such as "The email address of …"), never on a mere top
 date of the event" states no format). A description that offers an alternative ("now or
 YYYY-MM-DD", "name or UUID") or matches two different formats yields no hint.
 
-Format names (agreed with the rule layer): :data:`FORMAT_NAMES`.
+Format names: :data:`FORMAT_NAMES`, the argument checks' own list (``toolspec._checks``).
 """
 
 from __future__ import annotations
@@ -21,19 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-FORMAT_NAMES = (
-    "date",
-    "date-time",
-    "time",
-    "email",
-    "uri",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "iso4217",
-    "iso3166-alpha2",
-    "iso639-1",
-)
+from toolspec._checks._formats import HINT_FORMATS
+
+FORMAT_NAMES = HINT_FORMATS
 
 _I = re.IGNORECASE
 

@@ -20,8 +20,8 @@ import orjson
 from jsonschema.protocols import Validator
 
 from mock_apis import ToolEntry
+from toolspec import BoundedValidator
 from verifier._model import Finding
-from verifier._rules import BoundedValidator
 
 _ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "fault"})
 _ERROR_WORDS = ("not found", "error", "invalid", "failed", "does not exist", "unknown")

@@ -7,6 +7,8 @@ is not repeated, and calls whose arguments could not be decoded are skipped.
 
 Decisions a user can rely on:
 - Per-tool work (schema checks, compiled validators) is cached by the tool's content.
+- Arguments are checked by the shared argument check (``synth.tool_check``), the very
+  one every mock applies before a call reaches its sandbox.
 - ``call.unknown_param``: a parameter the schema does not define is an error unless the
   schema sets ``additionalProperties`` (or ``patternProperties``/``unevaluatedProperties``)
   itself, although JSON Schema's default would allow it.
@@ -21,19 +23,13 @@ Decisions a user can rely on:
 """
 
 from verifier._rules._check import check_rules
-from verifier._rules._compile import CACHE_SIZE, clear_cache, strict_schema
+from verifier._rules._compile import CACHE_SIZE, clear_cache
 from verifier._rules._consistency import DuplicateTracker, content_digest
-from verifier._rules._formats import HINT_FORMATS, SCHEMA_FORMATS
-from verifier._rules._patterns import SlowValidator as BoundedValidator
 
 __all__ = [
     "CACHE_SIZE",
-    "HINT_FORMATS",
-    "SCHEMA_FORMATS",
-    "BoundedValidator",
     "DuplicateTracker",
     "check_rules",
     "clear_cache",
     "content_digest",
-    "strict_schema",
 ]

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
-
-from referencing.exceptions import Unresolvable
 
 from verifier._model import Finding, Sample
-from verifier._rules._classify import classify
-from verifier._rules._compile import CompiledTool, Validators, compiled
+from verifier._rules._compile import CompiledTool, compiled
 
 
 def _unknown_tool(name: str, known: dict[str, CompiledTool], turn: int, call: int) -> Finding:
@@ -22,16 +18,6 @@ def _unknown_tool(name: str, known: dict[str, CompiledTool], turn: int, call: in
         more = ", …" if len(known) > 8 else ""
         msg = f"`{name}` is not one of the sample's tools ({listed}{more}){hint}"
     return Finding.of("call.unknown_tool", msg, turn=turn, call=call)
-
-
-def _explain(v: Validators, args: dict[str, Any], tool: str, t: int, c: int) -> list[Finding]:
-    """Classified findings for a call the fast validator rejected."""
-    try:
-        return classify(v.slow.iter_errors(args), tool, t, c)
-    except (Unresolvable, RecursionError) as exc:
-        # The reference validator cannot follow this schema where the fast one could.
-        msg = f"the parameters of `{tool}` cannot be applied to this call: {exc}"
-        return [Finding.of("spec.invalid_schema", msg, turn=t, call=c)]
 
 
 def check_calls(sample: Sample, tools: dict[str, CompiledTool]) -> list[Finding]:
@@ -47,9 +33,12 @@ def check_calls(sample: Sample, tools: dict[str, CompiledTool]) -> list[Finding]
             if tool is None:
                 out.append(_unknown_tool(call.name, tools, t, c))
                 continue
-            v = tool.validators
-            if v is not None and not v.is_valid(call.arguments):
-                out.extend(_explain(v, call.arguments, call.name, t, c))
+            check = tool.check
+            if check is not None and not check.is_valid(call.arguments):  # the hot path
+                out.extend(
+                    Finding.of(p.code, p.message, turn=t, call=c, path=p.path)
+                    for p in check.problems(call.arguments, call.name)
+                )
     return out
 
 

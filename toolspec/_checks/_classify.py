@@ -1,20 +1,21 @@
-"""Turn ``jsonschema`` validation errors into rule-layer findings a person can act on.
+"""Turn ``jsonschema`` validation errors into problems a person can act on.
 
-Runs only for a call the fast validator rejected. The JSON Schema keyword that failed
-decides the code; the instance path becomes the finding's JSON pointer; the message names
-the argument, what was expected and what was given.
+Runs only for arguments the fast validator rejected. The JSON Schema keyword that failed
+decides the finding code (DESIGN.md's ``call.*``); the instance path becomes a JSON
+pointer; the message names the argument, what was expected and what was given. The rule
+layer turns a :class:`Problem` into a ``Finding`` of a turn and call, the mock server into
+a problem+json entry: both say the same thing in the same words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from jsonschema.exceptions import ValidationError, best_match
 
-from verifier._model import Finding
-from verifier._rules._formats import describe_format
-from verifier._rules._patterns import GAVE_UP, PatternUndecided, search
+from toolspec._checks._formats import describe_format
+from toolspec._checks._patterns import GAVE_UP, PatternUndecided, search
 
 KEYWORD_CODES: dict[str, str] = {
     "required": "call.missing_required",
@@ -166,8 +167,17 @@ def _search(pattern: str, key: str) -> bool | None:
         return False
 
 
-def classify(errors: Iterable[ValidationError], tool: str, turn: int, call: int) -> list[Finding]:
-    """Findings for the errors of one call, one per (code, path).
+class Problem(NamedTuple):
+    """One thing wrong with a call's arguments: a ``call.*`` code, where, and why."""
+
+    code: str
+    #: JSON pointer into the arguments; None for a problem of the schema, not of a value.
+    path: str | None
+    message: str
+
+
+def classify(errors: Iterable[ValidationError], tool: str) -> list[Problem]:
+    """Problems for the errors of one call, one per (code, path).
 
     A value of the wrong type also fails its ``enum``, ``pattern`` or bounds; only the
     type mismatch is reported for that path.
@@ -178,7 +188,7 @@ def classify(errors: Iterable[ValidationError], tool: str, turn: int, call: int)
             found.setdefault((code, ptr), msg)
     mistyped = {ptr for code, ptr in found if code == "call.type_mismatch"}
     return [
-        Finding.of(code, msg, turn=turn, call=call, path=ptr)
+        Problem(code, ptr, msg)
         for (code, ptr), msg in found.items()
         if code == "call.type_mismatch" or ptr not in mistyped
     ]

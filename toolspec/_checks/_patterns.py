@@ -2,7 +2,7 @@
 
 Python's ``re`` backtracks without limit: a hostile spec's ``^(a+)+$`` against a 30-character
 value or property name takes minutes (issue 15: 45.8 s for one ``/v1/verify``, on the event
-loop). Every ``pattern`` and ``patternProperties`` key the rule layer matches goes through
+loop). Every ``pattern`` and ``patternProperties`` key an argument check matches goes through
 :func:`search`, which asks the engine the fast validator (``jsonschema_rs``, ECMA-262
 dialect) already compiled the spec's patterns with, so both validators agree on what a
 pattern means. That engine runs a pattern without look-around or back-references on the
@@ -10,7 +10,7 @@ pattern means. That engine runs a pattern without look-around or back-references
 (1,000,000 steps, 20-80 ms measured). When the limit is hit the answer is "undecided":
 the value is treated as not matching, and the finding says so (:class:`PatternUndecided`).
 
-``SlowValidator`` is jsonschema's ``Draft202012Validator`` with the four keywords that
+``BoundedValidator`` is jsonschema's ``Draft202012Validator`` with the four keywords that
 match patterns (``pattern``, ``patternProperties``, ``additionalProperties``,
 ``unevaluatedProperties``) re-implemented on :func:`search`; the last is jsonschema's own
 algorithm (``_utils.find_evaluated_property_keys_by_schema``) with its ``re.search``
@@ -179,7 +179,7 @@ def _unevaluated_properties(
 
 
 # jsonschema leaves ``extend`` untyped; the result is a Validator class.
-SlowValidator: type[Validator] = extend(  # type: ignore[no-untyped-call]
+BoundedValidator: type[Validator] = extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft202012Validator,
     {
         "pattern": _pattern,
