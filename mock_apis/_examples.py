@@ -2,9 +2,10 @@
 
 Used to smoke-test every tool of a bundle (each must answer a valid call with a
 schema-valid response), by the benchmarks, and by anyone who needs a plausible call.
-Optional parameters whose generated value would not validate (real specs declare
-``"type": "boolean"`` with ``"enum": ["True", "False"]``) are left out; when a required
-one cannot be satisfied, the spec admits no valid call and the answer is ``None``.
+The generated arguments are checked with the tool's own argument check (the one every
+call gets); optional parameters it rejects (real specs declare ``"type": "boolean"``
+with ``"enum": ["True", "False"]``) are left out; when a required one is rejected, the
+spec admits no valid call that the generator can find and the answer is ``None``.
 """
 
 from __future__ import annotations
@@ -12,21 +13,30 @@ from __future__ import annotations
 from typing import Any
 
 from mock_apis._compiler import ToolEntry
-from mock_apis._runtime import tpmock_check, tpmock_values
+from mock_apis._runtime import tpmock_values
+from toolspec import argument_check
 
 
 def example_arguments(tool: ToolEntry, seed: int = 0) -> dict[str, Any] | None:
-    """Arguments that pass the tool's own validation, or None if no call can."""
+    """Arguments that pass the tool's own argument check, or None if none is found."""
     params = tool.parameters
-    rng = tpmock_values.rng_for("example", seed, tool.name)
-    full = tpmock_values.generate(params, rng, "", None, 0, tpmock_check.conforms)
-    if not isinstance(full, dict):
+    args = tpmock_values.generate(params, tpmock_values.rng_for("example", seed, tool.name))
+    if not isinstance(args, dict):
         return None
-    props = params.get("properties") or {}
+    check = argument_check(tool.argument_schema)
     required = set(params.get("required") or ())
-    args = {
-        key: value
-        for key, value in full.items()
-        if key in required or tpmock_check.conforms(value, props.get(key, {}))
-    }
-    return args if not tpmock_check.validate(params, args) else None
+    while True:
+        problems = check.problems(args, tool.name)
+        if not problems:
+            return args
+        bad = {_top(p.path) for p in problems}
+        if None in bad or bad & required or not bad & set(args):
+            return None
+        args = {k: v for k, v in args.items() if k not in bad}
+
+
+def _top(pointer: str | None) -> str | None:
+    """The parameter a JSON pointer into the arguments starts at (None: the root)."""
+    if not pointer:
+        return None
+    return pointer[1:].split("/", 1)[0].replace("~1", "/").replace("~0", "~")

@@ -2,10 +2,10 @@
 
 The generated code answers with an envelope (``{"ok", "result"}`` or ``{"ok": false,
 "status", "findings"}``); the sandbox answers with an ``Outcome`` whose failures are
-contained errors. Both end here, as finding codes of DESIGN.md: invalid arguments keep
-the rule-layer codes the mock's validator gave (HTTP 422), an unknown tool is
-``call.unknown_tool`` (404), a mock-level failure such as a deleted id is ``exec.error``,
-a timeout ``exec.timeout`` (504), a dead sandbox ``exec.crash`` (502).
+contained errors. Both end here, as finding codes of DESIGN.md: a call the host refuses
+before sending it (``rejected``) carries the rule layer's codes for its arguments (HTTP
+422) or ``call.unknown_tool`` (404); a mock-level failure such as a deleted id is
+``exec.error``, a timeout ``exec.timeout`` (504), a dead sandbox ``exec.crash`` (502).
 """
 
 from __future__ import annotations
@@ -24,17 +24,25 @@ SANDBOX_KINDS = {
 
 @dataclass(frozen=True)
 class MockOutcome:
-    """``ok`` with ``result``, or not ``ok`` with ``findings`` (dicts: code, path, message)."""
+    """``ok`` with ``result``, or not ``ok`` with ``findings`` (dicts: code, path, message);
+    ``rejected`` when the host refused the call, so it never ran."""
 
     ok: bool
     result: Any = None
     status: int = 200
     findings: list[dict[str, str]] = field(default_factory=list)
     duration_ms: float = 0.0
+    rejected: bool = False
 
     @classmethod
     def failure(cls, status: int, code: str, message: str, path: str = "") -> MockOutcome:
         return cls(False, None, status, [{"code": code, "path": path, "message": message}])
+
+    @classmethod
+    def refused(cls, status: int, code: str, message: str) -> MockOutcome:
+        """A call the host did not send: an unknown tool, arguments that fail their check."""
+        finding = {"code": code, "path": "", "message": message}
+        return cls(False, None, status, [finding], rejected=True)
 
     @classmethod
     def from_sandbox(cls, outcome: Outcome) -> MockOutcome:

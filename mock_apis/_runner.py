@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from mock_apis import MockBundle
+from mock_apis._arguments import refusal
 from mock_apis._inprocess import InProcessSandbox
 from mock_apis._outcome import MockOutcome
 from mock_apis._restricted import compile_toolset
@@ -78,11 +79,20 @@ def sandbox_bundle(bundle: MockBundle) -> Bundle:
 
 
 class MockSession:
-    """A mock session: calls by tool name, state kept until :meth:`reset`."""
+    """A mock session: calls by tool name, state kept until :meth:`reset`.
+
+    Every call is checked on the host first (``_arguments.refusal``: the rule layer's
+    argument check); one that fails never reaches the sandbox.
+    """
 
     def __init__(self, bundle: MockBundle, session: Session) -> None:
-        self.bundle, self.session = bundle, session
+        self.session = session
+        self._bind(bundle)
+
+    def _bind(self, bundle: MockBundle) -> None:
+        self.bundle = bundle
         self.entries = bundle.entries
+        self.schemas = {t.name: t.argument_schema for t in bundle.manifest.tools}
 
     def call(self, tool: str, args: Any, timeout: float | None = None) -> MockOutcome:
         return self.call_many([(tool, args)], timeout)[0]
@@ -90,20 +100,19 @@ class MockSession:
     def call_many(
         self, calls: Iterable[tuple[str, Any]], timeout: float | None = None
     ) -> list[MockOutcome]:
-        """Pipelined calls (one sandbox round trip), answered in order."""
+        """Pipelined calls (one sandbox round trip for those that pass), answered in order."""
         batch = list(calls)
         results: list[MockOutcome | None] = [None] * len(batch)
         todo: list[tuple[int, str, Any]] = []
         for i, (tool, args) in enumerate(batch):
             entry = self.entries.get(tool)
             if entry is None:
-                results[i] = MockOutcome.failure(
+                results[i] = MockOutcome.refused(
                     404, "call.unknown_tool", f"no tool named {tool!r}"
                 )
-            elif not isinstance(args, dict):
-                results[i] = MockOutcome.failure(422, "call.type_mismatch",
-                                                 "arguments must be a JSON object")  # fmt: skip
-            else:
+                continue
+            results[i] = refusal(self.schemas[tool], tool, args)
+            if results[i] is None:
                 todo.append((i, entry, args))
         if todo:
             outcomes = self.session.call_many([(e, a) for _, e, a in todo], timeout)
@@ -122,7 +131,7 @@ class MockSession:
     def rebind(self, bundle: MockBundle) -> None:
         """Switch this session (and its warm worker) to another toolset; state starts empty."""
         self.session.rebind(sandbox_bundle(bundle))
-        self.bundle, self.entries = bundle, bundle.entries
+        self._bind(bundle)
 
     def close(self) -> None:
         self.session.close()

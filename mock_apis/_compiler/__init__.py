@@ -13,12 +13,10 @@ from mock_apis._compiler._errors import ToolCompileError
 from mock_apis._compiler._impls import Checker, syntax_check
 from mock_apis._compiler._names import classify as classify_name, id_pattern, id_prefix, singular
 from mock_apis._compiler._patterns import expand as expand_pattern, program as pattern_program
-from mock_apis._compiler._schemas import SUPPORTED
 
 __all__ = [
     "COMPILER_VERSION",
     "RUNTIME_ABI",
-    "SUPPORTED",
     "BundleCache",
     "Checker",
     "EntityEntry",

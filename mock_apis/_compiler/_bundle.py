@@ -34,8 +34,11 @@ class ToolEntry(BaseModel):
     entry: str
     description: str = ""
     spec_hash: str
-    #: The parameter schema as the mock validates it: local refs inlined, annotated.
+    #: The parameter schema as the mock generates from it: local refs inlined, annotated.
     parameters: dict[str, Any]
+    #: The strict schema every call's arguments are checked against on the host, before
+    #: the call reaches a sandbox (``synth.strict_schema``: the rule layer's own).
+    argument_schema: dict[str, Any]
     kind: str
     entity: str | None = None
     #: ``generated`` (from the spec) or ``impl`` (supplied by a person or an LLM).

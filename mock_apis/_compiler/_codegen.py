@@ -1,7 +1,8 @@
 """Render the generated module of a bundle: plans as data, one small entry per tool.
 
 The module imports only the runtime modules (``tpmock_*``, stdlib-only, shipped beside it
-into the sandbox) and, if supplied, the implementation module. Its own code is a handful
+into the sandbox) and, if supplied, the implementation module. Entries validate nothing:
+the host checked the arguments before the call was sent. Its own code is a handful
 of statements per tool, written to compile under RestrictedPython: no names with leading
 underscores, no attribute writes. Plans travel as one JSON string, which loads far faster
 than the equivalent Python literal would compile.
@@ -17,13 +18,12 @@ HEADER = '''"""Mock toolset compiled by toolproof's compiler {version} (runtime 
 Bundle {sha}: {count} tool(s). Generated code: recompile from the specs instead of editing.
 """
 
-import tpmock_check
 import tpmock_core
 import tpmock_values
 {impl_import}
 SEED = {seed}
 PLANS = tpmock_core.load({plans})
-TOOLSET = tpmock_core.toolset(PLANS, SEED, tpmock_check, tpmock_values)
+TOOLSET = tpmock_core.toolset(PLANS, SEED, tpmock_values)
 
 
 def toolproof_reset():

@@ -1,10 +1,14 @@
 """``compile(specs) -> MockBundle``: the spec→mock compiler, one toolset at a time.
 
-Each tool goes through: name → entry identifier; parameters → normalised schema (refs
-inlined, vocabulary checked) → annotated with value kinds; then the toolset is planned
-(operation kinds, shared entities, response shapes) and rendered as one module. A tool that
-fails any step is recorded in the manifest's ``errors`` with a code and a sentence, and the
-rest of the toolset compiles: bad input costs one tool, never the toolset.
+Each tool goes through: name → entry identifier; parameters → the argument check the
+host applies to every call (``synth.tool_check``: a tool whose parameters cannot be
+checked is refused, ``spec.invalid_schema``, as the rule layer reports it) and the copy
+values are generated from (refs inlined, annotated with value kinds); then the toolset
+is planned (operation kinds, shared entities, response shapes) and rendered as one
+module. Any keyword the check understands is accepted: what the generator does not use,
+it ignores. A tool that fails any step is recorded in the manifest's ``errors`` with a
+code and a sentence, and the rest of the toolset compiles: bad input costs one tool,
+never the toolset.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from mock_apis._compiler._hints import annotate
 from mock_apis._compiler._impls import Checker, split, syntax_check
 from mock_apis._compiler._names import identifier
 from mock_apis._compiler._plans import Planned, plan_toolset
-from mock_apis._compiler._schemas import normalise, resolve
+from mock_apis._compiler._schemas import normalise, output_schema
 from mock_apis._compiler._shapes import enum_contradicts
-from toolspec import ToolSpec
+from toolspec import ToolSpec, schema_problem, tool_check
 from toolspec.errors import CompileError
 
 
@@ -45,8 +49,10 @@ def source_digest() -> str:
 
 
 COMPILER_VERSION = f"1.{source_digest()}"
-#: The interface between generated modules and the ``tpmock_*`` runtime modules.
-RUNTIME_ABI = 1
+#: The interface between generated modules and the ``tpmock_*`` runtime modules; the
+#: runtime (``mock_apis._runtime``) takes its own from here. 2: arguments are checked on
+#: the host, the runtime has no validator.
+RUNTIME_ABI = 2
 MAX_NAME = 200
 
 
@@ -129,19 +135,25 @@ def admit(specs: list[ToolSpec], errors: list[ToolError]) -> list[tuple[ToolSpec
 
 def prepare(spec: ToolSpec, notes: list[str]) -> Planned:
     spec_hash = spec.spec_hash  # of the spec as given, before refs are resolved
-    params = normalise(spec.parameters, spec.name)
+    check = tool_check(spec.name, spec.parameters, spec.hints)
+    if isinstance(check, str):
+        raise ToolCompileError(spec.name, "spec.invalid_schema", check)
+    params = normalise(spec.parameters, spec.name, notes)
     params = annotate(params, spec.hints, "", "", notes)
     for key, sub in (params.get("properties") or {}).items():
         if isinstance(sub, dict) and enum_contradicts(sub):
             notes.append(f"/properties/{key}: no enum value is a {sub['type']}: none is valid")
     if spec.output_schema is not None:
         try:
-            out = resolve(spec.output_schema, spec.output_schema, (), spec.name, "", [5_000])
+            problem = schema_problem(spec.output_schema)
+            if problem is not None:
+                raise ToolCompileError(spec.name, "spec.invalid_schema", problem)
+            out = output_schema(spec.output_schema, spec.name)
             spec = spec.model_copy(update={"output_schema": out})
         except ToolCompileError as exc:
             notes.append(f"declared output schema unusable ({exc.detail}); shape inferred instead")
             spec = spec.model_copy(update={"output_schema": None})
-    return Planned(spec=spec, params=params, notes=notes, spec_hash=spec_hash)
+    return Planned(spec=spec, params=params, notes=notes, spec_hash=spec_hash, checked=check.schema)
 
 
 def build(
@@ -187,6 +199,7 @@ def build(
             description=t.spec.description,
             spec_hash=t.spec_hash,
             parameters=t.params,
+            argument_schema=t.checked,
             kind=t.kind,
             entity=t.entity,
             source="impl" if t.spec.name in impls else "generated",

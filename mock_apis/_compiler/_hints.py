@@ -19,6 +19,8 @@ FORMATS = {
     "date": "date", "date-time": "date-time", "datetime": "date-time", "time": "time",
     "email": "email", "uri": "url", "url": "url", "iri": "url", "uri-reference": "url",
     "uuid": "uuid", "ipv4": "ip", "ipv6": "ipv6", "hostname": "hostname",
+    # formats only descriptions state (``ToolSpec.hints``), which calls are checked against
+    "iso4217": "currency", "iso3166-alpha2": "country_code", "iso639-1": "language",
 }  # fmt: skip
 
 #: Name words → string generator; the first rule whose words all occur wins.

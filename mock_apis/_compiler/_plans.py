@@ -16,10 +16,12 @@ from typing import Any
 from mock_apis._compiler._hints import annotate
 from mock_apis._compiler._names import classify, id_pattern, words
 from mock_apis._compiler._patterns import program
-from mock_apis._compiler._shapes import echo_fields, infer, is_control, listing, obj
+from mock_apis._compiler._shapes import consistent, echo_fields, infer, is_control, listing, obj
 from toolspec import ToolSpec
 
 STATEFUL = frozenset(("create", "get", "list", "search", "update", "cancel", "delete"))
+#: Keywords of an id parameter that say nothing about the id's shape.
+ID_NOTES = ("description", "default", "title")
 #: What a create verb makes, when the other tools name that instead of the object.
 CREATED = {"book": "booking", "reserve": "reservation", "order": "order", "rent": "rental",
            "subscribe": "subscription", "register": "registration", "enroll": "enrollment",
@@ -31,8 +33,11 @@ class Planned:
     """One tool on its way through the compiler."""
 
     spec: ToolSpec
+    #: The copy values are generated from (refs inlined, annotated).
     params: dict[str, Any]
     spec_hash: str
+    #: The strict schema the host checks every call's arguments against.
+    checked: dict[str, Any] = field(default_factory=dict)
     kind: str = "action"
     entity: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -89,9 +94,7 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
         names[key] += 1
         sub = tool.params["properties"][key]
         if id_schema is None or (described(sub) and not described(id_schema)):
-            id_schema = {
-                k: v for k, v in sub.items() if k not in ("description", "default", "title")
-            }
+            id_schema = {k: v for k, v in sub.items() if k not in ID_NOTES}
     id_field = names.most_common(1)[0][0] if names else f"{entity}_id"
     if id_field == "id":
         id_field = f"{entity}_id" if not names else "id"
@@ -100,9 +103,9 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
     fields: dict[str, Any] = {id_field: id_schema}
     for tool in members:
         if tool.kind in ("create", "update", "list", "search"):
-            for key, sub in echo_fields(tool.params).items():
+            for key in echo_fields(tool.params):
                 if key not in names and not is_control(key):
-                    fields.setdefault(key, sub)
+                    fields.setdefault(key, accepted(key, members))
     status_free = "status" not in fields  # our own field: a create may say "created"
     fields.setdefault("status", {"type": "string", "x-gen": "status"})
     fields.setdefault("created_at", {"type": "string", "format": "date-time", "x-gen": "date-time"})
@@ -115,6 +118,34 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
         "tools": sorted(t.spec.name for t in members),
         "status_free": status_free,
     }
+
+
+def accepted(key: str, members: list[Planned]) -> dict[str, Any]:
+    """A record field's schema: what any member tool accepts as that argument.
+
+    Every member's arguments are stored in (or looked up as) the record, so the field is
+    the schema they all declare, or the ``anyOf`` of theirs where they differ; either way
+    each argument the host let through fits it, and the copy is marked ``x-echo``.
+    """
+    schemas: list[Any] = []
+    for tool in members:
+        sub = (tool.params.get("properties") or {}).get(key)
+        if sub is not None:
+            copy = consistent(sub) if isinstance(sub, dict) else sub
+            if copy not in schemas:
+                schemas.append(copy)
+    if len(schemas) == 1 and isinstance(schemas[0], dict):
+        return {**schemas[0], "x-echo": True}
+    return {"anyOf": schemas, "x-echo": True}
+
+
+def id_fits(tool: Planned, key: str, id_schema: dict[str, Any]) -> bool:
+    """Whether the tool's id parameter declares the entity's id schema (then an id it is
+    given may be repeated as the entity's id)."""
+    sub = (tool.params.get("properties") or {}).get(key)
+    if not isinstance(sub, dict):
+        return False
+    return {k: v for k, v in sub.items() if k not in ID_NOTES} == id_schema
 
 
 def response(tool: Planned, entities: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +185,10 @@ def plan_toolset(tools: list[Planned]) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         if tool.entity is not None:
             plan["id_param"] = id_param(tool.params, tool.entity)
+            ent = entities[tool.entity]
+            plan["id_fits"] = plan["id_param"] is not None and id_fits(
+                tool, plan["id_param"], ent["id"]
+            )
             props = tool.params.get("properties") or {}
             plan["limit_param"] = next(
                 (k for k in props if k.lower() in ("limit", "max_results", "page_size")), None

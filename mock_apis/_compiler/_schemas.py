@@ -1,60 +1,53 @@
-"""Make a tool's parameter schema something the stdlib validator of the runtime fully obeys.
+"""The copy of a schema that mocks generate values from: refs inlined, for the runtime.
 
-Local ``$ref``s are inlined (a recursive one is refused: the mock could not generate or
-validate it in bounded time), draft-7 tuple ``items`` become ``prefixItems``, and every
-node is checked for keywords outside the runtime's vocabulary, for unknown types and for
-patterns Python cannot compile. A problem is a ``ToolCompileError`` for that tool alone.
+A mock validates nothing (the host checks every call's arguments with the shared argument
+check, ``synth._checks``); what the stdlib runtime needs is a schema it can walk without a
+resolver. So local ``$ref``s are inlined, and draft-7 tuple ``items`` become
+``prefixItems``. Keywords the generator does not use (``if``, ``dependentSchemas``,
+``unevaluatedProperties`` …) stay as they are: generation is best effort and the check
+decides what a valid call is. A recursive ``$ref`` is inlined once and then stands for
+any value (``{}``), with a note; a ``$ref`` the walk cannot follow (one into an embedded
+resource's ``$id``) stands for any value too.
 
-The checks are a walk of our own rather than jsonschema's meta-schema validation because
-the latter costs ~8 ms per schema, which alone would break the 25,000-spec budget.
+A declared output schema is the one thing the mock must answer *by*; it takes the same
+walk, strictly: a ref it cannot inline makes the schema unusable (``ToolCompileError``)
+and the compiler infers a shape instead.
+
+The walk is our own rather than a resolver's because it must produce plain data for the
+runtime and stay within a node budget that keeps the 25,000-spec compile bench fast.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from mock_apis._compiler._errors import ToolCompileError
 
-#: Keep in step with ``mock_apis/_runtime/tpmock_check.py`` (a test locks the two together).
-SUPPORTED = frozenset(
-    {
-        "type", "enum", "const", "pattern", "format", "minLength", "maxLength", "minimum",
-        "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items",
-        "prefixItems", "minItems", "maxItems", "uniqueItems", "contains", "properties",
-        "required", "additionalProperties", "patternProperties", "propertyNames",
-        "minProperties", "maxProperties", "dependentRequired", "anyOf", "oneOf", "allOf",
-        "not",
-    }
-)  # fmt: skip
-#: Keywords that constrain values but that the runtime does not implement.
-UNSUPPORTED = frozenset(
-    {
-        "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor",
-        "unevaluatedProperties", "unevaluatedItems", "dependentSchemas", "if", "then", "else",
-        "contentSchema", "minContains", "maxContains", "additionalItems",
-    }
-)  # fmt: skip
-TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
-NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
-SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
-SUBSCHEMAS = ("items", "additionalProperties", "propertyNames", "contains", "not")
+SUBSCHEMAS = (
+    "items", "additionalProperties", "propertyNames", "contains", "not", "if", "then",
+    "else", "unevaluatedItems", "unevaluatedProperties",
+)  # fmt: skip
 MAX_NODES = 5_000
 
 
-def normalise(params: Any, tool: str) -> dict[str, Any]:
-    """The tool's parameters, refs inlined and checked; raises ``ToolCompileError``."""
-    if not isinstance(params, dict):
-        raise ToolCompileError(tool, "spec.invalid_schema", "parameters must be a JSON object")
-    kind = params.get("type", "object")
-    if kind != "object":
-        raise ToolCompileError(
-            tool, "spec.invalid_schema", f"parameters must be an object schema, not {kind!r}"
-        )
-    budget = [MAX_NODES]
-    out = resolve(params, params, (), tool, "", budget)
+@dataclass
+class Walk:
+    """One schema's walk: where refs resolve, what is left of the budget, what to note."""
+
+    root: dict[str, Any]
+    tool: str
+    lenient: bool
+    notes: list[str] = field(default_factory=list)
+    budget: int = MAX_NODES
+
+
+def normalise(params: dict[str, Any], tool: str, notes: list[str]) -> dict[str, Any]:
+    """The generation copy of a tool's parameters (already checked by ``tool_check``)."""
+    walk = Walk(params, tool, lenient=True, notes=notes)
+    out = resolve(params, walk, (), "")
     assert isinstance(out, dict)
     out.pop("$defs", None)
     out.pop("definitions", None)
@@ -62,119 +55,86 @@ def normalise(params: Any, tool: str) -> dict[str, Any]:
     return out
 
 
-def lookup(root: dict[str, Any], ref: str, tool: str, where: str) -> Any:
-    if not ref.startswith("#"):
-        raise ToolCompileError(tool, "compile.unsupported", f"{where}: remote $ref {ref!r}")
-    node: Any = root
-    for part in ref[1:].split("/")[1:] if ref != "#" else []:
+def output_schema(schema: dict[str, Any], tool: str) -> dict[str, Any]:
+    """A declared output schema with its refs inlined; raises ``ToolCompileError``."""
+    out = resolve(schema, Walk(schema, tool, lenient=False), (), "")
+    assert isinstance(out, dict)
+    return out
+
+
+def lookup(ref: str, walk: Walk, where: str) -> Any:
+    """The node a local ``$ref`` (``#`` or ``#/json/pointer``) points to; None (lenient)
+    or an error when the walk cannot follow it."""
+    node: Any = walk.root if ref == "#" or ref.startswith("#/") else None
+    for part in ref[2:].split("/") if node is not None and ref != "#" else []:
         part = part.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            raise ToolCompileError(tool, "spec.invalid_schema", f"{where}: $ref {ref!r} not found")
+            node = None
+            break
+    if node is None and not walk.lenient:
+        local = ref.startswith("#")
+        code = "spec.invalid_schema" if local else "compile.unsupported"
+        what = "not found" if local else "is remote"
+        raise ToolCompileError(walk.tool, code, f"{where}: $ref {ref!r} {what}")
     return node
 
 
-def resolve(
-    node: Any,
-    root: dict[str, Any],
-    stack: tuple[str, ...],
-    tool: str,
-    where: str,
-    budget: list[int],
-) -> Any:
-    """A copy of ``node`` with refs inlined and every keyword checked."""
+def resolve(node: Any, walk: Walk, stack: tuple[str, ...], where: str) -> Any:
+    """A copy of ``node`` with refs inlined."""
     if isinstance(node, bool):
         return node
     if not isinstance(node, dict):
         raise ToolCompileError(
-            tool, "spec.invalid_schema", f"{where or '/'}: a schema must be an object"
+            walk.tool, "spec.invalid_schema", f"{where or '/'}: a schema must be an object"
         )
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ToolCompileError(tool, "compile.unsupported", f"schema larger than {MAX_NODES} nodes")
+    walk.budget -= 1
+    if walk.budget < 0:
+        raise ToolCompileError(
+            walk.tool, "compile.unsupported", f"schema larger than {MAX_NODES} nodes"
+        )
     ref = node.get("$ref")
     if isinstance(ref, str):
-        if ref in stack:
-            raise ToolCompileError(
-                tool, "compile.unsupported", f"{where or '/'}: recursive $ref {ref!r}"
-            )
-        target = resolve(
-            lookup(root, ref, tool, where or "/"), root, (*stack, ref), tool, where, budget
-        )
         rest = {k: v for k, v in node.items() if k != "$ref"}
+        target = inline(ref, walk, stack, where or "/")
         if not rest:
             return target
-        return {"allOf": [target, resolve(rest, root, stack, tool, where, budget)]}
-    bad = UNSUPPORTED.intersection(node)
-    if bad:
-        raise ToolCompileError(
-            tool, "compile.unsupported", f"{where or '/'}: unsupported keyword(s) {sorted(bad)}"
-        )
+        return {"allOf": [target, resolve(rest, walk, stack, where)]}
     out: dict[str, Any] = {}
     for key, value in node.items():
         path = f"{where}/{key}"
-        if key in SUBSCHEMA_MAPS:
-            if not isinstance(value, dict):
-                raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be an object")
-            if key in ("$defs", "definitions"):
-                continue
-            if key == "patternProperties":
-                for pattern in value:
-                    check_keyword("pattern", pattern, tool, path)
-            out[key] = {
-                k: resolve(v, root, stack, tool, f"{path}/{k}", budget) for k, v in value.items()
-            }
-        elif key in SUBSCHEMA_LISTS:
-            if not isinstance(value, list):
-                raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be an array")
-            out[key] = [
-                resolve(v, root, stack, tool, f"{path}/{i}", budget) for i, v in enumerate(value)
-            ]
+        if key in SUBSCHEMA_MAPS and isinstance(value, dict):
+            if key not in ("$defs", "definitions"):
+                out[key] = {k: resolve(v, walk, stack, f"{path}/{k}") for k, v in value.items()}
+        elif key in SUBSCHEMA_LISTS and isinstance(value, list):
+            out[key] = [resolve(v, walk, stack, f"{path}/{i}") for i, v in enumerate(value)]
         elif key == "items" and isinstance(value, list):  # draft-7 tuple form
             out["prefixItems"] = [
-                resolve(v, root, stack, tool, f"{path}/{i}", budget) for i, v in enumerate(value)
+                resolve(v, walk, stack, f"{path}/{i}") for i, v in enumerate(value)
             ]
-        elif key in SUBSCHEMAS:
-            out[key] = resolve(value, root, stack, tool, path, budget)
+        elif key in SUBSCHEMAS and isinstance(value, dict | bool):
+            out[key] = resolve(value, walk, stack, path)
         elif key == "required" and isinstance(value, bool):
             continue  # draft-3 per-property flag: the object's own ``required`` list decides
         else:
-            check_keyword(key, value, tool, path)
             out[key] = value
     return out
 
 
-def check_keyword(key: str, value: Any, tool: str, path: str) -> None:
-    if key == "type":
-        names = value if isinstance(value, list) else [value]
-        unknown = [n for n in names if n not in TYPES]
-        if unknown:
+def inline(ref: str, walk: Walk, stack: tuple[str, ...], where: str) -> Any:
+    """What a ``$ref`` stands for in the copy: its target, once per branch."""
+    if ref in stack:
+        if not walk.lenient:
             raise ToolCompileError(
-                tool, "spec.invalid_schema", f"{path}: unknown type {unknown[0]!r}"
+                walk.tool, "compile.unsupported", f"{where}: recursive $ref {ref!r}"
             )
-    elif key in NUMERIC and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be a number")
-    elif key in COUNTS and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ToolCompileError(
-            tool, "spec.invalid_schema", f"{path}: must be a non-negative integer"
-        )
-    elif key == "required" and not (
-        isinstance(value, list) and all(isinstance(v, str) for v in value)
-    ):
-        raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be a list of names")
-    elif key == "enum" and not isinstance(value, list):
-        raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be an array")
-    elif key == "pattern":
-        if not isinstance(value, str):
-            raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be a string")
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ToolCompileError(
-                tool, "spec.invalid_schema", f"{path}: pattern {value!r} does not compile: {exc}"
-            ) from None
-    elif key == "dependentRequired" and not isinstance(value, dict):
-        raise ToolCompileError(tool, "spec.invalid_schema", f"{path}: must be an object")
+        walk.notes.append(f"{where}: recursive $ref {ref!r}: generated values stop here")
+        return {}
+    target = lookup(ref, walk, where)
+    if target is None:
+        walk.notes.append(f"{where}: $ref {ref!r} is not inlined: any value is generated here")
+        return {}
+    return resolve(target, walk, (*stack, ref), where)

@@ -40,12 +40,16 @@ def listing(item: dict[str, Any], key: str = "results") -> dict[str, Any]:
 
 
 def echo_fields(params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters a response naturally repeats (the query's own fields)."""
+    """The parameters a response naturally repeats (the query's own fields).
+
+    Each copy is marked ``x-echo``: the argument of that name, which the host checked
+    against the parameter's schema, fits it, so the runtime may repeat it there.
+    """
     props = params.get("properties")
     if not isinstance(props, dict):
         return {}
     return {
-        k: consistent(v)
+        k: {**consistent(v), "x-echo": True}
         for k, v in props.items()
         if k.lower() not in CONTROL and isinstance(v, dict) and len(str(v)) < 2_000
     }

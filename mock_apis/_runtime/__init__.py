@@ -2,7 +2,9 @@
 
 They are shipped as source beside each bundle's generated module into the sandbox, where
 they are compiled with RestrictedPython like the rest of the bundle, and imported by their
-flat names (``import tpmock_core``). :func:`runtime_modules` gives their sources.
+flat names (``import tpmock_core``). :func:`runtime_modules` gives their sources. They
+generate answers and keep session state; they check no arguments (the host did, with the
+shared argument check, before the call was sent).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from mock_apis._compiler import RUNTIME_ABI
+
 HERE = Path(__file__).resolve().parent
-NAMES = ("tpmock_check", "tpmock_values", "tpmock_core")
-#: Must equal ``synth.RUNTIME_ABI`` of the compiler that generated a bundle.
-RUNTIME_ABI = 1
+NAMES = ("tpmock_values", "tpmock_core")
+
+__all__ = ["NAMES", "RUNTIME_ABI", "runtime_modules"]
 
 
 @cache

@@ -7,11 +7,14 @@ between samples with :func:`reset`. Entities follow an open world: an id that th
 has never seen yields a plausible record, seeded by the id, which is then remembered; an id
 that the session deleted is not found.
 
-Like every ``tpmock_*`` module it is compiled with RestrictedPython in the sandbox (see
-``tpmock_check``). Every entry returns an envelope, never raises for a bad call::
+Like every ``tpmock_*`` module it is compiled with RestrictedPython in the sandbox, so
+it imports only modules of the sandbox's allow-list, uses no names with a leading
+underscore and no ``set``/``sorted``/``type`` builtins, and imports typing for mypy only
+(annotations are strings). It checks no arguments: the host did (``mock_apis`` runs the
+shared argument check before it sends a call). Every entry returns an envelope::
 
     {"ok": true, "result": ...}
-    {"ok": false, "status": 422, "findings": [{"code", "path", "message"}]}
+    {"ok": false, "status": 404, "findings": [{"code", "path", "message"}]}
 """
 
 import json
@@ -24,18 +27,16 @@ if TYPE_CHECKING:
 SEARCH_PAGE = (2, 4)
 
 
-def toolset(
-    plans: "dict[str, Any]", seed: "int", check: "ModuleType", values: "ModuleType"
-) -> "dict[str, Any]":
-    """Bind plans to the validator and value modules and open an empty session state."""
-    ts = {"plans": plans, "seed": seed, "check": check, "values": values, "state": {}}
+def toolset(plans: "dict[str, Any]", seed: "int", values: "ModuleType") -> "dict[str, Any]":
+    """Bind plans to the value module and open an empty session state."""
+    ts = {"plans": plans, "seed": seed, "values": values, "state": {}}
     reset(ts)
     return ts
 
 
 def reset(ts: "dict[str, Any]") -> "dict[str, Any]":
     """Forget everything the session created, looked up or deleted."""
-    ts["state"] = {"records": {}, "deleted": {}, "seen": {}, "written": {}}
+    ts["state"] = {"records": {}, "deleted": {}, "seen": {}, "written": {}, "foreign": {}}
     return {"ok": True, "result": None}
 
 
@@ -71,16 +72,11 @@ def with_defaults(params: "dict[str, Any]", args: "dict[str, Any]") -> "dict[str
     return full
 
 
-def call(ts: "dict[str, Any]", name: "str", args: "Any", impl: "Any" = None) -> "dict[str, Any]":
-    """Validate, then answer one call: by a supplied implementation or by the plan."""
-    plan = ts["plans"]["tools"].get(name)
-    if plan is None:
-        return fail(404, "call.unknown_tool", "", f"no tool named {name!r}")
-    if not isinstance(args, dict):
-        return fail(422, "call.type_mismatch", "", "arguments must be a JSON object")
-    findings = ts["check"].validate(plan["params"], args)
-    if findings:
-        return {"ok": False, "status": 422, "findings": findings}
+def call(
+    ts: "dict[str, Any]", name: "str", args: "dict[str, Any]", impl: "Any" = None
+) -> "dict[str, Any]":
+    """Answer one call the host has checked: by a supplied implementation or by the plan."""
+    plan = ts["plans"]["tools"][name]
     full = with_defaults(plan["params"], args)
     if impl is not None:
         try:
@@ -111,11 +107,14 @@ def respond(
     args: "dict[str, Any]",
     extra: "dict[str, Any]",
     nth: "int" = 0,
+    own: "Any" = None,
 ) -> "Any":
+    """The answer: generated from the plan's response schema, repeating the arguments and
+    ``extra``, the values the mock made itself (``own``: those of them it may trust)."""
     rng = ts["values"].rng_for(ts["seed"], name, args, nth)
     ctx = dict(args)
     ctx.update(extra)
-    return ts["values"].generate(plan["response"], rng, "", ctx, 0, ts["check"].conforms)
+    return ts["values"].generate(plan["response"], rng, "", ctx, 0, extra if own is None else own)
 
 
 def table(ts: "dict[str, Any]", entity: "str", key: "str") -> "dict[str, Any]":
@@ -126,18 +125,27 @@ def table(ts: "dict[str, Any]", entity: "str", key: "str") -> "dict[str, Any]":
 
 
 def materialise(
-    ts: "dict[str, Any]", entity: "str", ident: "Any", args: "dict[str, Any]"
+    ts: "dict[str, Any]", entity: "str", ident: "Any", args: "dict[str, Any]", fits: "bool" = True
 ) -> "dict[str, Any]":
-    """The record for ``ident``: remembered, else a plausible one seeded by the id."""
+    """The record for ``ident``: remembered, else a plausible one seeded by the id.
+
+    ``fits`` says whether the id has the entity's id schema: a generated one has, an
+    argument has when the calling tool's id parameter declares that schema (``id_fits``
+    in its plan). A record made for an id that may not fit is *foreign*: its id is never
+    repeated where the entity's id schema applies (answers are generated there instead).
+    """
     records = table(ts, entity, "records")
     key = str(ident)
     if key in records:
         return records[key]  # type: ignore[no-any-return]
+    if not fits:
+        table(ts, entity, "foreign")[key] = True
     spec = ts["plans"]["entities"][entity]
     rng = ts["values"].rng_for(ts["seed"], "entity", entity, key)
     ctx = {k: v for k, v in args.items() if k in spec["fields"]}
     ctx[spec["id_field"]] = ident
-    record = ts["values"].generate(spec["record"], rng, "", ctx, 0, ts["check"].conforms)
+    own = (spec["id_field"],)
+    record = ts["values"].generate(spec["record"], rng, "", ctx, 0, own)
     record[spec["id_field"]] = ident
     records[key] = record
     return record  # type: ignore[no-any-return]
@@ -183,7 +191,10 @@ def stateful(
             "/" + id_param,
             f"{entity} {ident!r} not found: it was deleted in this session",
         )
-    record = materialise(ts, entity, ident, args)
+    record = materialise(ts, entity, ident, args, plan.get("id_fits", True))
+    own = record
+    if str(ident) in table(ts, entity, "foreign"):
+        own = {k: v for k, v in record.items() if k != spec["id_field"]}
     if kind in ("update", "cancel"):
         table(ts, entity, "written")[str(ident)] = True
     if kind == "update":
@@ -195,8 +206,9 @@ def stateful(
         table(ts, entity, "written").pop(str(ident), None)
         table(ts, entity, "deleted")[str(ident)] = True
         gone = {spec["id_field"]: ident, "status": "deleted", "deleted": True}
-        return {"ok": True, "result": respond(ts, plan, name, args, gone, nth)}
-    return {"ok": True, "result": respond(ts, plan, name, args, record, nth)}
+        kept = gone if own is record else {k: v for k, v in gone.items() if k in own}
+        return {"ok": True, "result": respond(ts, plan, name, args, gone, nth, kept)}
+    return {"ok": True, "result": respond(ts, plan, name, args, record, nth, own)}
 
 
 def matches(record: "dict[str, Any]", query: "dict[str, Any]") -> "bool":
@@ -225,7 +237,8 @@ def search(
     spec = ts["plans"]["entities"][entity]
     query = {k: v for k, v in args.items() if k in spec["fields"]}
     records = table(ts, entity, "records")
-    found = [r for r in records.values() if matches(r, query)]
+    foreign = table(ts, entity, "foreign")
+    found = [r for k, r in records.items() if k not in foreign and matches(r, query)]
     rng = ts["values"].rng_for(ts["seed"], name, args, 0)
     want = rng.randint(SEARCH_PAGE[0], SEARCH_PAGE[1])
     while len(found) < want:

@@ -7,7 +7,10 @@ description) and ``x-pattern`` (a pattern pre-parsed into a small expansion prog
 this module only interprets; it never guesses from text at call time. (It is longer than
 most modules because of its word lists, and the runtime modules cannot import one another
 in the host package, so the lists stay here.) Like every
-``tpmock_*`` module it is compiled with RestrictedPython in the sandbox (see ``tpmock_check``).
+``tpmock_*`` module it is compiled with RestrictedPython in the sandbox (see ``tpmock_core``).
+
+An answer repeats what the call said where it can (a weather answer names the city asked
+about): :func:`echoable` decides, without validating anything (see there).
 """
 
 import datetime
@@ -17,7 +20,7 @@ import random
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable  # noqa: F401 (used in type comments)
     from typing import Any
 
 #: Dates are drawn around a fixed day, never "today", so answers do not change over time.
@@ -290,30 +293,34 @@ def item(schema: "dict[str, Any]", key: "str", default: "Any" = None) -> "Any":
     return schema[key] if key in schema else default  # noqa: SIM401 (a guarded attribute)
 
 
-def fits(value: "Any", schema: "dict[str, Any]") -> "bool":
-    """Cheap type and enum check: the default test before echoing a value into an answer.
+#: Keywords that say something about a value without constraining it.
+ANNOTATIONS = frozenset(
+    {
+        "description", "title", "default", "examples", "deprecated", "readOnly", "writeOnly",
+        "$comment", "x-gen", "x-pattern", "x-counts", "x-echo", "x-original-type",
+    }
+)  # fmt: skip
+TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list,
+         "object": dict}  # type: dict[str, Any]  # fmt: skip
 
-    Callers that have the validator pass it as ``accept`` instead (``tpmock_core`` does).
-    """
-    wanted = item(schema, "type")
+
+def same(a: "Any", b: "Any") -> "bool":
+    """JSON equality of two values: ``True`` is not ``1`` (Python says it is)."""
+    return bool(a == b) and isinstance(a, bool) == isinstance(b, bool)
+
+
+def fits(value: "Any", schema: "dict[str, Any]") -> "bool":
+    """Whether ``value`` has the node's type and is one of its ``enum``, if it has one."""
     enum = item(schema, "enum")
-    if isinstance(enum, list) and value not in enum:
+    if isinstance(enum, list) and not any(same(value, e) for e in enum):
         return False
+    wanted = item(schema, "type")
     if wanted is None:
         return True
-    kinds = wanted if isinstance(wanted, list) else [wanted]
-    table = {  # type: dict[str, Any]
-        "string": str,
-        "integer": int,
-        "number": (int, float),
-        "boolean": bool,
-        "array": list,
-        "object": dict,
-    }
-    for kind in kinds:
+    for kind in wanted if isinstance(wanted, list) else [wanted]:
         if kind == "null" and value is None:
             return True
-        py = table.get(kind)
+        py = TYPES.get(kind)
         if (
             py is not None
             and isinstance(value, py)
@@ -323,25 +330,46 @@ def fits(value: "Any", schema: "dict[str, Any]") -> "bool":
     return False
 
 
+def plain(schema: "dict[str, Any]") -> "bool":
+    """True when the node constrains nothing but the type and the enum."""
+    return all(key in ("type", "enum") or key in ANNOTATIONS for key in schema)
+
+
+def echoable(value: "Any", schema: "dict[str, Any]") -> "bool":
+    """Whether a value the call carried may be repeated in the answer at ``schema``.
+
+    Not a validator (the mock validates nothing; the host checked the arguments): the
+    compiler marks with ``x-echo`` the answer nodes that copy the schema of the parameter
+    of the same name, which a checked argument satisfies by construction; any other node
+    takes the value only when it constrains nothing but type and enum, and the value
+    fits them. Everything else is generated, so an answer always fits its own schema.
+    """
+    return fits(value, schema) and ("x-echo" in schema or plain(schema))
+
+
 def generate(
     schema: "Any",
     rng: "random.Random",
     name: "str" = "",
     ctx: "dict[str, Any] | None" = None,
     depth: "int" = 0,
-    accept: "Callable[[Any, dict[str, Any]], bool] | None" = None,
+    own: "Any" = (),
 ) -> "Any":
-    """A value that conforms to ``schema``; a field named like a context key echoes it.
+    """A value that conforms to ``schema``; a field named like a context key repeats it.
 
-    ``accept(value, schema)`` decides whether a context value may be echoed (default:
-    :func:`fits`); the value must conform, or the answer would break its own schema.
+    ``ctx`` holds the call's arguments and, under the names in ``own``, values the mock
+    made itself (a stored record, a search's results), which were generated for these
+    very schemas: those are repeated when they fit the node's type and enum, arguments
+    when :func:`echoable` allows.
     """
     if not isinstance(schema, dict):
         return None
     if "const" in schema:
         return schema["const"]
-    if ctx and name and name in ctx and (accept or fits)(ctx[name], schema):
-        return ctx[name]
+    if ctx and name and name in ctx:
+        value = ctx[name]
+        if fits(value, schema) if name in own else echoable(value, schema):
+            return value
     enum = item(schema, "enum")
     if isinstance(enum, list) and enum:
         typed = [e for e in enum if fits(e, {"type": schema["type"]})] if "type" in schema else []
@@ -350,19 +378,19 @@ def generate(
     for key in ("oneOf", "anyOf"):
         branches = item(schema, key)
         if isinstance(branches, list) and branches:
-            return generate(branches[0], rng, name, ctx, depth, accept)
+            return generate(branches[0], rng, name, ctx, depth, own)
     kind = item(schema, "type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind is None:
         kind = "object" if "properties" in schema else "string"
     if kind == "object":
-        return generate_object(schema, rng, ctx, depth, accept)
+        return generate_object(schema, rng, ctx, depth, own)
     if kind == "array":
-        return generate_array(schema, rng, ctx, depth, accept)
+        return generate_array(schema, rng, ctx, depth, own)
     if kind == "string":
         ticker = ticker_for(ctx) if ctx and name in SYMBOL_FIELDS else None
-        if ticker is not None and (accept or fits)(ticker, schema):
+        if ticker is not None and fits(ticker, schema) and plain(schema):
             return ticker
         return generate_string(schema, rng)
     if kind in ("integer", "number"):
@@ -391,7 +419,7 @@ def generate_object(
     rng: "random.Random",
     ctx: "dict[str, Any] | None",
     depth: "int",
-    accept: "Any",
+    own: "Any" = (),
 ) -> "dict[str, Any]":
     out = {}  # type: dict[str, Any]
     if depth >= MAX_DEPTH:
@@ -399,17 +427,17 @@ def generate_object(
     props = item(schema, "properties")
     if isinstance(props, dict):
         for key, sub in props.items():
-            out[key] = generate(sub, rng, key, ctx, depth + 1, accept)
+            out[key] = generate(sub, rng, key, ctx, depth + 1, own)
     for key in item(schema, "required") or ():
         if key not in out:  # required but never described: any value will do
-            out[key] = generate({}, rng, key, ctx, depth + 1, accept)
+            out[key] = generate({}, rng, key, ctx, depth + 1, own)
     if "x-counts" in schema:  # count fields state how long their lists are
         for key, counted in schema["x-counts"].items():
             if counted in out and isinstance(out[counted], list):
                 out[key] = len(out[counted])
     for sub in item(schema, "allOf") or ():
         if isinstance(sub, dict):
-            for key, value in generate_object(sub, rng, ctx, depth + 1, accept).items():
+            for key, value in generate_object(sub, rng, ctx, depth + 1, own).items():
                 out.setdefault(key, value)
     return out
 
@@ -419,7 +447,7 @@ def generate_array(
     rng: "random.Random",
     ctx: "dict[str, Any] | None",
     depth: "int",
-    accept: "Any",
+    own: "Any" = (),
 ) -> "list[Any]":
     if depth >= MAX_DEPTH:
         return []
@@ -428,10 +456,10 @@ def generate_array(
     items = item(schema, "items")
     prefix = item(schema, "prefixItems")
     if isinstance(prefix, list):
-        return [generate(s, rng, "", ctx, depth + 1, accept) for s in prefix]
+        return [generate(s, rng, "", ctx, depth + 1, own) for s in prefix]
     out = []  # type: list[Any]
     for _ in range(rng.randint(low, high) if items is not None else low):
-        value = generate(items, rng, "", ctx, depth + 1, accept)
+        value = generate(items, rng, "", ctx, depth + 1, own)
         if item(schema, "uniqueItems") and value in out:
             continue
         out.append(value)
@@ -466,8 +494,9 @@ def generate_number(schema: "dict[str, Any]", rng: "random.Random", integer: "bo
     elif high is not None and value > high:
         value = high - rng.uniform(0, 100)
     step = item(schema, "multipleOf")
-    if isinstance(step, (int, float)) and step > 0:
-        value = round(value / step) * step
+    ratio = value / step if isinstance(step, (int, float)) and step > 0 else None
+    if ratio is not None and abs(ratio) < 1e15:  # else the step is beyond a float's reach
+        value = round(ratio) * step
         value = value if low is None or value >= low else value + step
     if integer:
         whole = round(value)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from mock_apis import MockBundle, compile
-from mock_apis._compiler import RUNTIME_ABI, BundleCache
+from mock_apis._compiler import BundleCache
 from mock_apis._compiler._impls import split, syntax_check
 from mock_apis._compiler._patterns import expand, program
-from mock_apis._runtime import RUNTIME_ABI as RUNTIME_SIDE_ABI, tpmock_values
+from mock_apis._runtime import tpmock_values
 from toolspec import ToolSpec
 from toolspec.errors import CompileError
 
@@ -34,10 +34,6 @@ ORDERS = [
     spec("cancel_order", "Cancel an order", order_id=STR),
     spec("get_weather", "Current weather", location=STR),
 ]
-
-
-def test_the_runtime_abi_matches() -> None:
-    assert RUNTIME_ABI == RUNTIME_SIDE_ABI
 
 
 def test_the_runtime_expands_patterns_like_the_compiler() -> None:
@@ -146,19 +142,21 @@ def test_bad_tools_cost_only_themselves() -> None:
         spec("Get Weather!", "same identifier as get_weather? no: Get_Weather", city=STR),
         spec("get.weather", "identifier get_weather collides", city=STR),
         spec("conditional", x={"type": "string", "if": {}}),
+        spec("broken", x={"type": "dict"}),
         spec("\x07bell"),
     ]
     bundle = compile(specs)
     errors = {(e.tool, e.code) for e in bundle.errors}
     assert errors == {
-        ("tree", "compile.unsupported"),
         ("get_weather", "spec.duplicate"),
         ("get.weather", "spec.bad_name"),
-        ("conditional", "compile.unsupported"),
+        ("broken", "spec.invalid_schema"),
         ("\x07bell", "spec.bad_name"),
     }
+    # a recursive $ref and ``if`` are checked on the host: such tools are mocked
     assert [t.name for t in bundle.manifest.tools] == [
-        "create_order", "get_order", "cancel_order", "get_weather", "Get Weather!",
+        "create_order", "get_order", "cancel_order", "get_weather", "tree", "Get Weather!",
+        "conditional",
     ]  # fmt: skip
     odd = bundle.tool("Get Weather!")
     assert odd is not None and odd.entry == "tool_Get_Weather"

@@ -1,4 +1,5 @@
-"""Parameter schemas: refs inlined, the runtime's vocabulary enforced, patterns expanded."""
+"""Parameter schemas: checked by the shared argument check, refs inlined for the
+generator, patterns expanded."""
 
 from __future__ import annotations
 
@@ -8,37 +9,67 @@ from typing import Any
 
 import pytest
 
-from mock_apis._compiler import SUPPORTED, ToolCompileError
+from mock_apis import compile
+from mock_apis._compiler import ToolCompileError
 from mock_apis._compiler._patterns import expand, program
-from mock_apis._compiler._schemas import normalise
-from mock_apis._runtime import tpmock_check
+from mock_apis._compiler._schemas import normalise, output_schema
+from toolspec import ToolSpec, tool_check
 
 
 def obj(**props: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props}
 
 
-def test_the_compiler_and_the_runtime_share_one_vocabulary() -> None:
-    assert SUPPORTED == tpmock_check.SUPPORTED
-
-
 def test_local_refs_are_inlined() -> None:
     schema = {**obj(a={"$ref": "#/$defs/id"}), "$defs": {"id": {"type": "string"}}}
-    assert normalise(schema, "t") == obj(a={"type": "string"})
+    assert normalise(schema, "t", []) == obj(a={"type": "string"})
 
 
 def test_a_ref_with_siblings_keeps_both() -> None:
     schema = {**obj(a={"$ref": "#/$defs/id", "maxLength": 3}), "$defs": {"id": {"type": "string"}}}
-    assert normalise(schema, "t")["properties"]["a"] == {
+    assert normalise(schema, "t", [])["properties"]["a"] == {
         "allOf": [{"type": "string"}, {"maxLength": 3}]
     }
 
 
 def test_draft7_tuple_items_become_prefix_items() -> None:
     out = normalise(
-        obj(p={"type": "array", "items": [{"type": "number"}, {"type": "number"}]}), "t"
+        obj(p={"type": "array", "items": [{"type": "number"}, {"type": "number"}]}), "t", []
     )
     assert out["properties"]["p"] == {"type": "array", "prefixItems": [{"type": "number"}] * 2}
+
+
+def test_a_recursive_ref_is_inlined_once_then_stands_for_any_value() -> None:
+    notes: list[str] = []
+    schema = {**obj(n={"$ref": "#/$defs/n"}), "$defs": {"n": obj(c={"$ref": "#/$defs/n"})}}
+    assert normalise(schema, "t", notes) == obj(n=obj(c={}))
+    assert notes and "recursive $ref" in notes[0]
+
+
+def test_keywords_the_generator_does_not_use_are_kept() -> None:
+    schema = obj(a={"if": {"type": "string"}, "then": {"minLength": 2}}, b={"$dynamicRef": "#x"})
+    assert normalise(schema, "t", []) == schema
+
+
+@pytest.mark.parametrize(
+    ("schema", "words"),
+    [
+        (obj(a={"$ref": "https://example.com/s.json"}), "remote $ref"),
+        (obj(a={"$ref": "#/$defs/missing"}), "cannot be compiled"),
+        (obj(a={"type": "dict"}), "not a valid JSON Schema"),
+        (obj(a={"type": "string", "pattern": "(["}), "cannot be compiled"),
+        (obj(a={"type": "string", "maxLength": -1}), "not a valid JSON Schema"),
+        ({"type": "array"}, "type object"),
+    ],
+)  # fmt: skip
+def test_what_the_check_refuses_is_refused_with_its_words(schema: Any, words: str) -> None:
+    """A tool whose arguments cannot be checked cannot be mocked: ``spec.invalid_schema``
+    with the rule layer's own sentence."""
+    bundle = compile([ToolSpec(name="tool_x", description="Does x.", parameters=schema)])
+    (error,) = bundle.errors
+    assert (error.tool, error.code) == ("tool_x", "spec.invalid_schema")
+    assert words in error.message
+    assert error.message == tool_check("tool_x", schema, {})
 
 
 @pytest.mark.parametrize(
@@ -46,26 +77,21 @@ def test_draft7_tuple_items_become_prefix_items() -> None:
     [
         ({**obj(n={"$ref": "#/$defs/n"}), "$defs": {"n": obj(c={"$ref": "#/$defs/n"})}},
          "compile.unsupported", "recursive $ref"),
-        (obj(a={"$ref": "https://example.com/s.json"}), "compile.unsupported", "remote $ref"),
+        (obj(a={"$ref": "https://example.com/s.json"}), "compile.unsupported", "is remote"),
         (obj(a={"$ref": "#/$defs/missing"}), "spec.invalid_schema", "not found"),
-        (obj(a={"if": {"type": "string"}, "then": {}}), "compile.unsupported", "'if'"),
-        (obj(a={"type": "dict"}), "spec.invalid_schema", "unknown type 'dict'"),
-        (obj(a={"type": "string", "pattern": "(["}), "spec.invalid_schema", "does not compile"),
-        (obj(a={"type": "string", "maxLength": -1}), "spec.invalid_schema", "non-negative"),
-        ({"type": "array"}, "spec.invalid_schema", "object schema"),
-        ([], "spec.invalid_schema", "JSON object"),
     ],
 )  # fmt: skip
-def test_unusable_schemas_fail_with_a_code_and_a_place(schema: Any, code: str, words: str) -> None:
+def test_an_output_schema_must_be_inlined_in_full(schema: Any, code: str, words: str) -> None:
     with pytest.raises(ToolCompileError) as info:
-        normalise(schema, "tool_x")
+        output_schema(schema, "tool_x")
     assert info.value.code == code
     assert words in info.value.detail
     assert info.value.tool == "tool_x"
 
 
 def test_draft3_boolean_required_is_dropped() -> None:
-    assert normalise(obj(a={"type": "string", "required": True}), "t") == obj(a={"type": "string"})
+    schema = obj(a={"type": "string", "required": True})
+    assert normalise(schema, "t", []) == obj(a={"type": "string"})
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The stdlib runtime: argument findings, realistic deterministic values, per-session state."""
+"""The mock path: arguments checked on the host with the rule layer's codes; the stdlib
+runtime's realistic deterministic values and per-session state."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ from typing import Any
 import jsonschema
 import pytest
 
-from mock_apis import MockBundle, MockRunner, example_arguments
-from mock_apis._runtime import runtime_modules, tpmock_check
+from mock_apis import MockBundle, MockOutcome, MockRunner, compile, example_arguments
+from mock_apis._runtime import runtime_modules
 from sandbox import ALLOWED_MODULES
+from toolspec import ToolSpec
+
+
+def call_with(schema: dict[str, Any], value: Any) -> MockOutcome:
+    """``f(v=value)`` on a compiled mock of a tool whose one parameter ``v`` is ``schema``."""
+    params = {"type": "object", "properties": {"v": schema}, "required": ["v"]}
+    bundle = compile([ToolSpec(name="f", description="Does f.", parameters=params)])
+    assert not bundle.errors, bundle.errors
+    with MockRunner("inprocess") as runner:
+        return runner.session(bundle).call("f", {"v": value})
 
 
 @pytest.mark.parametrize(
@@ -39,8 +50,9 @@ from sandbox import ALLOWED_MODULES
     ],
 )  # fmt: skip
 def test_findings_carry_the_rule_layer_codes(schema: dict[str, Any], value: Any, code: str) -> None:
-    findings = tpmock_check.validate(schema, value)
-    assert findings and findings[0]["code"] == code
+    out = call_with(schema, value)
+    assert out.status == 422 and out.rejected
+    assert out.codes[0] == code
 
 
 @pytest.mark.parametrize(
@@ -56,7 +68,8 @@ def test_findings_carry_the_rule_layer_codes(schema: dict[str, Any], value: Any,
     ],
 )
 def test_valid_values_pass(schema: dict[str, Any], value: Any) -> None:
-    assert tpmock_check.validate(schema, value) == []
+    out = call_with(schema, value)
+    assert out.ok and not out.rejected, out.findings
 
 
 def test_runtime_imports_only_what_the_sandbox_allows() -> None:

@@ -22,6 +22,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "argument_check",
         "clear_checks",
         "parameters_problem",
+        "schema_problem",
         "strict_schema",
         "tool_check",
     ),
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         argument_check as argument_check,
         clear_checks as clear_checks,
         parameters_problem as parameters_problem,
+        schema_problem as schema_problem,
         strict_schema as strict_schema,
         tool_check as tool_check,
     )
