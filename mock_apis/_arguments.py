@@ -37,6 +37,9 @@ def refusal(schema: dict[str, Any], tool: str, args: Any) -> MockOutcome | None:
     problems = check.problems(args, tool)
     if not problems:
         return None  # the reference validator wins over the fast one (see synth._checks)
+    # Missing parameters first, as the mock server has always listed them: a problem's
+    # ``type`` is its first finding's code (``urn:toolproof:finding:call.missing_required``).
+    problems.sort(key=lambda p: p.code != "call.missing_required")
     findings = [
         {"code": p.code, "path": p.path or "", "message": p.message}
         for p in problems[:MAX_FINDINGS]

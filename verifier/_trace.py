@@ -9,7 +9,7 @@ dataset's and the judge's evidence under each value). It is not part of a result
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(slots=True)
@@ -36,9 +36,17 @@ class Evidence:
         return asdict(self)
 
 
+CallOutcome = Literal["ok", "rejected", "error", "timeout", "crash"]
+"""What became of a call: answered; ``rejected`` before it ran (its arguments fail the
+argument check, or it names no tool: the rule layer's ``call.*`` findings say why);
+or the mock failed, ran past its limit, or its sandbox died (``exec.*``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutedCall:
-    """One call as the exec layer ran it: where it is, what the mock answered, how long."""
+    """One call as the exec layer handled it: where it is, what became of it, the mock's
+    answer or why there is none, how long it took. Every parsed call has one, the calls
+    that never ran included (``outcome``)."""
 
     turn: int
     call: int
@@ -48,6 +56,7 @@ class ExecutedCall:
     duration_ms: float
     result: Any = None
     error: str | None = None
+    outcome: CallOutcome = "ok"
 
     @property
     def shown_turn(self) -> int:

@@ -13,6 +13,7 @@ from mock_apis._compiler._errors import ToolCompileError
 from mock_apis._compiler._impls import Checker, syntax_check
 from mock_apis._compiler._names import classify as classify_name, id_pattern, id_prefix, singular
 from mock_apis._compiler._patterns import expand as expand_pattern, program as pattern_program
+from mock_apis._compiler._schemas import normalise
 
 __all__ = [
     "COMPILER_VERSION",
@@ -31,6 +32,7 @@ __all__ = [
     "expand_pattern",
     "id_pattern",
     "id_prefix",
+    "normalise",
     "pattern_program",
     "singular",
     "syntax_check",

@@ -20,7 +20,7 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
 from mock_apis import MockBundle
-from mock_apis._server._openapi import SESSION_HEADER
+from mock_apis._server._openapi import SESSION_HEADER, arguments_schema
 from mock_apis._server._sessions import SessionPool
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -52,7 +52,7 @@ def build_mcp(
         types.Tool(
             name=mcp_name,
             description=by_name[name].description or name,
-            input_schema=by_name[name].parameters,
+            input_schema=arguments_schema(by_name[name]),
         )
         for mcp_name, name in names.items()
     ]

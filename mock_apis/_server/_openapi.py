@@ -1,7 +1,7 @@
 """The OpenAPI document of a mock server, generated from the compiled specs.
 
-One operation per tool at ``POST /tools/{name}``: the request body is the tool's
-parameter schema, closed at the top level as the mock checks it (required unless ``{}``
+One operation per tool at ``POST /tools/{name}``: the request body is the schema every
+call's arguments are checked against (:func:`arguments_schema`; required unless ``{}``
 satisfies it: no body is taken as ``{}``), a
 200 answers ``{"result": <response schema>}`` (declared or inferred), and errors are
 RFC 9457 problem+json documents carrying finding codes, one per status the server
@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from mock_apis import MockBundle
-from mock_apis._compiler import ToolEntry
+from mock_apis._compiler import ToolEntry, normalise
+from toolspec import documented_schema
 
 SESSION_HEADER = "X-Toolproof-Session"
 PROBLEM: dict[str, Any] = {
@@ -80,7 +81,7 @@ def operation(tool: ToolEntry) -> dict[str, Any]:
         ],
         "requestBody": {
             "required": body_required(tool.parameters),
-            "content": {"application/json": {"schema": arguments_schema(tool.parameters)}},
+            "content": {"application/json": {"schema": arguments_schema(tool)}},
         },
         "responses": {
             "200": {
@@ -100,12 +101,12 @@ def operation(tool: ToolEntry) -> dict[str, Any]:
     }
 
 
-def arguments_schema(parameters: dict[str, Any]) -> dict[str, Any]:
-    """The parameter schema as the mock applies it: at the top level, a name the schema
-    does not define is ``call.unknown_param`` unless it sets ``additionalProperties``."""
-    if "additionalProperties" in parameters:
-        return parameters
-    return {**parameters, "additionalProperties": False}
+def arguments_schema(tool: ToolEntry) -> dict[str, Any]:
+    """What the server accepts, as a document can say it: the tool's argument schema (the
+    rule layer's strict one, which every call is checked against) with its local refs
+    inlined, since a document's ``$ref`` would resolve against the document, and the
+    formats its description states as standard keywords."""
+    return documented_schema(normalise(tool.argument_schema, tool.name, []))  # type: ignore[no-any-return]
 
 
 def body_required(parameters: dict[str, Any]) -> bool:

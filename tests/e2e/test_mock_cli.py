@@ -28,6 +28,8 @@ TOOLS = [
     {"name": "tree", "description": "recursive", "parameters": {"type": "object",
      "properties": {"n": {"$ref": "#/$defs/n"}}, "$defs": {"n": {"type": "object",
      "properties": {"c": {"$ref": "#/$defs/n"}}}}}},
+    {"name": "broken", "description": "a pattern no engine compiles", "parameters": {
+     "type": "object", "properties": {"q": {"type": "string", "pattern": "(["}}}},
     {"description": "no name at all"},
 ]  # fmt: skip
 
@@ -44,10 +46,11 @@ def test_compile_writes_the_bundle_and_lists_what_failed(tools_file: Path, tmp_p
     result = CliRunner().invoke(app, ["compile", str(tools_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     bundle = MockBundle.read(out)
-    assert [t.name for t in bundle.manifest.tools] == ["create_order", "get_order"]
+    # a recursive $ref is checked on the host like any schema: the tool is mocked
+    assert [t.name for t in bundle.manifest.tools] == ["create_order", "get_order", "tree"]
     assert "order" in bundle.manifest.entities
-    assert "tree" in result.output and "recursive $ref" in result.output
-    assert "#3" in result.output  # the nameless tool is reported by its position
+    assert "broken" in result.output and "spec.invalid_schema" in result.output
+    assert "#4" in result.output  # the nameless tool is reported by its position
     script = (
         f"import {bundle.module} as b, json; print(json.dumps(b.tool_create_order(item='tea')))"
     )

@@ -12,7 +12,7 @@ import pytest
 from mock_apis import MockRunner
 from sandbox import FakeSandbox
 from toolspec import ToolSpec
-from verifier import Pipeline, Sample, ToolCall, Turn
+from verifier import Pipeline, Sample, ToolCall, Turn, check_rules
 from verifier._exec import ExecLayer, looks_like_error, pair_calls
 
 ORDER_TOOLS = [
@@ -155,7 +155,23 @@ def test_a_catastrophic_output_schema_pattern_is_bounded(layer: ExecLayer) -> No
 def test_argument_problems_are_left_to_the_rule_layer(layer: ExecLayer) -> None:
     sample = dialog(ORDER_TOOLS, ("create_order", {"item": 5}, {"order_id": "o1"}))
     assert layer(sample) == []
-    assert sample.trace.calls[0].ok is False
+    (record,) = sample.trace.calls
+    assert record.ok is False and record.outcome == "rejected"
+    assert record.error == "`item` must be a string; got 5 (integer)"  # the rule layer's words
+    assert check_rules(sample)[0].message == record.error
+
+
+def test_a_call_to_no_tool_is_recorded_as_rejected(layer: ExecLayer) -> None:
+    sample = dialog(
+        ORDER_TOOLS,
+        ("create_order", {"item": "tea"}, {"order_id": "o1"}),
+        ("order_pizza", {"size": "L"}, {"ok": True}),
+    )
+    assert layer(sample) == []
+    assert [(r.tool, r.outcome) for r in sample.trace.calls] == [
+        ("create_order", "ok"),
+        ("order_pizza", "rejected"),
+    ]
 
 
 def test_sandbox_timeouts_and_crashes_become_findings() -> None:
@@ -234,10 +250,9 @@ def test_sessions_are_reused_across_samples_and_toolsets() -> None:
 
 
 @pytest.mark.timeout(60)
-def test_a_catastrophic_pattern_in_the_mock_is_bounded_by_the_call_timeout() -> None:
-    """The mock runtime checks patterns with the sandbox's stdlib ``re`` (it has no other
-    engine): a hostile one runs until the call's wall limit, ends as ``exec.timeout``, and
-    the replaced worker answers the next call."""
+def test_a_catastrophic_pattern_never_runs_in_the_sandbox() -> None:
+    """Patterns are matched on the host, by the argument check's bounded engine, before a
+    call is sent: a hostile one costs no sandbox time and ends no worker."""
     from sandbox import Limits
 
     tool = ToolSpec(name="f", description="Does f.", parameters={
@@ -247,9 +262,14 @@ def test_a_catastrophic_pattern_in_the_mock_is_bounded_by_the_call_timeout() -> 
     })  # fmt: skip
     with MockRunner("process", Limits(wall_s=1.0)) as runner:
         exec_layer = ExecLayer(runner)
-        for args in ({"a": "a" * 40 + "!"}, {"b" * 40 + "!": 1}):
-            started = time.perf_counter()
-            assert codes(exec_layer(dialog([tool], ("f", args, {})))) == [("exec.timeout", "error")]
-            assert time.perf_counter() - started < 10
+        started = time.perf_counter()
+        hostile = dialog([tool], ("f", {"a": "a" * 40 + "!"}, {}))
+        assert exec_layer(hostile) == []
+        assert [r.outcome for r in hostile.trace.calls] == ["rejected"]
+        # no pattern names this key and the schema leaves other keys open: the call runs
+        odd_key = dialog([tool], ("f", {"b" * 40 + "!": 1}, {}))
+        assert exec_layer(odd_key) == []
+        assert [r.outcome for r in odd_key.trace.calls] == ["ok"]
+        assert time.perf_counter() - started < 10
         assert exec_layer(dialog([tool], ("f", {"a": "aaaa"}, {}))) == []
         exec_layer.close()

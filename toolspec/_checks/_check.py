@@ -46,6 +46,7 @@ from toolspec._checks._classify import Problem, classify
 from toolspec._checks._formats import (
     HINT_FORMATS,
     HINT_PREFIX,
+    documented,
     format_checkers,
     string_format_checkers,
 )
@@ -120,6 +121,21 @@ def strict_schema(parameters: dict[str, Any], hints: dict[str, str]) -> dict[str
             node["format"] = HINT_PREFIX + fmt
     _close(schema)
     return schema
+
+
+def documented_schema(schema: Any) -> Any:
+    """A copy of a strict schema for documents: its hint formats as keywords a reader of
+    JSON Schema understands (``_formats.documented``)."""
+    if isinstance(schema, list):
+        return [documented_schema(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: documented_schema(v) if isinstance(v, dict | list) else v for k, v in schema.items()}
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt.startswith(HINT_PREFIX):
+        del out["format"]
+        out.update(documented(fmt))
+    return out
 
 
 def _meta_valid(schema: Any) -> bool:

@@ -31,6 +31,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 HINT_PREFIX = "toolproof-hint:"
@@ -247,6 +248,17 @@ def format_checkers() -> dict[str, Callable[[object], bool]]:
         for name, check in string_format_checkers().items()
         if name not in ANNOTATIONS
     }
+
+
+def documented(name: str) -> dict[str, Any]:
+    """JSON Schema keywords a document (OpenAPI, MCP) can state for a strict schema's
+    format: the standard ``format`` where there is one, the list of codes for the ISO
+    hints. Never looser than the check (``en-US`` passes ``iso639-1`` but is not listed)."""
+    base = name.removeprefix(HINT_PREFIX)
+    codes = {"iso4217": _currencies, "iso3166-alpha2": _countries, "iso639-1": _languages}
+    if base in codes:
+        return {"enum": sorted(codes[base]())}
+    return {"format": base}
 
 
 def describe_format(name: str) -> tuple[str, bool]:

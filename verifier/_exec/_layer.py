@@ -6,11 +6,13 @@ starts empty for every sample, and the warm worker is kept, so a sample costs a 
 a new worker), execute every call in dialog order, one sandbox round trip per assistant
 turn, and turn outcomes into
 findings (``exec.error``, ``exec.timeout``, ``exec.crash``, ``exec.response_mismatch``).
-Argument problems the mock's validator finds are the rule layer's (``call.*``) and are
-not repeated here.
+A call whose arguments fail the argument check (the rule layer's own, applied by the mock
+session on the host) or that names no tool is not sent: its ``call.*`` findings are the
+rule layer's and are not repeated here.
 
-What ran is kept in ``sample.trace.calls`` (one :class:`ExecutedCall` per call) for the
-HTML report, and the bundle's hash goes into the sample's provenance.
+What became of every call is kept in ``sample.trace.calls`` (one :class:`ExecutedCall`
+per parsed call, ``outcome`` ``rejected`` for one that was not sent) for the HTML
+report, and the bundle's hash goes into the sample's provenance.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from mock_apis import MockBundle, MockOutcome, MockRunner, MockSession, ThreadSe
 from sandbox import BackendUnavailableError
 from toolspec.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
-from verifier._exec._pairs import CallSite, pair_calls
 from verifier._layers import BuiltLayer, LayerOptions, layer_factory
 from verifier._model import Finding, Sample
-from verifier._trace import ExecutedCall
+from verifier._pairing import CallSite, pair_calls
+from verifier._trace import CallOutcome, ExecutedCall
 
 _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 
@@ -88,29 +90,23 @@ class ExecLayer:
         records: list[ExecutedCall] = []
         by_turn: dict[int, list[CallSite]] = {}
         for site in sites:
-            if site.tool_call.name in bundle.entries or site.tool_call.name in failed:
-                by_turn.setdefault(site.turn, []).append(site)
+            by_turn.setdefault(site.turn, []).append(site)
         for turn_sites in by_turn.values():
-            runnable = [s for s in turn_sites if s.tool_call.name in bundle.entries]
-            outcomes = session.call_many(
-                [(s.tool_call.name, s.tool_call.arguments) for s in runnable]
-            )
-            self.calls += len(runnable)
-            for site, outcome in zip(runnable, outcomes, strict=True):
+            sent = [s for s in turn_sites if s.tool_call.name not in failed]
+            outcomes = session.call_many([(s.tool_call.name, s.tool_call.arguments) for s in sent])
+            self.calls += len(sent)
+            for site, outcome in zip(sent, outcomes, strict=True):
                 records.append(_record(site, outcome))
                 findings.extend(self._judge_outcome(sample, bundle, site, outcome))
             for site in turn_sites:
                 if site.tool_call.name in failed:
-                    findings.append(
-                        Finding.of(
-                            "exec.error",
-                            f"`{site.tool_call.name}` could not be compiled to a mock: "
-                            f"{failed[site.tool_call.name]}",
-                            turn=site.turn,
-                            call=site.call,
-                        )
+                    msg = (
+                        f"`{site.tool_call.name}` could not be compiled to a mock: "
+                        f"{failed[site.tool_call.name]}"
                     )
-        sample.trace.calls = records
+                    findings.append(Finding.of("exec.error", msg, turn=site.turn, call=site.call))
+                    records.append(_record(site, MockOutcome.failure(500, "exec.error", msg)))
+        sample.trace.calls = sorted(records, key=lambda r: (r.turn, r.call))
         return findings
 
     def _judge_outcome(
@@ -148,12 +144,20 @@ class ExecLayer:
         return out
 
 
+_OUTCOMES: dict[str, CallOutcome] = {"exec.timeout": "timeout", "exec.crash": "crash"}
+
+
 def _record(site: CallSite, outcome: MockOutcome) -> ExecutedCall:
     ms = round(outcome.duration_ms, 3)
     call = (site.turn, site.call, site.tool_call.name, outcome.ok, site.response, ms)
     if outcome.ok:
         return ExecutedCall(*call, result=outcome.result)
-    return ExecutedCall(*call, error="; ".join(f.get("message", "") for f in outcome.findings))
+    if outcome.rejected:
+        kind: CallOutcome = "rejected"
+    else:
+        kind = _OUTCOMES.get(outcome.codes[0] if outcome.codes else "", "error")
+    error = "; ".join(f.get("message", "") for f in outcome.findings)
+    return ExecutedCall(*call, error=error, outcome=kind)
 
 
 @layer_factory("exec")
