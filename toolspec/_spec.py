@@ -9,6 +9,7 @@ normalisation, so that the rule layer, the mock compiler and the judge see one t
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cached_property
 from typing import Any
 
@@ -33,15 +34,16 @@ class ToolSpec(BaseModel):
     @cached_property
     def spec_hash(self) -> str:
         """sha256 of the canonical JSON of the parts that define behaviour."""
-        payload = orjson.dumps(
-            {
-                "name": self.name,
-                "description": self.description,
-                "parameters": self.parameters,
-                "output_schema": self.output_schema,
-            },
-            option=orjson.OPT_SORT_KEYS,
-        )
+        parts = {
+            "name": self.name,
+            "description": self.description,
+            "parameters": self.parameters,
+            "output_schema": self.output_schema,
+        }
+        try:
+            payload = orjson.dumps(parts, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits (a bound such as -2**64): stdlib JSON
+            payload = json.dumps(parts, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(payload).hexdigest()
 
     @property

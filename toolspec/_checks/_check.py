@@ -39,7 +39,7 @@ import jsonschema_rs
 import orjson
 from jsonschema.exceptions import SchemaError
 from jsonschema.protocols import Validator
-from referencing.exceptions import Unresolvable
+from referencing.exceptions import NoSuchResource, Unresolvable
 
 from toolspec._checks._cache import ContentCache
 from toolspec._checks._classify import Problem, classify
@@ -70,16 +70,27 @@ class ArgumentCheck:
     """A strict schema, compiled: ``problems(arguments, tool)`` is empty for valid ones."""
 
     schema: dict[str, Any]
-    is_valid: Callable[[Any], bool]
+    fast: Callable[[Any], bool]
     slow: Validator
+
+    def is_valid(self, arguments: Any) -> bool:
+        """The fast yes/no; a value the fast engine cannot take (an integer beyond 64 bits)
+        is answered by the reference validator."""
+        try:
+            return self.fast(arguments)
+        except (TypeError, ValueError, OverflowError):
+            return not self.problems(arguments, "")
 
     def problems(self, arguments: Any, tool: str) -> list[Problem]:
         """What is wrong with ``arguments`` (nothing when they are valid)."""
-        if self.is_valid(arguments):
-            return []
+        try:
+            if self.fast(arguments):
+                return []
+        except (TypeError, ValueError, OverflowError):
+            pass
         try:
             return classify(self.slow.iter_errors(arguments), tool)
-        except (Unresolvable, RecursionError) as exc:
+        except (Unresolvable, NoSuchResource, RecursionError) as exc:
             # The reference validator cannot follow this schema where the fast one could.
             msg = f"the parameters of `{tool}` cannot be applied to this call: {exc}"
             return [Problem("spec.invalid_schema", None, msg)]

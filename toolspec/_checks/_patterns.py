@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+import attrs
 import jsonschema
 import jsonschema_rs
 from jsonschema.exceptions import ValidationError
@@ -178,6 +179,21 @@ def _unevaluated_properties(
             )
 
 
+def _evolve(self: Any, **changes: Any) -> Any:
+    """``evolve`` that keeps this class for every subschema and referenced resource.
+
+    jsonschema's own switches to the validator its registry has for a subschema's
+    ``$schema``: a stock one, whose ``pattern`` runs Python's backtracking ``re`` (and
+    raises on ECMA-only syntax such as ``\\p{L}``). A spec is draft 2020-12 throughout
+    (the importers normalise dialects), so an embedded ``$schema`` changes nothing here.
+    """
+    changes.setdefault("schema", self.schema)
+    for field in attrs.fields(type(self)):
+        if field.init and field.alias not in changes:
+            changes[field.alias] = getattr(self, field.name)
+    return type(self)(**changes)
+
+
 # jsonschema leaves ``extend`` untyped; the result is a Validator class.
 BoundedValidator: type[Validator] = extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft202012Validator,
@@ -189,3 +205,4 @@ BoundedValidator: type[Validator] = extend(  # type: ignore[no-untyped-call]
     },
 )
 """``Draft202012Validator`` whose pattern-matching keywords use the Rust engine."""
+BoundedValidator.evolve = _evolve  # type: ignore[method-assign]
