@@ -26,7 +26,7 @@ the rule came from.
 
 from __future__ import annotations
 
-import calendar
+import datetime
 import ipaddress
 import re
 from collections.abc import Callable
@@ -42,7 +42,6 @@ _UUID = re.compile(
     rf"(?:urn:uuid:)?(\{{)?(?:{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
     rf"|{_HEX}{{32}})(\}})?"
 )
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 #: RFC 3339 ``partial-time`` with optional seconds, then an optional ``time-offset``.
 _TIME = re.compile(
     r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
@@ -60,11 +59,15 @@ _RESERVED_ALPHA2 = frozenset({"UK", "EU", "AC", "CP", "DG", "EA", "IC", "TA", "U
 
 
 def _date(v: str) -> bool:
-    m = _DATE.fullmatch(v)
-    if m is None:
+    # RFC 3339's shape only (ISO 8601's ``20230328`` and week dates are not dates here);
+    # ``fromisoformat`` (C, ASCII digits only) checks the rest, the day included.
+    if len(v) != 10 or v[4] != "-" or v[7] != "-":
         return False
-    year, month, day = (int(g) for g in m.groups())
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    try:
+        datetime.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
 
 
 def _time(v: str) -> bool:

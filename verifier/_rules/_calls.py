@@ -34,7 +34,13 @@ def check_calls(sample: Sample, tools: dict[str, CompiledTool]) -> list[Finding]
                 out.append(_unknown_tool(call.name, tools, t, c))
                 continue
             check = tool.check
-            if check is not None and not check.is_valid(call.arguments):  # the hot path
+            if check is None:
+                continue
+            try:  # ``check.is_valid`` inlined: this is the rule layer's hot path
+                valid = check.fast(call.arguments)
+            except (TypeError, ValueError, OverflowError):  # beyond the fast engine
+                valid = False  # (an integer over 64 bits): ``problems`` asks the reference
+            if not valid:
                 out.extend(
                     Finding.of(p.code, p.message, turn=t, call=c, path=p.path)
                     for p in check.problems(call.arguments, call.name)

@@ -13,7 +13,7 @@ whose target is that call (ToolACE and OpenAI fine-tuning data end this way).
 from __future__ import annotations
 
 from verifier._model import Finding, Sample, Turn
-from verifier._pairing import Answer, CallSite, pair
+from verifier._pairing import CallSite, Pairing, Unpaired
 
 _ARTICLE = {"assistant": "an", "tool": "a", "user": "a", "system": "a"}
 
@@ -26,45 +26,29 @@ def _mismatch(msg: str, turn: int) -> Finding:
     return Finding.of("dialog.call_mismatch", msg, turn=turn)
 
 
-def _response(turn: Turn, answer: Answer) -> Finding | None:
+def _response(t: int, turn: Turn, answered: CallSite | Unpaired) -> Finding | None:
     """The finding for one tool turn, if any."""
-    t = answer.turn
-    if answer.unpaired == "unknown_id":
+    if isinstance(answered, CallSite):
+        called = answered.tool_call.name
+        if turn.name is not None and turn.name != called:
+            return _mismatch(
+                f"the tool response is from `{turn.name}` but answers a call to `{called}`", t
+            )
+        return None
+    if answered == "unknown_id":
         return _mismatch(
             f"the tool response answers call id {turn.call_id!r}, which no call in the dialog has",
             t,
         )
-    if answer.unpaired == "no_call":
+    if answered == "no_call":
         return _structure(
             "a tool response follows no call: the turn before it is not an "
             "assistant turn with calls",
             t,
         )
-    if answer.site is None:
-        if turn.call_id is not None:
-            return _mismatch(f"call id {turn.call_id!r} is answered more than once", t)
-        return _mismatch("there are more tool responses than calls", t)
-    called = answer.site.tool_call.name
-    if turn.name is not None and turn.name != called:
-        return _mismatch(
-            f"the tool response is from `{turn.name}` but answers a call to `{called}`", t
-        )
-    return None
-
-
-def _unanswered(sample: Sample, sites: list[CallSite]) -> dict[int, list[Finding]]:
-    """``dialog.structure`` for calls without a response, by the turn that ends their wait
-    (the next non-tool turn); calls that nothing follows need no response."""
-    out: dict[int, list[Finding]] = {}
-    turns = sample.turns
-    for site in sites:
-        if site.response is not None:
-            continue
-        end = next((t for t in range(site.turn + 1, len(turns)) if turns[t].role != "tool"), None)
-        if end is not None:
-            msg = f"the call to `{site.tool_call.name}` got no tool response"
-            out.setdefault(end, []).append(_structure(msg, site.turn, site.call))
-    return out
+    if turn.call_id is not None:
+        return _mismatch(f"call id {turn.call_id!r} is answered more than once", t)
+    return _mismatch("there are more tool responses than calls", t)
 
 
 def check_dialog(sample: Sample) -> list[Finding]:
@@ -73,10 +57,7 @@ def check_dialog(sample: Sample) -> list[Finding]:
     if not turns:
         return [_structure("the dialog has no turns")]
     out: list[Finding] = []
-    pairing = pair(sample)
-    answers = {a.turn: a for a in pairing.answers}
     need_responses = sample.meta.get("responses", True) is not False
-    unanswered = _unanswered(sample, pairing.sites) if need_responses else {}
     if turns[0].role not in ("user", "system"):
         out.append(
             _structure(
@@ -86,14 +67,21 @@ def check_dialog(sample: Sample) -> list[Finding]:
             )
         )
     has_user = False
+    pairing = Pairing()
     for t, turn in enumerate(turns):
         role = turn.role
         if role == "tool":
-            found = _response(turn, answers[t])
+            found = _response(t, turn, pairing.answer(t, turn))
             if found is not None:
                 out.append(found)
             continue
-        out.extend(unanswered.get(t, ()))
+        # ``advance`` is a no-op for a turn without calls after one without (most turns)
+        left = pairing.advance(t, turn) if turn.calls or pairing.after_calls else ()
+        if need_responses and left:
+            out.extend(
+                _structure(f"the call to `{p.tool_call.name}` got no tool response", p.turn, p.call)
+                for p in left
+            )
         content = turn.content
         empty = not content or content.isspace()
         if role == "user":
