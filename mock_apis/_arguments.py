@@ -3,7 +3,7 @@
 Whoever sends the call (the exec layer, ``toolproof mock serve``, the service's toolset
 routes, synthesis's tool agent, BFCL's multi-turn approximation) goes through
 ``MockSession.call_many``, which asks :func:`refusal` first. The check is the rule
-layer's own (``synth.argument_check`` on the tool's strict schema, from the manifest):
+layer's own (``toolspec.argument_check`` on the tool's strict schema, from the manifest):
 a call the rule layer rejects is refused here with the same codes and words, and never
 costs a sandbox round trip. The mock runtime therefore validates nothing itself.
 """
@@ -34,7 +34,7 @@ def refusal(schema: dict[str, Any], tool: str, args: Any) -> MockOutcome | None:
         return MockOutcome.refused(422, "spec.invalid_schema", msg)
     problems = check.problems(args, tool)
     if not problems:
-        return None  # the reference validator wins over the fast one (see synth._checks)
+        return None  # the reference validator wins over the fast one (see toolspec._checks)
     # Missing parameters first, as the mock server has always listed them: a problem's
     # ``type`` is its first finding's code (``urn:toolproof:finding:call.missing_required``).
     problems.sort(key=lambda p: p.code != "call.missing_required")

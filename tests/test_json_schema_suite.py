@@ -1,6 +1,6 @@
 """The JSON-Schema-Test-Suite (draft 2020-12) against toolproof's one argument check.
 
-Every case runs end to end through both sides that share the check (``synth.tool_check``):
+Every case runs end to end through both sides that share the check (``toolspec.tool_check``):
 (a) the rule layer, ``check_rules`` on a sample whose one call carries the case's data;
 (b) the mock path, a compiled mock called through a session (in-process for every case,
 the process sandbox and the mock server's HTTP route for the cases issue 16 names). The
@@ -25,15 +25,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_apis import MockOutcome, MockRunner, compile_toolset, create_app
-from synth import SCHEMA_FORMATS, ToolSpec
 from tests.conftest import DATA
+from toolspec import SCHEMA_FORMATS, ToolSpec
 from verifier import Sample, ToolCall, Turn, check_rules
 
 SUITE = DATA / "json-schema-test-suite" / "draft2020-12"
 CASE_ID = "urn:toolproof:suite-case"
 
 #: Formats toolproof keeps as annotations (draft 2020-12's default); it asserts
-#: ``synth.SCHEMA_FORMATS`` only, and those files run.
+#: ``toolspec.SCHEMA_FORMATS`` only, and those files run.
 ANNOTATION_FORMATS = (
     "duration", "ecmascript-regex", "hostname", "idn-email", "idn-hostname", "iri",
     "iri-reference", "json-pointer", "regex", "relative-json-pointer", "unknown",
@@ -59,7 +59,7 @@ REMOTE_GROUPS = {
     ("dynamicRef.json", "$ref and $dynamicAnchor are independent of order - $ref first"),
     ("dynamicRef.json", "$ref to $dynamicRef finds detached $dynamicAnchor"),
 }
-_ASSERTED = "toolproof asserts the formats of synth.SCHEMA_FORMATS (call.format_violation)"
+_ASSERTED = "toolproof asserts the formats of toolspec.SCHEMA_FORMATS (call.format_violation)"
 #: (file, group, test) → (toolproof's verdict, why it differs from the suite's).
 DEVIATIONS: dict[tuple[str, str, str], tuple[bool, str]] = {
     **{

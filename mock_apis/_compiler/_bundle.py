@@ -37,7 +37,7 @@ class ToolEntry(BaseModel):
     #: The parameter schema as the mock generates from it: local refs inlined, annotated.
     parameters: dict[str, Any]
     #: The strict schema every call's arguments are checked against on the host, before
-    #: the call reaches a sandbox (``synth.strict_schema``: the rule layer's own).
+    #: the call reaches a sandbox (``toolspec.strict_schema``: the rule layer's own).
     argument_schema: dict[str, Any]
     kind: str
     entity: str | None = None

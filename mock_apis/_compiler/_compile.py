@@ -1,7 +1,7 @@
 """``compile(specs) -> MockBundle``: the spec→mock compiler, one toolset at a time.
 
 Each tool goes through: name → entry identifier; parameters → the argument check the
-host applies to every call (``synth.tool_check``: a tool whose parameters cannot be
+host applies to every call (``toolspec.tool_check``: a tool whose parameters cannot be
 checked is refused, ``spec.invalid_schema``, as the rule layer reports it) and the copy
 values are generated from (refs inlined, annotated with value kinds); then the toolset
 is planned (operation kinds, shared entities, response shapes) and rendered as one

@@ -1,7 +1,7 @@
 """The copy of a schema that mocks generate values from: refs inlined, for the runtime.
 
 A mock validates nothing (the host checks every call's arguments with the shared argument
-check, ``synth._checks``); what the stdlib runtime needs is a schema it can walk without a
+check, ``toolspec._checks``); what the stdlib runtime needs is a schema it can walk without a
 resolver. So local ``$ref``s are inlined, and draft-7 tuple ``items`` become
 ``prefixItems``. Keywords the generator does not use (``if``, ``dependentSchemas``,
 ``unevaluatedProperties`` …) stay as they are: generation is best effort and the check

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mock_apis import MockRunner, MockSession, compile_toolset
-from synth import ToolSpec, strict_schema
+from toolspec import ToolSpec, strict_schema
 from verifier import Sample, ToolCall, Turn, check_rules
 
 #: Parameter ``v`` of a tool, one schema each; chosen where the two sides used to differ.

@@ -7,7 +7,7 @@ is not repeated, and calls whose arguments could not be decoded are skipped.
 
 Decisions a user can rely on:
 - Per-tool work (schema checks, compiled validators) is cached by the tool's content.
-- Arguments are checked by the shared argument check (``synth.tool_check``), the very
+- Arguments are checked by the shared argument check (``toolspec.tool_check``), the very
   one every mock applies before a call reaches its sandbox.
 - ``call.unknown_param``: a parameter the schema does not define is an error unless the
   schema sets ``additionalProperties`` (or ``patternProperties``/``unevaluatedProperties``)

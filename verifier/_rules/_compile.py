@@ -3,7 +3,7 @@
 A dataset repeats the same few hundred tools across many thousand samples, so everything
 that depends only on the spec lives here behind a bounded LRU keyed by the spec's content
 (``cache_key``: what ``spec_hash`` covers, plus the hints). The argument check itself is
-the shared one (``synth.tool_check``: the strict schema, draft 2020-12 validators, the
+the shared one (``toolspec.tool_check``: the strict schema, draft 2020-12 validators, the
 format checkers), which the mocks apply to every call they are sent.
 """
 
