@@ -13,16 +13,15 @@ import math
 import random
 import re
 import uuid
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
-import jsonschema
 import orjson
-from referencing.exceptions import Unresolvable  # jsonschema's own reference errors
 
-from mock_apis import expand_pattern as expand, pattern_program as program
+from mock_apis import expand_pattern as expand, id_prefix, pattern_program as program
 from synth._catalogue import data_text, field_value_kind
 from synth._dedupe import words
+from toolspec import SchemaUnusable, argument_check
 
 #: Parameter-name words that choose a value list of ``data/values.json`` when the field
 #: naming rules of the catalogue do not recognise the name (seed tools name freely).
@@ -47,6 +46,11 @@ _NAME_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"cuisine"}), "cuisine"),
     (frozenset({"category"}), "category"),
     (frozenset({"reason", "issue", "problem"}), "reason"),
+    (frozenset({"username", "handle", "login", "nickname"}), "username"),
+    (frozenset({"game"}), "game"),
+    (frozenset({"platform", "console"}), "platform"),
+    (frozenset({"role"}), "role"),
+    (frozenset({"description", "summary", "details", "notes"}), "description"),
 )  # fmt: skip
 #: First words of ``…_name`` parameters that name a person.
 PERSON_ROLES = frozenset(
@@ -87,24 +91,14 @@ MAX_DEPTH = 12
 TRIES = 6
 
 
-@lru_cache(maxsize=4096)
-def _validator(schema_json: bytes) -> jsonschema.Draft202012Validator:
-    """A validator of a checked schema (``SchemaError`` for one that is not valid)."""
-    schema = orjson.loads(schema_json)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-
-
 def valid(value: Any, schema: dict[str, Any]) -> bool:
-    """``value`` satisfies ``schema`` (formats asserted)."""
-    try:
-        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
+    """``value`` satisfies ``schema`` by the shared argument check (formats asserted): the
+    one the rule layer and the mocks apply, so a value picked here is never refused there."""
+    if not isinstance(schema, dict):
         return False
     try:
-        return _validator(key).is_valid(value)
-    except (jsonschema.SchemaError, jsonschema.exceptions.UnknownType, Unresolvable,
-            RecursionError, ValueError, TypeError):  # fmt: skip
+        return argument_check(schema).is_valid(value)
+    except (SchemaUnusable, RecursionError, TypeError, ValueError):
         return False
 
 
@@ -166,6 +160,8 @@ def value_kind(name: str) -> str | None:
     """Which value list fits a parameter name: the catalogue's field rules first, then
     words of the name; None when nothing does."""
     tokens = set(words(name))
+    if tokens & {"uuid", "guid"}:
+        return "uuid"
     if tokens & {"id", "identifier", "reference", "number", "code"} and "phone" not in tokens:
         return "id"
     kind = field_value_kind(name)
@@ -192,9 +188,10 @@ def _string(name: str, schema: dict[str, Any], fmt: str | None, rng: random.Rand
             return found
     tokens = set(words(name))
     kind = value_kind(name)
-    if kind == "id":
-        letters = "".join(rng.choice("ABCDEFGHKMNPRSTVWXZ") for _ in range(2))
-        return f"{letters}-{rng.randint(10000, 99999)}"
+    if kind == "uuid":
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    if kind == "id":  # in its family's shape, as the mocks answer it (ORD-123456)
+        return f"{id_prefix(name)}-{rng.randint(100000, 999999)}"
     if "date" in tokens or "birthdate" in tokens or kind == "date":
         return _date(rng)
     if "month" in tokens:
