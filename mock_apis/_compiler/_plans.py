@@ -104,7 +104,8 @@ def entity_plan(entity: str, members: list[Planned]) -> dict[str, Any]:
     for tool in members:
         if tool.kind in ("create", "update", "list", "search"):
             for key in echo_fields(tool.params):
-                if key not in names and not is_control(key):
+                many_ids = words(key)[-1:] == ["ids"]  # a batch's ids: no record holds them
+                if key not in names and not is_control(key) and not many_ids:
                     fields.setdefault(key, accepted(key, members))
     status_free = "status" not in fields  # our own field: a create may say "created"
     fields.setdefault("status", {"type": "string", "x-gen": "status"})

@@ -97,6 +97,12 @@ def test_a_lone_search_answers_its_own_ids_not_filler_names() -> None:
         spec("batch_get_heating_oil_deliveries", "Get up to 20 deliveries",
              heating_oil_delivery_ids={"type": "array", "items": STR}),
     ])  # fmt: skip
+    grouped = compile([
+        spec("get_spreadsheet", "Get a spreadsheet", spreadsheet_id=STR),
+        spec("batch_get_spreadsheets", "Get spreadsheets",
+             spreadsheet_ids={"type": "array", "items": STR}),
+    ])  # fmt: skip
+    assert "spreadsheet_ids" not in grouped.manifest.entities["spreadsheet"].fields
     for tool, family in (("list_smog_warnings", "smog_warning"),
                          ("batch_get_heating_oil_deliveries", "heating_oil_delivery")):  # fmt: skip
         entry = bundle.tool(tool)
