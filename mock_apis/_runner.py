@@ -70,8 +70,12 @@ def sandbox_bundle(bundle: MockBundle) -> Bundle:
             f"bundle {bundle.sha256[:12]} needs runtime ABI {bundle.manifest.runtime_abi}, "
             f"this runtime is {RUNTIME_ABI}: recompile it"
         )
+    # Generated code writes nothing into the runtime: a worker keeps it loaded across
+    # toolsets. An implementation module is user code, which could; it gets its own copy.
+    own = bundle.manifest.impl_module or len(bundle.modules) != 1
+    shared = frozenset() if own else frozenset(runtime_modules())
     built = _BUNDLES[bundle.sha256] = Bundle(
-        {**runtime_modules(), **bundle.modules}, main=bundle.module
+        {**runtime_modules(), **bundle.modules}, main=bundle.module, shared=shared
     )
     while len(_BUNDLES) > _BUNDLES_MAX:
         _BUNDLES.popitem(last=False)  # threads may race here; a lost entry is rebuilt

@@ -16,10 +16,16 @@ class Bundle:
     another by name; under RestrictedPython the only other imports are the runner's
     allow-list. Module-level variables are the session's state: they survive calls and
     are rebuilt by ``Session.reset()``.
+
+    ``shared`` names modules a worker may execute once and reuse across loads (and
+    resets): only modules that keep no state and that no module of the bundle writes to,
+    importing nothing but allowed modules and other shared ones (the mock runtime under a
+    generated toolset). A load then runs only the bundle's own modules.
     """
 
     modules: Mapping[str, str]
     main: str = ""
+    shared: frozenset[str] = frozenset()
     sha256: str = field(init=False)
     digests: Mapping[str, str] = field(init=False, repr=False, compare=False)
     """sha256 of each module's source: a worker that holds a source is sent its digest."""
@@ -36,6 +42,9 @@ class Bundle:
         if main not in self.modules:
             raise ValueError(f"main module {main!r} is not in the bundle ({sorted(self.modules)})")
         object.__setattr__(self, "main", main)
+        if not self.shared <= set(self.modules) - {main}:
+            raise ValueError(f"shared modules {sorted(self.shared)} must be non-main modules")
+        object.__setattr__(self, "shared", frozenset(self.shared))
         object.__setattr__(self, "modules", MappingProxyType(dict(self.modules)))
         object.__setattr__(self, "digests", MappingProxyType(
             {name: source_digest(source) for name, source in self.modules.items()}

@@ -8,13 +8,17 @@ Landlock, seccomp). It serves one host over one stream socket:
     frame   = 4-byte big-endian length + UTF-8 JSON object
     request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
               | {"op": "load", "modules": {name: source | {"sha256": hex}}, "main": name,
-               "restrict": bool, "limits": {...}} | {"op": "reset"}
+               "restrict": bool, "limits": {...}, "shared": [name, ...]} | {"op": "reset"}
               | {"op": "calls", "calls": [[entry, args], ...]}
 
 A module already sent to this runner (primed, or in an earlier load) may be named by the
 sha256 of its source instead: a bundle is mostly the mock runtime, and sending, decoding
 and hashing those ~40 KB again on every load cost more than the rest of a sample. A source
 the runner no longer holds is refused with kind "stale"; the host then sends it whole.
+Modules a load lists as ``shared`` (optional) are executed once per runner and the
+instance is reused by every later load that shares the same source: the host lists only
+modules that keep no state and that no module of the bundle writes to (the mock runtime
+under a generated toolset), so a load or reset then runs only the bundle's own module.
     reply   = one frame per request, except "calls": one frame per call, in order,
               so the host can enforce a deadline on each call of a pipelined batch.
 
@@ -65,6 +69,11 @@ _CODE_CACHE: dict[tuple[bool, str, str], types.CodeType] = {}
 _CODE_CACHE_MAX = 256
 # Sources by sha256, for loads that name a module by its digest (bounded like the codes).
 _SOURCES: dict[str, str] = {}
+# Module instances of ``shared`` modules by (restricted, name, source); bounded too.
+_SHARED: dict[tuple[bool, str, str], types.ModuleType] = {}
+# Read-only views of allowed modules (restricted code cannot write to a view's attributes,
+# and a view reaches nothing its module does not): built once per runner, not per import.
+_VIEWS: dict[str, types.SimpleNamespace] = {}
 # Public names that reach the operating system (uuid may shell out to find a MAC address)
 # or read attributes by name, bypassing the guards (string.Formatter, like str.format).
 DENIED_NAMES = {"uuid": {"getnode", "uuid1", "uuid6", "uuid7", "uuid8"}, "string": {"Formatter"}}
@@ -140,6 +149,13 @@ def compile_module(name: str, source: str, restrict: bool) -> types.CodeType:
 
 def _module_view(mod: types.ModuleType) -> types.SimpleNamespace:
     """A read-only view of an allowed module: public, non-module attributes only."""
+    view = _VIEWS.get(mod.__name__)
+    if view is None:
+        view = _VIEWS[mod.__name__] = _build_view(mod)
+    return view
+
+
+def _build_view(mod: types.ModuleType) -> types.SimpleNamespace:
     deny = DENIED_NAMES.get(mod.__name__, set())
     names = {
         k: v
@@ -156,6 +172,7 @@ class Program:
         self.restrict = bool(req.get("restrict", True))
         self.sources = {n: hold_source(n, sent) for n, sent in dict(req["modules"]).items()}
         self.main = str(req.get("main") or next(iter(self.sources)))
+        self.shared = {str(n) for n in req.get("shared") or ()} & set(self.sources) - {self.main}
         self.stdout = stdout
         self.codes = {n: compile_module(n, src, self.restrict) for n, src in self.sources.items()}
         self.reset()
@@ -172,6 +189,10 @@ class Program:
             return self.modules[name]
         if name in self.loading:
             raise ImportError(f"circular import of bundle module {name!r}")
+        key = (self.restrict, name, self.sources[name])
+        if name in self.shared and (mod := _SHARED.get(key)) is not None:
+            self.modules[name] = mod
+            return mod
         self.loading.add(name)
         mod = types.ModuleType(name)
         mod.__dict__.update(self._globals(name))
@@ -188,6 +209,10 @@ class Program:
         finally:
             self.loading.discard(name)
         self.modules[name] = mod
+        if name in self.shared:
+            if len(_SHARED) >= _CODE_CACHE_MAX:
+                _SHARED.pop(next(iter(_SHARED)))
+            _SHARED[key] = mod
         return mod
 
     def _import(self, name: str, globals: Any = None, locals: Any = None,

@@ -57,8 +57,11 @@ class PooledSession:
         bundle, held = self.bundle, () if whole else self.held
         modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
                    for name, digest in bundle.digests.items()}  # fmt: skip
-        return {"op": "load", "modules": modules, "main": bundle.main,
-                "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
+        request = {"op": "load", "modules": modules, "main": bundle.main,
+                   "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
+        if bundle.shared:
+            request["shared"] = sorted(bundle.shared)
+        return request
 
     def _control(self, request: dict[str, Any], *calls: dict[str, Any]) -> Outcome | None:
         """Send a load/reset (with ``calls`` behind it in the same write); None when it

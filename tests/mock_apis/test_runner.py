@@ -14,6 +14,8 @@ from mock_apis import (
     restricted_check,
     runner_names,
 )
+from mock_apis._runner import sandbox_bundle
+from mock_apis._runtime import runtime_modules
 from sandbox import Limits
 from toolspec import ToolSpec
 from toolspec.errors import ConfigError
@@ -60,6 +62,12 @@ def test_process_sandbox_answers_exactly_like_in_process(
                                  ("get_weather", {"location": 3})])  # fmt: skip
     assert [o.status for o in batch] == [200, 404, 422]
     sandboxed.close()
+
+
+def test_workers_share_the_runtime_only_under_generated_code(shop_specs: list[ToolSpec]) -> None:
+    generated = sandbox_bundle(compile_toolset(shop_specs))
+    assert generated.shared == frozenset(runtime_modules())
+    assert sandbox_bundle(compile_toolset(shop_specs, impl_source=IMPL)).shared == frozenset()
 
 
 def test_supplied_implementations_run_only_in_a_sandbox(

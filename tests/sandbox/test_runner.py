@@ -37,6 +37,27 @@ def test_bundle_modules_import_each_other() -> None:
     assert p.call("helper:double", {"x": 2}) == 4
 
 
+def test_shared_modules_run_once_per_runner_and_survive_reset() -> None:
+    lib = "import random\nTOKEN = random.random()\n"
+    main = (
+        "import lib\nRUNS = [0]\n"
+        "def token():\n    RUNS[0] = RUNS[0] + 1\n    return [lib.TOKEN, RUNS[0]]\n"
+    )
+
+    def load(shared: list[str], source: str = main) -> Program:
+        req = {"modules": {"main": source, "lib": lib}, "main": "main", "shared": shared}
+        return Program(req, TailBuffer(100))
+
+    first = load(["lib"])
+    token = first.call("token", {})[0]
+    assert first.call("token", {}) == [token, 2]
+    first.reset()  # the bundle's own module starts over; the shared one is kept
+    assert first.call("token", {}) == [token, 1]
+    assert load(["lib"], main + "\n").call("token", {}) == [token, 1]  # another bundle
+    assert load([]).call("token", {})[0] != token  # not shared: a module of its own
+    assert load(["main"]).modules["main"] is not load(["main"]).modules["main"]
+
+
 @pytest.mark.parametrize(
     ("source", "kind", "match"),
     [

@@ -73,6 +73,21 @@ def test_rebind_keeps_the_worker_and_starts_state_empty(backend: Sandbox) -> Non
         assert s.call("create", {"item": "tea"}).ok
 
 
+def test_rebind_reuses_shared_modules_on_the_worker(backend: Sandbox) -> None:
+    lib = "import random\nTOKEN = random.random()\n"
+    main = "import lib\ndef token():\n    return lib.TOKEN\n"
+    one = Bundle({"main": main, "lib": lib}, "main", shared=frozenset({"lib"}))
+    two = Bundle({"main": main + "\n", "lib": lib}, "main", shared=frozenset({"lib"}))
+    with backend.session(one) as s:
+        token = s.call("token", {}).value
+        s.rebind(two)
+        assert s.call("token", {}).value == token
+        s.rebind(Bundle({"main": main, "lib": lib}, "main"))  # not shared: its own copy
+        assert s.call("token", {}).value != token
+    with pytest.raises(ValueError, match="shared"):
+        Bundle({"main": main, "lib": lib}, "main", shared=frozenset({"main"}))
+
+
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
 def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
     with backend.session(STORE) as s:
