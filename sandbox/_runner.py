@@ -39,6 +39,7 @@ opens sockets or starts processes through the names the view exposes.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -174,6 +175,7 @@ class Program:
         self.main = str(req.get("main") or next(iter(self.sources)))
         self.shared = {str(n) for n in req.get("shared") or ()} & set(self.sources) - {self.main}
         self.stdout = stdout
+        self.builtins: dict[str, Any] | None = None
         self.codes = {n: compile_module(n, src, self.restrict) for n, src in self.sources.items()}
         self.reset()
 
@@ -238,59 +240,10 @@ class Program:
                             else __builtins__)  # fmt: skip
             builtins["__import__"] = self._import
             return {"__name__": name, "__builtins__": builtins}
-        from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-        from RestrictedPython.Guards import (
-            full_write_guard,
-            guarded_iter_unpack_sequence,
-            guarded_unpack_sequence,
-            safe_builtins,
-            safer_getattr,
-        )  # fmt: skip
-        from RestrictedPython.Limits import limited_builtins
-        from RestrictedPython.Utilities import utility_builtins
-
-        builtins = {**safe_builtins, **limited_builtins, **utility_builtins}
-        for mod_name in ("string", "math", "random", "whrandom", "set"):
-            builtins.pop(mod_name, None)  # modules must come through the import guard
-        builtins.update(
-            __import__=self._import,
-            getattr=safer_getattr,
-            dict=dict,
-            list=list,
-            enumerate=enumerate,
-            sum=sum,
-            min=min,
-            max=max,
-            any=any,
-            all=all,
-            map=map,
-            filter=filter,
-            reversed=reversed,
-            iter=iter,
-            next=next,
-            range=range,
-            tuple=tuple,
-        )  # fmt: skip  (plain range/list/tuple: size is bounded by the memory and time limits)
-        stdout = self.stdout
-
-        class Printer:
-            """RestrictedPython's print hook, writing to the captured stdout tail."""
-
-            def __init__(self, _getattr_: Any = None) -> None:
-                pass
-
-            def _call_print(self, *args: Any, **kwargs: Any) -> None:
-                kwargs.pop("file", None)
-                print(*args, file=stdout, **kwargs)
-
-        return {
-            "__name__": name, "__builtins__": builtins, "__metaclass__": type,
-            "_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
-            "_getiter_": default_guarded_getiter, "_write_": full_write_guard,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-            "_unpack_sequence_": guarded_unpack_sequence, "_inplacevar_": _inplacevar,
-            "_print_": Printer, "_apply_": _apply,
-        }  # fmt: skip
+        if self.builtins is None:  # one per load, shared by its modules (code cannot reach it)
+            self.builtins = {**_restricted_base()[0], "__import__": self._import}
+        return {**_restricted_base()[1], "__name__": name, "__builtins__": self.builtins,
+                "_print_": functools.partial(Printer, self.stdout)}  # fmt: skip
 
     def call(self, entry: str, args: Any) -> Any:
         mod_name, _, func_name = entry.rpartition(":")
@@ -303,6 +256,70 @@ class Program:
         if not isinstance(args, dict):
             raise RunnerError("args", f"arguments must be a JSON object, not {type(args).__name__}")
         return func(**args)
+
+
+_BASE: tuple[dict[str, Any], dict[str, Any]] | None = None
+
+
+def _restricted_base() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Builtins and guard globals of restricted code, the same for every module: built once
+    per runner (each module gets copies, with its own import hook and print target)."""
+    global _BASE
+    if _BASE is not None:
+        return _BASE
+    from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+    from RestrictedPython.Guards import (
+        full_write_guard,
+        guarded_iter_unpack_sequence,
+        guarded_unpack_sequence,
+        safe_builtins,
+        safer_getattr,
+    )  # fmt: skip
+    from RestrictedPython.Limits import limited_builtins
+    from RestrictedPython.Utilities import utility_builtins
+
+    builtins = {**safe_builtins, **limited_builtins, **utility_builtins}
+    for mod_name in ("string", "math", "random", "whrandom", "set"):
+        builtins.pop(mod_name, None)  # modules must come through the import guard
+    builtins.update(
+        getattr=safer_getattr,
+        dict=dict,
+        list=list,
+        enumerate=enumerate,
+        sum=sum,
+        min=min,
+        max=max,
+        any=any,
+        all=all,
+        map=map,
+        filter=filter,
+        reversed=reversed,
+        iter=iter,
+        next=next,
+        range=range,
+        tuple=tuple,
+    )  # fmt: skip  (plain range/list/tuple: size is bounded by the memory and time limits)
+    guards = {
+        "__metaclass__": type,
+        "_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
+        "_getiter_": default_guarded_getiter, "_write_": full_write_guard,
+        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+        "_unpack_sequence_": guarded_unpack_sequence, "_inplacevar_": _inplacevar,
+        "_apply_": _apply,
+    }  # fmt: skip
+    _BASE = (builtins, guards)
+    return _BASE
+
+
+class Printer:
+    """RestrictedPython's print hook (``_print_``, bound to a stdout tail by a partial)."""
+
+    def __init__(self, stdout: TailBuffer, _getattr_: Any = None) -> None:
+        self.stdout = stdout
+
+    def _call_print(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("file", None)
+        print(*args, file=self.stdout, **kwargs)
 
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
