@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import time
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -65,6 +65,13 @@ class InProcessSession:
 
     def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
         return [self.call(entry, args, timeout) for entry, args in calls]
+
+    def call_each(self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]) -> list[list[Outcome]]:
+        results = []
+        for bundle, calls in jobs:
+            self.rebind(bundle)
+            results.append(self.call_many(calls))
+        return results
 
     def reset(self) -> None:
         self.modules = {}

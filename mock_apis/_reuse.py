@@ -73,13 +73,21 @@ class ThreadSessions:
         """Raises ``SandboxError`` when no session can start."""
         session: MockSession | None = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = self.runner.session(bundle)
-            with self._lock:
-                self._sessions.append(session)
+            session = self.current(bundle)
         elif session.bundle.sha256 == bundle.sha256:
             session.reset()
         else:
             session.rebind(bundle)
+        return session
+
+    def current(self, bundle: MockBundle) -> MockSession:
+        """This thread's session as it is (a new one on ``bundle`` if it has none), for a
+        caller that rebinds it itself (``MockSession.call_each``)."""
+        session: MockSession | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self.runner.session(bundle)
+            with self._lock:
+                self._sessions.append(session)
         return session
 
     def __len__(self) -> int:

@@ -10,7 +10,7 @@ turns outcomes into :class:`MockOutcome`. Backends by name: ``process`` (default
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -96,7 +96,7 @@ class MockSession:
     def _bind(self, bundle: MockBundle) -> None:
         self.bundle = bundle
         self.entries = bundle.entries
-        self.schemas = {t.name: t.argument_schema for t in bundle.manifest.tools}
+        self.schemas = _schemas(bundle)
 
     def call(self, tool: str, args: Any, timeout: float | None = None) -> MockOutcome:
         return self.call_many([(tool, args)], timeout)[0]
@@ -105,24 +105,32 @@ class MockSession:
         self, calls: Iterable[tuple[str, Any]], timeout: float | None = None
     ) -> list[MockOutcome]:
         """Pipelined calls (one sandbox round trip for those that pass), answered in order."""
-        batch = list(calls)
-        results: list[MockOutcome | None] = [None] * len(batch)
-        todo: list[tuple[int, str, Any]] = []
-        for i, (tool, args) in enumerate(batch):
-            entry = self.entries.get(tool)
-            if entry is None:
-                results[i] = MockOutcome.refused(
-                    404, "call.unknown_tool", f"no tool named {tool!r}"
-                )
-                continue
-            results[i] = refusal(self.schemas[tool], tool, args)
-            if results[i] is None:
-                todo.append((i, entry, args))
+        results, todo = _checked(self.entries, self.schemas, list(calls))
         if todo:
             outcomes = self.session.call_many([(e, a) for _, e, a in todo], timeout)
             for (i, _, _), outcome in zip(todo, outcomes, strict=True):
                 results[i] = MockOutcome.from_sandbox(outcome)
         return [r for r in results if r is not None]
+
+    def call_each(
+        self, jobs: Sequence[tuple[MockBundle, Sequence[tuple[str, Any]]]]
+    ) -> list[list[MockOutcome]]:
+        """For each job in turn: :meth:`rebind` to its toolset, then :meth:`call_many` its
+        calls; the outcomes of those steps, with every job sent to the worker in one write
+        (``sandbox.Session.call_each``). The session stays on the last job's toolset."""
+        checked = [_checked(b.entries, _schemas(b), list(calls)) for b, calls in jobs]
+        outcomes = self.session.call_each([
+            (sandbox_bundle(bundle), [(e, a) for _, e, a in todo])
+            for (bundle, _), (_, todo) in zip(jobs, checked, strict=True)
+        ])  # fmt: skip
+        answers = []
+        for (results, todo), done in zip(checked, outcomes, strict=True):
+            for (i, _, _), outcome in zip(todo, done, strict=True):
+                results[i] = MockOutcome.from_sandbox(outcome)
+            answers.append([r for r in results if r is not None])
+        if jobs:
+            self._bind(jobs[-1][0])
+        return answers
 
     def reset(self) -> None:
         self.session.reset()
@@ -146,6 +154,28 @@ class MockSession:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self.close()
+
+
+def _schemas(bundle: MockBundle) -> dict[str, Any]:
+    return {t.name: t.argument_schema for t in bundle.manifest.tools}
+
+
+def _checked(
+    entries: dict[str, str], schemas: dict[str, Any], calls: list[tuple[str, Any]]
+) -> tuple[list[MockOutcome | None], list[tuple[int, str, Any]]]:
+    """Answers of the calls refused on the host (None for the others), and the others as
+    (index, entry, arguments), to send."""
+    results: list[MockOutcome | None] = [None] * len(calls)
+    todo: list[tuple[int, str, Any]] = []
+    for i, (tool, args) in enumerate(calls):
+        entry = entries.get(tool)
+        if entry is None:
+            results[i] = MockOutcome.refused(404, "call.unknown_tool", f"no tool named {tool!r}")
+            continue
+        results[i] = refusal(schemas[tool], tool, args)
+        if results[i] is None:
+            todo.append((i, entry, args))
+    return results, todo
 
 
 class MockRunner:

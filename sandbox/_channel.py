@@ -24,6 +24,12 @@ from sandbox._runner import HEADER, FrameError, FrameReader
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
+def encode_frames(*objs: dict[str, Any]) -> bytes:
+    """The wire bytes of ``objs``; TypeError or ValueError for a value JSON cannot hold."""
+    frames = [_ENCODER.encode(obj).encode() for obj in objs]
+    return b"".join(HEADER.pack(len(body)) + body for body in frames)
+
+
 class ChannelClosed(Exception):
     """The worker closed the connection, or sent something that is not a frame."""
 
@@ -44,9 +50,12 @@ class Channel:
     def send(self, *objs: dict[str, Any]) -> None:
         """Frames of ``objs``, in one write; all are encoded before anything is sent (a
         TypeError or ValueError for a value JSON cannot hold means nothing was sent)."""
-        frames = [_ENCODER.encode(obj).encode() for obj in objs]
+        self.send_encoded(encode_frames(*objs))
+
+    def send_encoded(self, data: bytes) -> None:
+        """Frames already encoded by :func:`encode_frames`, in one write."""
         try:
-            self.sock.sendall(b"".join(HEADER.pack(len(body)) + body for body in frames))
+            self.sock.sendall(data)
         except OSError as exc:
             raise ChannelClosed(f"send failed: {exc}") from None
 

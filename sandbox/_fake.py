@@ -12,7 +12,7 @@ by ``reset()``); what it returns is the value; what it raises becomes a ``raised
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -56,6 +56,13 @@ class FakeSession:
 
     def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
         return [self.call(entry, args, timeout) for entry, args in calls]
+
+    def call_each(self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]) -> list[list[Outcome]]:
+        results = []
+        for bundle, calls in jobs:
+            self.rebind(bundle)
+            results.append(self.call_many(calls))
+        return results
 
     def reset(self) -> None:
         self.state.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -49,6 +49,13 @@ class Session(Protocol):
         kept, so switching costs a load instead of a new worker. Never share a session
         between owners who must not see each other's code.
         """
+        ...
+
+    def call_each(self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]) -> list[list[Outcome]]:
+        """For each job in turn: ``rebind`` to its bundle, then ``call_many`` its calls; the
+        session stays bound to the last job's bundle. The outcomes are those of the steps
+        one by one; a pooled session sends every job in one write (one wake-up of the
+        worker for a window of samples instead of one per sample)."""
         ...
 
     def close(self) -> None:

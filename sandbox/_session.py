@@ -14,12 +14,12 @@ import threading
 import time
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from sandbox._bundle import Bundle, source_digest
-from sandbox._channel import ChannelClosed, ChannelTimeout
+from sandbox._channel import ChannelClosed, ChannelTimeout, encode_frames
 from sandbox._errors import BackendUnavailableError, SessionClosedError
 from sandbox._limits import Limits
 from sandbox._outcome import Outcome, OutcomeError
@@ -28,6 +28,9 @@ from sandbox._protocol import Call, Isolation, SandboxStats
 
 PRIME_TIMEOUT_S = 30.0
 """How long a fresh worker may take to compile the ``preload`` modules."""
+PIPELINE_BYTES = 32 * 1024
+"""Most request bytes ``call_each`` sends in one write: well under a socket's buffer, so
+the write never waits for the worker, which may be blocked writing replies not read yet."""
 GRACE_S = 0.05
 """Extra wall time the host allows over a call's timeout before it kills the worker."""
 
@@ -54,14 +57,7 @@ class PooledSession:
 
     def _load_request(self, whole: bool = False) -> dict[str, Any]:
         """Load this session's bundle; sources the worker holds go as their digest."""
-        bundle, held = self.bundle, () if whole else self.held
-        modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
-                   for name, digest in bundle.digests.items()}  # fmt: skip
-        request = {"op": "load", "modules": modules, "main": bundle.main,
-                   "restrict": self.restrict, "limits": self.limits.runner_json()}  # fmt: skip
-        if bundle.shared:
-            request["shared"] = sorted(bundle.shared)
-        return request
+        return _load_frame(self.bundle, set() if whole else self.held, self)
 
     def _control(self, request: dict[str, Any], *calls: dict[str, Any]) -> Outcome | None:
         """Send a load/reset (with ``calls`` behind it in the same write); None when it
@@ -185,10 +181,15 @@ class PooledSession:
         except ChannelClosed as exc:
             self._replace()
             return [Outcome.failure("crash", f"the worker died: {exc}", replaced=True)]
+        return self._outcomes(len(todo), wall)
+
+    def _outcomes(self, count: int, wall: float) -> list[Outcome]:
+        """Read the replies of ``count`` calls sent, each within ``wall`` seconds; fewer (or
+        the last one a failure) when a call cost the worker, which is then replaced."""
         assert self.worker is not None
         channel = self.worker.channel
         outcomes: list[Outcome] = []
-        for _ in todo:
+        for _ in range(count):
             start = time.monotonic()
             try:
                 reply = channel.recv(start + wall + GRACE_S)
@@ -210,6 +211,70 @@ class PooledSession:
                 self._replace()
                 return outcomes
         return outcomes
+
+    def call_each(self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]) -> list[list[Outcome]]:
+        if self.pool.closed:
+            raise SessionClosedError("this session's sandbox is closed")
+        todo = [(bundle, list(calls)) for bundle, calls in jobs]
+        results: list[list[Outcome]] = []
+        while len(results) < len(todo):
+            got = self._pipelined(todo[len(results) :])
+            if not got:  # that job did not go as planned: step by step, on a fresh worker
+                bundle, calls = todo[len(results)]
+                self.rebind(bundle)
+                got = [self.call_many(calls)]
+            results.extend(got)
+            done, calls = results[-1], todo[len(results) - 1][1]
+            if len(done) < len(calls):  # a call cost the worker: the rest as call_many does
+                done.extend(self.call_many(calls[len(done) :]))
+        return results
+
+    def _pipelined(self, jobs: list[tuple[Bundle, list[Call]]]) -> list[list[Outcome]]:
+        """Jobs' loads and calls in one write (up to ``PIPELINE_BYTES``), replies read in
+        order: the outcomes of a prefix of the jobs, the last one cut short if a call cost
+        the worker. Empty when the first job cannot go this way (nothing sendable, no
+        worker, a load that fails: the worker is then replaced)."""
+        if self.worker is None:
+            return []
+        data, held, size = [], set(self.held), 0
+        for bundle, calls in jobs:
+            if any(not (isinstance(a, dict) and isinstance(e, str)) for e, a in calls):
+                break  # call_many's own answers for those
+            frames = [_load_frame(bundle, held, self)]
+            frames += [{"op": "calls", "calls": calls}] if calls else []
+            try:
+                data.append(encode_frames(*frames))
+            except (TypeError, ValueError):  # a value JSON cannot hold
+                break
+            held.update(bundle.digests.values())
+            size += len(data[-1])
+            if size > PIPELINE_BYTES:  # the write must fit the socket buffer: no deadlock
+                break
+        if not data:
+            return []
+        jobs = jobs[: len(data)]
+        try:
+            self.worker.channel.send_encoded(b"".join(data))
+        except ChannelClosed:
+            self._replace()
+            return []
+        self.pending, wall = None, self.limits.wall_s
+        results: list[list[Outcome]] = []
+        for bundle, calls in jobs:
+            self.bundle, self.load_error = bundle, None
+            try:
+                assert self.worker is not None
+                reply = self.worker.channel.recv(time.monotonic() + wall + GRACE_S)
+            except (ChannelTimeout, ChannelClosed):
+                reply = {}
+            if not reply.get("ok"):
+                self._replace()
+                return results
+            self.held.update(bundle.digests.values())
+            results.append(self._outcomes(len(calls), wall) if calls else [])
+            if self.worker is None:
+                return results
+        return results
 
     def reset(self) -> None:
         if self.pool.closed:
@@ -235,6 +300,17 @@ class PooledSession:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self.close()
+
+
+def _load_frame(bundle: Bundle, held: set[str], session: PooledSession) -> dict[str, Any]:
+    """A load of ``bundle``; sources in ``held`` (the worker has them) go as their digest."""
+    modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
+               for name, digest in bundle.digests.items()}  # fmt: skip
+    request = {"op": "load", "modules": modules, "main": bundle.main,
+               "restrict": session.restrict, "limits": session.limits.runner_json()}  # fmt: skip
+    if bundle.shared:
+        request["shared"] = sorted(bundle.shared)
+    return request
 
 
 class _NotJSON(Exception):

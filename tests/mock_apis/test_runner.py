@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from mock_apis import (
     MockBundle,
+    MockOutcome,
     MockRunner,
     compile_toolset,
     example_arguments,
@@ -62,6 +65,32 @@ def test_process_sandbox_answers_exactly_like_in_process(
                                  ("get_weather", {"location": 3})])  # fmt: skip
     assert [o.status for o in batch] == [200, 404, 422]
     sandboxed.close()
+
+
+@pytest.mark.parametrize("backend", ["process", "inprocess"])
+def test_call_each_answers_as_rebind_and_call_many_would(
+    shop_specs: list[ToolSpec], backend: str, process: MockRunner, inprocess: MockRunner
+) -> None:
+    runner = process if backend == "process" else inprocess
+    shop, weather = compile_toolset(shop_specs), compile_toolset(shop_specs[:1])
+    order = ("create_order", {"item": "tea", "quantity": 1})
+    jobs = [
+        (shop, [order, ("get_weather", {"location": 3}), ("nope", {})]),
+        (weather, [("get_weather", {"location": "Oslo"}), order]),  # no such tool here
+        (shop, [order]),  # state starts empty again
+    ]
+    with runner.session(weather) as one, runner.session(weather) as other:
+        expected = []
+        for bundle, calls in jobs:
+            other.rebind(bundle)
+            expected.append([_plain(o) for o in other.call_many(calls)])
+        got = [[_plain(o) for o in outcomes] for outcomes in one.call_each(jobs)]
+        assert got == expected and one.bundle is shop
+        assert [len(o) for o in got] == [3, 2, 1] and got[2][0]["ok"]
+
+
+def _plain(outcome: MockOutcome) -> dict[str, Any]:
+    return {**dataclasses.asdict(outcome), "duration_ms": None}
 
 
 def test_workers_share_the_runtime_only_under_generated_code(shop_specs: list[ToolSpec]) -> None:

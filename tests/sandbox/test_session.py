@@ -88,6 +88,33 @@ def test_rebind_reuses_shared_modules_on_the_worker(backend: Sandbox) -> None:
         Bundle({"main": main, "lib": lib}, "main", shared=frozenset({"main"}))
 
 
+def test_call_each_answers_as_rebind_and_call_many_would(backend: Sandbox) -> None:
+    other = Bundle.from_source("def hello(name):\n    return 'hi ' + name\n", name="other")
+    broken = Bundle.from_source("def f(:\n", name="broken")
+    jobs = [
+        (STORE, [("create", {"item": "tea"}), ("get", {"id": "o1"})]),
+        (other, [("hello", {"name": "ada"}), ("create", {"item": "x"})]),
+        (broken, [("f", {})]),  # a load that fails: its calls get the compile error
+        (STORE, [("get", {"id": "o1"}), ("create", {"item": "c"})]),  # state starts empty
+        (STORE, [("spin", {}), ("create", {"item": "d"})]),  # a call that costs the worker
+        (other, []),
+        (STORE, [("get", [1]), ("create", {"item": "e"})]),  # not sendable as planned
+    ]
+    with backend.session(STORE, Limits(wall_s=0.5)) as s:
+        got = s.call_each(jobs)
+        values = [[o.value if o.ok else o.error.kind for o in outcomes] for outcomes in got]  # type: ignore[union-attr]
+        assert values == [
+            [{"id": "o1", "item": "tea"}, {"id": "o1", "item": "tea"}],
+            ["hi ada", "entry"],
+            ["compile"],
+            [None, {"id": "o1", "item": "c"}],
+            ["timeout", {"id": "o1", "item": "d"}],  # the rest on a fresh worker
+            [],
+            ["args", {"id": "o1", "item": "e"}],
+        ]
+        assert s.bundle is STORE and s.call("get", {"id": "o1"}).value["item"] == "e"
+
+
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
 def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
     with backend.session(STORE) as s:

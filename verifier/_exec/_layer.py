@@ -17,11 +17,11 @@ report, and the bundle's hash goes into the sample's provenance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from mock_apis import MockBundle, MockOutcome, MockRunner, MockSession, ThreadSessions, ToolsetCache
+from mock_apis import MockBundle, MockOutcome, MockRunner, ThreadSessions, ToolsetCache
 from sandbox import BackendUnavailableError
 from toolspec.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
@@ -43,7 +43,8 @@ class ExecLayer:
         self.calls = 0
         self.toolsets = ToolsetCache(seed=seed, size=cache_size)
         self.sessions = ThreadSessions(runner)
-        self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+        self.concurrency = max(1, concurrency)
+        self._pool = ThreadPoolExecutor(max_workers=self.concurrency)
         self._ready: dict[int, tuple[Sample, list[Finding]]] = {}
 
     @property
@@ -57,15 +58,55 @@ class ExecLayer:
         return self.check(sample)
 
     def prefetch(self, samples: Sequence[Sample]) -> None:
-        """Execute a window of samples on the pool; ``layer(sample)`` then answers at once."""
-        for sample, findings in zip(samples, self._pool.map(self.check, samples), strict=True):
-            self._ready[id(sample)] = (sample, findings)
+        """Execute a window of samples on the pool; ``layer(sample)`` then answers at once.
+
+        Each thread takes every ``concurrency``-th sample of the window and sends all of
+        them to its worker in one write (``MockSession.call_each``): one wake-up of the
+        worker and one task per thread, where a task and a round trip per sample cost more
+        than the samples' own work on a busy machine."""
+        strides = [samples[i :: self.concurrency] for i in range(self.concurrency)]
+        for part, results in zip(strides, self._pool.map(self._check_all, strides), strict=True):
+            for sample, findings in zip(part, results, strict=True):
+                self._ready[id(sample)] = (sample, findings)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self.sessions.close()
 
     def check(self, sample: Sample) -> list[Finding]:
+        planned = self._plan(sample)
+        if isinstance(planned, list):
+            return planned
+        bundle, sites = planned
+        try:
+            session = self.sessions.get(bundle)
+        except BackendUnavailableError:
+            raise  # the tool's failure, not the sample's: the command or job stops
+        except SandboxError as exc:
+            return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
+        return self._execute(sample, bundle, sites, session.call_many)
+
+    def _check_all(self, samples: Sequence[Sample]) -> list[list[Finding]]:
+        """Samples in order on this thread's session, every one's calls in one write."""
+        plans = [self._plan(sample) for sample in samples]
+        results = [p if isinstance(p, list) else [] for p in plans]
+        runs = [(i, p) for i, p in enumerate(plans) if not isinstance(p, list)]
+        if not runs:
+            return results
+        try:
+            session = self.sessions.current(runs[0][1][0])
+        except BackendUnavailableError:
+            raise
+        except SandboxError as exc:
+            crash = Finding.of("exec.crash", f"no sandbox session could start: {exc}")
+            return [results[i] if isinstance(p, list) else [crash] for i, p in enumerate(plans)]
+        jobs = [(bundle, [_call(s) for s in _sent(bundle, sites)]) for _, (bundle, sites) in runs]
+        for (i, (bundle, sites)), done in zip(runs, session.call_each(jobs), strict=True):
+            results[i] = self._execute(samples[i], bundle, sites, _replay(done))
+        return results
+
+    def _plan(self, sample: Sample) -> list[Finding] | tuple[MockBundle, list[CallSite]]:
+        """The sample's compiled toolset and call sites, or its findings if nothing runs."""
         sites = [s for s in pair_calls(sample) if s.tool_call.arguments is not None]
         if not sites or not sample.tools:
             return []
@@ -74,26 +115,17 @@ class ExecLayer:
         except CompileError as exc:
             return [Finding.of("exec.error", f"the sample's tools do not compile: {exc}")]
         sample.trace.provenance["bundle_hash"] = bundle.sha256
-        try:
-            session = self.sessions.get(bundle)
-        except BackendUnavailableError:
-            raise  # the tool's failure, not the sample's: the command or job stops
-        except SandboxError as exc:
-            return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
-        return self._execute(sample, bundle, session, sites)
+        return bundle, sites
 
     def _execute(
-        self, sample: Sample, bundle: MockBundle, session: MockSession, sites: list[CallSite]
+        self, sample: Sample, bundle: MockBundle, sites: list[CallSite], run: Runner
     ) -> list[Finding]:
         failed = {e.tool: e.message for e in bundle.errors}
         findings: list[Finding] = []
         records: list[ExecutedCall] = []
-        by_turn: dict[int, list[CallSite]] = {}
-        for site in sites:
-            by_turn.setdefault(site.turn, []).append(site)
-        for turn_sites in by_turn.values():
+        for turn_sites in _turns(sites):
             sent = [s for s in turn_sites if s.tool_call.name not in failed]
-            outcomes = session.call_many([(s.tool_call.name, s.tool_call.arguments) for s in sent])
+            outcomes = run([_call(s) for s in sent])
             self.calls += len(sent)
             for site, outcome in zip(sent, outcomes, strict=True):
                 records.append(_record(site, outcome))
@@ -142,6 +174,34 @@ class ExecLayer:
                 if mismatch is not None:
                     out.append(mismatch)
         return out
+
+
+Runner = Callable[[list[tuple[str, Any]]], list[MockOutcome]]
+"""Runs one turn's calls: the session's ``call_many``, or answers ``call_each`` gave."""
+
+
+def _turns(sites: list[CallSite]) -> list[list[CallSite]]:
+    """Call sites by assistant turn, in dialog order (one sandbox round trip per turn)."""
+    by_turn: dict[int, list[CallSite]] = {}
+    for site in sites:
+        by_turn.setdefault(site.turn, []).append(site)
+    return list(by_turn.values())
+
+
+def _sent(bundle: MockBundle, sites: list[CallSite]) -> list[CallSite]:
+    """The sites ``_execute`` runs, in its order: those of tools that compiled."""
+    failed = {e.tool for e in bundle.errors}
+    return [s for turn in _turns(sites) for s in turn if s.tool_call.name not in failed]
+
+
+def _replay(outcomes: list[MockOutcome]) -> Runner:
+    """A runner answering each turn with the next of ``outcomes`` (``call_each`` ran them)."""
+    answers = iter(outcomes)
+    return lambda calls: [next(answers) for _ in calls]
+
+
+def _call(site: CallSite) -> tuple[str, Any]:
+    return site.tool_call.name, site.tool_call.arguments
 
 
 _OUTCOMES: dict[str, CallOutcome] = {"exec.timeout": "timeout", "exec.crash": "crash"}
