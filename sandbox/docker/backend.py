@@ -7,9 +7,9 @@ from typing import Any
 
 from sandbox._limits import Limits
 from sandbox._pool import WorkerStarter
+from sandbox._pooled import PooledSandbox
 from sandbox._protocol import Isolation
 from sandbox._registry import sandbox_backend
-from sandbox._session import PooledSandbox
 from sandbox.docker.cleanup import reap
 from sandbox.docker.config import TMPFS_SIZE, DockerConfig
 from sandbox.docker.pool import DockerWorker

@@ -27,9 +27,9 @@ from sandbox._channel import Channel
 from sandbox._errors import BackendUnavailableError
 from sandbox._limits import Limits
 from sandbox._pool import WorkerStarter
+from sandbox._pooled import PooledSandbox
 from sandbox._protocol import Isolation
 from sandbox._registry import sandbox_backend
-from sandbox._session import PooledSandbox
 from sandbox.process.isolation import ProcessIsolation, extra_paths, probe
 
 RUNNER = Path(_runner.__file__).resolve()
