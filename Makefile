@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	  echo "python3-venv is missing; installing it from Debian"; \
 	  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ray]'
 	@touch $(STAMP)
 
 ## Verify the bundled ToolACE sample end to end (rules layer), print the summary, write the report.

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     judge_api_key: SecretStr | None = Field(
         default=None, description="API key for the LLM judge (never shown in logs or reprs)"
     )
+    ray_address: str | None = Field(
+        default=None,
+        description="the Ray cluster of `--engine ray` (HOST:PORT of its head, or "
+        "ray://HOST:PORT) when a command gives no --address",
+    )
     # The HTTP service (toolproof serve): limits, workers, jobs.
     max_body_bytes: int = Field(default=1 << 20, description="largest request body, bytes")
     max_upload_bytes: int = Field(default=1 << 30, description="largest job upload, bytes")

@@ -58,6 +58,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "layer_factory",
     ),
     "verifier._pipeline": (
+        "DuplicateMarker",
         "Pipeline",
         "parse_layers",
         "score",
@@ -138,6 +139,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         parse_tool_call_blocks as parse_tool_call_blocks,
     )
     from verifier._pipeline import (
+        DuplicateMarker as DuplicateMarker,
         Pipeline as Pipeline,
         parse_layers as parse_layers,
         score as score,

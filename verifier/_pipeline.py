@@ -1,8 +1,14 @@
 """The streaming verification pipeline: samples in, one ``SampleResult`` per sample out.
 
 It is a pure function of (samples, layers): no global state beyond caches keyed by
-content, so the same pipeline can later run per shard (DESIGN.md, "Scale"). Output order
-follows input order; memory does not grow with the dataset.
+content, so the same pipeline runs per shard (DESIGN.md, "Scale"). Output order follows
+input order; memory does not grow with the dataset.
+
+The one check that spans records is the duplicate check (``sample.inconsistent``: this
+sample repeats an earlier one). A shard's pipeline is built with ``duplicates=False`` and
+the driver, which sees every result in input order, adds that finding with
+:class:`DuplicateMarker`, in the place and with the verdict and score the whole-dataset
+pipeline would have given it.
 """
 
 from __future__ import annotations
@@ -10,8 +16,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 from toolspec.errors import ConfigError
 from verifier._layers import KNOWN_LAYERS, LayerCheck, LayerName
@@ -58,6 +65,10 @@ def score(findings: Sequence[Finding]) -> float:
     return round(1.0 / (1.0 + weight), 4)
 
 
+def _verdict(findings: Sequence[Finding]) -> Literal["pass", "fail"]:
+    return "fail" if any(f.severity == "error" for f in findings) else "pass"
+
+
 def _tools_hash(sample: Sample) -> str | None:
     if not sample.tools:
         return None
@@ -71,7 +82,9 @@ class Pipeline:
     """Runs the chosen layers over a stream of samples.
 
     ``extra_layers`` maps a layer name (``exec``, ``judge``) to its check; the rule layer
-    is built in. ``provenance`` is merged into every result's provenance.
+    is built in. ``provenance`` is merged into every result's provenance. With
+    ``duplicates=False`` no sample is compared with earlier ones (a shard's pipeline:
+    :class:`DuplicateMarker` does it where the shards meet).
     """
 
     def __init__(
@@ -81,6 +94,7 @@ class Pipeline:
         extra_layers: dict[str, LayerCheck] | None = None,
         provenance: dict[str, Any] | None = None,
         window: int = 64,
+        duplicates: bool = True,
     ) -> None:
         self.layers = parse_layers(layers)
         extra = extra_layers or {}
@@ -90,7 +104,7 @@ class Pipeline:
         self._checks: list[LayerCheck] = [extra[name] for name in self.layers if name != "rules"]
         self._prefetching = [cast(Prefetching, c) for c in self._checks if hasattr(c, "prefetch")]
         self.window = max(1, window)
-        self._duplicates = DuplicateTracker()
+        self._duplicates = DuplicateTracker() if duplicates and "rules" in self.layers else None
         self._provenance = {
             "toolproof_version": TOOLPROOF_VERSION,
             "layers": list(self.layers),
@@ -101,12 +115,11 @@ class Pipeline:
         findings = list(sample.findings)
         if "rules" in self.layers:
             findings.extend(check_rules(sample))
-            dup = self._duplicates.check(sample)
+            dup = self._duplicates.check(sample) if self._duplicates is not None else None
             if dup is not None:
                 findings.append(dup)
         for check in self._checks:
             findings.extend(check(sample))
-        failed = any(f.severity == "error" for f in findings)
         provenance = dict(self._provenance)
         provenance["format"] = sample.format
         provenance["spec_hash"] = _tools_hash(sample)
@@ -114,7 +127,7 @@ class Pipeline:
         return SampleResult(
             id=sample.id,
             index=sample.index,
-            verdict="fail" if failed else "pass",
+            verdict=_verdict(findings),
             score=score(findings),
             findings=findings,
             provenance=provenance,
@@ -125,7 +138,7 @@ class Pipeline:
         """Account for a sample verified by an earlier, interrupted run without verifying
         it again: it only feeds the duplicate tracker, so a resumed run finds the same
         duplicates as an uninterrupted one."""
-        if "rules" in self.layers:
+        if self._duplicates is not None:
             self._duplicates.check(sample)
 
     def run(self, samples: Iterable[Sample]) -> Iterator[tuple[Sample, SampleResult]]:
@@ -140,3 +153,27 @@ class Pipeline:
                 layer.prefetch(window)
             for sample in window:
                 yield sample, self.verify(sample)
+
+
+class DuplicateMarker:
+    """The whole-dataset duplicate check, applied to results verified in shards.
+
+    Fed every (sample, result) in input order, it returns the result a pipeline over the
+    whole dataset would have written: a sample that repeats an earlier one gets the
+    ``sample.inconsistent`` finding right after the rule layer's own (where
+    :meth:`Pipeline.verify` puts it), and its verdict and score follow.
+    """
+
+    def __init__(self, layers: Sequence[str]) -> None:
+        self._tracker = DuplicateTracker() if "rules" in parse_layers(layers) else None
+
+    def __call__(self, sample: Sample, result: SampleResult) -> SampleResult:
+        found = self._tracker.check(sample) if self._tracker is not None else None
+        if found is None:
+            return result
+        findings = list(result.findings)
+        # the rule layer's findings come first (the reader's, then check_rules'), so the
+        # duplicate goes after the last of them and before the exec and judge layers'
+        at = max((i + 1 for i, f in enumerate(findings) if f.layer == "rules"), default=0)
+        findings.insert(at, found)
+        return replace(result, verdict=_verdict(findings), score=score(findings), findings=findings)

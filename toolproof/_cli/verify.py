@@ -20,9 +20,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from toolspec.errors import ToolproofError
+from toolproof._cli.engine import (
+    ADDRESS_OPTION,
+    ENGINE_OPTION,
+    RECORDS_PER_SHARD,
+    engine as open_engine,
+    shard_option,
+)
 
 if TYPE_CHECKING:
-    from verifier import Pipeline, ReportWriter, Sample, Summary
+    from verifier import ReportWriter, Sample, SampleResult, Summary
 
 #: Spaces between the names, so that --help wraps them instead of cutting them at 80 columns.
 FORMATS = "auto (detect it), toolace, openai, sharegpt, hermes, glaive, xlam or bfcl"
@@ -110,19 +117,24 @@ def verify(
         "so with --fail-under an empty dataset fails)",
         metavar="N",
     ),
+    engine: str = ENGINE_OPTION,
+    address: str | None = ADDRESS_OPTION,
+    shard_size: int = shard_option(RECORDS_PER_SHARD, "records"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
     """Verify every record of a function-calling dataset and print a summary.
 
     One result per input record, in input order (unreadable records included). The
-    rule layer checks specs, calls, dialog structure and consistency.
+    rule layer checks specs, calls, dialog structure and consistency. The records go
+    in shards to the engine (this process, or the nodes of a Ray cluster); the results
+    are the same whatever the engine.
     """
     err = Console(stderr=True)
     # the readers and layers load when the command runs, not for `--help`
     from toolproof._cli.summary import print_summary
-    from toolproof.compose import build_layers
+    from toolproof.engines import VerifyWork, verify_records
     from toolproof.settings import get_settings
-    from verifier import Pipeline, Summary, open_report, parse_layers, read_dataset
+    from verifier import Summary, iter_records, open_report, parse_layers, read_dataset
 
     to_stdout = out is not None and str(out) == "-"
     console = err if to_stdout else Console()
@@ -131,11 +143,12 @@ def verify(
         try:
             gate = _gate_rate(fail_under)
             chosen = parse_layers(layers)
-            extra, provenance = build_layers(
-                chosen, sandbox=sandbox, judge=judge, settings=settings, stack=stack
-            )
-            pipeline = Pipeline(chosen, extra_layers=extra, provenance=provenance)
             data = read_dataset(dataset, format, settings.read_limits)
+            work = VerifyWork(data.format, chosen, settings, sandbox=sandbox, judge=judge)
+            started_engine = open_engine(stack, engine, address)
+            records = iter_records(dataset, settings.read_limits)
+            results = verify_records(started_engine, work, records, shard_size)
+            stack.callback(results.close)
         except ToolproofError as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from None
@@ -151,7 +164,7 @@ def verify(
         summary = Summary(format=data.format, layers=chosen)
         started = time.perf_counter()
         try:
-            _stream(pipeline, data, summary, writers, err, quiet=quiet, to_stdout=to_stdout)
+            _stream(results, summary, writers, err, quiet=quiet, to_stdout=to_stdout)
         except ToolproofError as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from None
@@ -171,8 +184,7 @@ def verify(
 
 
 def _stream(
-    pipeline: Pipeline,
-    data: Iterable[Sample],
+    results: Iterable[tuple[Sample, SampleResult]],
     summary: Summary,
     writers: list[ReportWriter],
     err: Console,
@@ -196,7 +208,7 @@ def _stream(
         transient=True,
     ) as progress:
         task = progress.add_task("verify", total=None, rate="0")
-        for sample, result in pipeline.run(data):
+        for sample, result in results:
             summary.add(result, sample)
             for w in writers:
                 w.add(sample, result)

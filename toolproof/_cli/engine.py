@@ -1,0 +1,53 @@
+"""``--engine``, ``--address`` and ``--shard-size``: the options of every sharded command
+(``verify``, ``synth dialogs``, ``bfcl check``), declared once."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from toolproof.engines import Engine
+
+#: ``verify``: records per shard. A shard of rules + exec takes ~0.5 s on one CPU: long
+#: enough that a Ray task's overhead (a few ms) does not count, short enough to retry.
+RECORDS_PER_SHARD = 256
+
+ENGINE_OPTION: str = typer.Option(
+    "local",
+    "--engine",
+    help="where the work runs: local (this process) or ray (a Ray cluster; needs "
+    "pip install 'toolproof[ray]')",
+    metavar="ENGINE",
+)
+ADDRESS_OPTION: str | None = typer.Option(
+    None,
+    "--address",
+    help="the Ray cluster to join: HOST:PORT of its head, or ray://HOST:PORT (default: "
+    "TOOLPROOF_RAY_ADDRESS, else Ray's own: RAY_ADDRESS, the cluster `ray start` began on "
+    "this machine, or a new one here)",
+    metavar="ADDR",
+)
+
+
+def shard_option(default: int, what: str) -> int:
+    """``--shard-size``: how much of the job one task takes."""
+    option: int = typer.Option(
+        default, "--shard-size", min=1, help=f"{what} per shard (task)", metavar="N"
+    )
+    return option
+
+
+def engine(stack: ExitStack, name: str, address: str | None) -> Engine:
+    """The engine ``name``, started; ``stack`` stops it. An ``--address`` of nothing
+    falls back on ``TOOLPROOF_RAY_ADDRESS`` for the ray engine."""
+    from toolproof.engines import EngineOptions, open_engine
+    from toolproof.settings import get_settings
+
+    if address is None and name == "ray":
+        address = get_settings().ray_address
+    started = open_engine(name, EngineOptions(address=address))
+    stack.callback(started.close)
+    return started

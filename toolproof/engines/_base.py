@@ -1,0 +1,145 @@
+"""The engine seam: where the shards of a job run.
+
+A command's driver splits its job into shards (a batch of dataset records, a range of
+dialog attempts, a chunk of BFCL entries) and hands them to an engine with the
+:class:`Work` every shard runs. The engine runs the work on each shard and yields the
+results in shard order, holding a bounded number of shards in flight, so the driver
+writes results in input order as they come and its memory does not grow with the job.
+
+A ``Work`` is a picklable description (settings, layer names, a pool of tools): it
+travels to the nodes once and is *opened* once per worker process into a
+:class:`ShardRunner` that keeps what is costly to start (the warm sandbox pool, the
+compiled mocks, the judge's client) for every shard that process runs. Work keeps no
+state across shards, so a shard can run anywhere, again, after its node died.
+
+Engines, by name (``--engine``):
+
+- ``local``: in this process, one shard after another; the default, nothing to install.
+- ``ray``: Ray tasks on a cluster (``pip install 'toolproof[ray]'``), retried on another
+  node when one dies; Ray loads only when this engine is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol, TypeVar
+
+from synth.errors import ConfigError
+from synth.registry import Registry
+
+S = TypeVar("S")
+R = TypeVar("R")
+S_contra = TypeVar("S_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+
+
+class EngineError(ConfigError):
+    """Raised when an engine cannot start: its extra is not installed, or the cluster
+    at ``--address`` cannot be reached (the command exits 2 with this one sentence)."""
+
+    code = "config.engine"
+
+
+class ShardRunner(Protocol[S_contra, R_co]):
+    """A work opened in one worker process: called once per shard, closed at the end."""
+
+    def __call__(self, shard: S_contra) -> R_co: ...
+
+    def close(self) -> None: ...
+
+
+class Work(Protocol[S_contra, R_co]):
+    """What every shard of one job runs; picklable, since it travels to the nodes."""
+
+    def open(self) -> ShardRunner[S_contra, R_co]:
+        """Start what the shards share (sandbox pool, layers); a failure here is the
+        job's (a sandbox that cannot start), raised to the driver, never a shard's."""
+        ...
+
+
+class Engine(Protocol):
+    """Runs shards of work; see the module docstring."""
+
+    name: str
+
+    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
+        """``work`` on every shard, results in shard order; ``shards`` is read lazily,
+        a bounded number ahead of the results taken."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What opening an engine may take from the command line and the settings."""
+
+    address: str | None = None
+    """The cluster to join (``ray``: ``HOST:PORT`` of its head, or ``ray://HOST:PORT``)."""
+
+
+EngineFactory = Callable[[EngineOptions], Engine]
+ENGINES: Registry[EngineFactory] = Registry(
+    "unknown engine {name}; known engines: {known}",
+    lazy={"ray": "toolproof.engines._ray"},
+    entry_point_group="toolproof.engines",
+)
+
+
+def register_engine(name: str) -> Callable[[EngineFactory], EngineFactory]:
+    """Register an engine factory under ``name`` (decorator)."""
+    return ENGINES.register(name)
+
+
+def engine_names() -> list[str]:
+    return ENGINES.names()
+
+
+def open_engine(name: str, options: EngineOptions | None = None) -> Engine:
+    """The engine called ``name``, started (``ray``: connected to its cluster).
+
+    Raises ``ConfigError`` naming the known engines for an unknown name, and
+    :class:`EngineError` when the engine cannot start.
+    """
+    return ENGINES.get(name)(options or EngineOptions())
+
+
+def batched(items: Iterable[S], size: int) -> Iterator[list[S]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they are needed."""
+    if size < 1:
+        raise ConfigError(f"a shard holds at least one item; got {size}")
+    stream = iter(items)
+    while chunk := list(islice(stream, size)):
+        yield chunk
+
+
+class LocalEngine:
+    """Shards in this process, in order: the work is opened once, for the whole job."""
+
+    name = "local"
+
+    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
+        runner = work.open()  # now: a layer that cannot start fails before a shard is read
+        return _run(runner, shards)
+
+    def close(self) -> None:
+        return None
+
+
+def _run(runner: ShardRunner[S, R], shards: Iterable[S]) -> Iterator[R]:
+    try:
+        for shard in shards:
+            yield runner(shard)
+    finally:
+        runner.close()
+
+
+@register_engine("local")
+def _local(options: EngineOptions) -> Engine:
+    if options.address is not None:
+        raise EngineError(
+            "--address names a cluster; the local engine runs here (use --engine ray)"
+        )
+    return LocalEngine()

@@ -1,0 +1,186 @@
+"""The ``ray`` engine: every shard a Ray task, results in shard order.
+
+Only this module imports Ray, and only when ``--engine ray`` asks for it. The driver
+checks that the cluster answers before it joins (Ray itself would wait for minutes on an
+address nobody listens on), puts the work in the object store once, and keeps at most
+:data:`INFLIGHT_PER_CPU` shards per CPU of the cluster submitted: the results are taken
+in shard order, so a fast shard waits in the object store for the slow one before it,
+and the driver's memory is bounded by the shards in flight, not by the job.
+
+On the nodes, a worker process opens the work on its first shard (:func:`_run_shard`):
+the runner (a warm sandbox pool, compiled mocks, the judge's client) then serves every
+later shard of the job that process runs. Ray starts one worker process per CPU slot, so
+a node started with ``--num-cpus 1`` keeps one warm pool. A task whose node or worker
+process dies is run again elsewhere (:data:`MAX_RETRIES`); an error the work itself
+raises (a sandbox that cannot start) is the job's, raised to the driver as it was.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import socket
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+from typing import Any, TypeVar
+
+from synth.errors import ToolproofError
+from toolproof.engines._base import (
+    EngineError,
+    EngineOptions,
+    ShardRunner,
+    Work,
+    register_engine,
+)
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+#: Seconds the driver waits for the cluster's address to answer before it gives up.
+CONNECT_TIMEOUT_S = 5.0
+#: Runs of a shard whose worker process or node died before it finished (Ray's retries).
+MAX_RETRIES = 3
+#: Shards submitted ahead per CPU of the cluster: one running, one queued on its node.
+INFLIGHT_PER_CPU = 2
+#: Opened works one worker process keeps (a new job brings its own worker processes).
+KEEP_RUNNERS = 2
+
+
+class ShardLostError(ToolproofError):
+    """Raised when the cluster could not run a shard, even after :data:`MAX_RETRIES`."""
+
+    code = "engine.shard_lost"
+
+
+def _address_parts(address: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or ``ray://HOST:PORT``) → (host, port)."""
+    bare = address.removeprefix("ray://")
+    host, _, port = bare.rpartition(":")
+    if not host or not port.isdigit():
+        raise EngineError(
+            f"--address takes HOST:PORT of the Ray head (or ray://HOST:PORT); got {address!r}"
+        )
+    return host.strip("[]"), int(port)
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise :class:`EngineError` unless something accepts connections at ``address``."""
+    host, port = _address_parts(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return
+    except TimeoutError:
+        reason = f"no answer within {timeout:g} s"
+    except socket.gaierror as exc:
+        reason = f"unknown host ({exc.strerror})"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    raise EngineError(
+        f"cannot reach the Ray cluster at {address}: {reason} (is `ray start --head` running "
+        "there, and is this the address it printed?)"
+    )
+
+
+class RayEngine:
+    """Shards as Ray tasks on the cluster the driver joined (see the module docstring)."""
+
+    name = "ray"
+
+    def __init__(self, options: EngineOptions) -> None:
+        ray = _import_ray()
+        address = options.address
+        if address is not None and address not in ("auto", "local"):
+            check_reachable(address)
+        try:
+            ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise EngineError(f"cannot join the Ray cluster at {address}: {exc}") from None
+        self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
+
+    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
+        import ray
+
+        cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]  # Ray leaves it unannotated
+        return self._results(work, iter(shards), max(2, INFLIGHT_PER_CPU * cpus))
+
+    def _results(self, work: Work[S, R], shards: Iterator[S], inflight: int) -> Iterator[R]:
+        import ray
+
+        key = uuid.uuid4().hex
+        # In a list, so that Ray hands the tasks the reference, not the work: a worker
+        # process fetches the work only on its first shard of this job.
+        boxed = [ray.put(work)]
+        pending: deque[Any] = deque()
+        try:
+            for shard in shards:
+                pending.append(self._task.remote(key, boxed, shard))
+                if len(pending) >= inflight:
+                    yield self._take(pending.popleft())
+            while pending:
+                yield self._take(pending.popleft())
+        finally:
+            for ref in pending:
+                ray.cancel(ref)
+
+    @staticmethod
+    def _take(ref: Any) -> Any:
+        import ray
+        from ray.exceptions import RayError, RayTaskError
+
+        try:
+            return ray.get(ref)
+        except RayTaskError as exc:
+            if isinstance(exc.cause, ToolproofError):
+                raise exc.cause from None  # the work's own error, as it was raised there
+            raise  # a bug: Ray's error carries the traceback from the node
+        except RayError as exc:
+            raise ShardLostError(
+                f"a shard could not run on the cluster after {MAX_RETRIES} retries: {exc}"
+            ) from None
+
+    def close(self) -> None:
+        import ray
+
+        ray.shutdown()
+
+
+def _import_ray() -> ModuleType:
+    try:
+        import ray
+    except ImportError:
+        raise EngineError(
+            "the ray engine needs Ray: pip install 'toolproof[ray]' (on the driver and on "
+            "every node of the cluster)"
+        ) from None
+    return ray
+
+
+@register_engine("ray")
+def _ray(options: EngineOptions) -> RayEngine:
+    return RayEngine(options)
+
+
+#: The works this worker process opened, by job: the first shard opens, the others reuse.
+_RUNNERS: OrderedDict[str, ShardRunner[Any, Any]] = OrderedDict()
+
+
+def _run_shard(key: str, boxed: list[Any], shard: Any) -> Any:
+    """The Ray task: the job's runner in this process (opened on its first shard)."""
+    import ray
+
+    runner = _RUNNERS.get(key)
+    if runner is None:
+        if not _RUNNERS:
+            atexit.register(_close_runners)
+        runner = ray.get(boxed[0]).open()
+        _RUNNERS[key] = runner
+        while len(_RUNNERS) > KEEP_RUNNERS:
+            _RUNNERS.popitem(last=False)[1].close()
+    return runner(shard)
+
+
+def _close_runners() -> None:
+    while _RUNNERS:
+        _RUNNERS.popitem()[1].close()

@@ -1,0 +1,107 @@
+"""``toolproof verify`` in shards: raw records in, (sample, result) pairs out, input order.
+
+The driver streams the file's raw records (decoded, or the reason they could not be:
+:func:`verifier.iter_records`, never the whole file) in shards of ``shard_size``; each
+shard runs the unchanged streaming pipeline on a node (:class:`VerifyWork`, its layers
+built by :mod:`toolproof.compose` as on one machine) and comes back as the shard's
+samples and results. A record that cannot be read is a ``sample.unreadable`` result
+of its shard, as locally. The one check across shards, duplicates, is the driver's
+(:class:`verifier.DuplicateMarker`), so the output is byte for byte the local one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from toolproof.engines._base import Engine, batched
+from toolproof.settings import Settings
+
+if TYPE_CHECKING:
+    from verifier import RawRecord, Sample, SampleResult
+
+Pairs = list[tuple["Sample", "SampleResult"]]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyWork:
+    """Verify a shard of raw records of one dataset: a pure function of (records,
+    settings), so a shard gives the same results on any node, or run twice."""
+
+    format: str
+    layers: tuple[str, ...]
+    settings: Settings
+    sandbox: str | None = None
+    judge: str | None = None
+
+    def open(self) -> VerifyRunner:
+        return VerifyRunner(self)
+
+
+class VerifyRunner:
+    """The layers of a :class:`VerifyWork`, built once per worker process (the exec
+    layer's warm sandbox pool above all) and shared by every shard it verifies."""
+
+    def __init__(self, work: VerifyWork) -> None:
+        from toolproof.compose import build_layers
+
+        self.work = work
+        self._stack = ExitStack()
+        try:
+            self._extra, self._provenance = build_layers(
+                work.layers,
+                settings=work.settings,
+                stack=self._stack,
+                sandbox=work.sandbox,
+                judge=work.judge,
+            )
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def __call__(self, shard: list[RawRecord]) -> Pairs:
+        from verifier import Dataset, Pipeline
+
+        def source() -> Generator[RawRecord, None, None]:
+            yield from shard
+
+        pipeline = Pipeline(
+            self.work.layers,
+            extra_layers=self._extra,
+            provenance=self._provenance,
+            duplicates=False,
+        )
+        return list(pipeline.run(Dataset(source, self.work.format, detected=False)))
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def verify_records(
+    engine: Engine, work: VerifyWork, records: Iterable[RawRecord], shard_size: int
+) -> Generator[tuple[Sample, SampleResult], None, None]:
+    """Every record's (sample, result), in input order, verified in shards on ``engine``.
+
+    The work is opened now, so that a layer that cannot start (a docker sandbox with no
+    engine) fails before a result is written; the records are read as shards go out.
+    """
+    results = engine.map(work, batched(records, shard_size))
+    return _merged(work, results)
+
+
+def _merged(
+    work: VerifyWork, shards: Iterator[Pairs]
+) -> Generator[tuple[Sample, SampleResult], None, None]:
+    from verifier import DuplicateMarker
+
+    mark = DuplicateMarker(work.layers)
+    try:
+        for pairs in shards:
+            for sample, result in pairs:
+                yield sample, mark(sample, result)
+    finally:
+        close = getattr(shards, "close", None)
+        if close is not None:
+            close()
