@@ -1,7 +1,9 @@
-"""Shared fixtures: paths to the bundled data, and the Docker gate.
+"""Shared fixtures: paths to the bundled data, and the Docker and Ray gates.
 
 Docker tests are marked ``docker``; they skip where no engine answers, unless
-``TOOLPROOF_REQUIRE_DOCKER=1`` (CI), where a missing engine fails them instead.
+``TOOLPROOF_REQUIRE_DOCKER=1`` (CI), where a missing engine fails them instead. Ray
+tests are marked ``ray``; they skip where the ``ray`` extra is not installed, unless
+``TOOLPROOF_REQUIRE_RAY=1``.
 """
 
 from __future__ import annotations
@@ -40,21 +42,35 @@ def _docker_available() -> str | None:
     return None
 
 
+def _ray_available() -> str | None:
+    """None when Ray imports, else why not."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        return "Ray is not installed (pip install 'toolproof[ray]')"
+    return None
+
+
+#: marker → (what says why it cannot run, the variable that makes that a failure)
+GATES = {
+    "docker": (_docker_available, "TOOLPROOF_REQUIRE_DOCKER"),
+    "ray": (_ray_available, "TOOLPROOF_REQUIRE_RAY"),
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not any(item.get_closest_marker("docker") for item in items):
-        return
-    reason = _docker_available()
-    if reason is None:
-        return
-    if os.environ.get("TOOLPROOF_REQUIRE_DOCKER") == "1":
-        for item in items:
-            if item.get_closest_marker("docker"):
-                item.add_marker(pytest.mark.usefixtures("_docker_required"))
-        return
-    skip = pytest.mark.skip(reason=reason)
-    for item in items:
-        if item.get_closest_marker("docker"):
-            item.add_marker(skip)
+    for marker, (available, required) in GATES.items():
+        gated = [item for item in items if item.get_closest_marker(marker)]
+        reason = available() if gated else None
+        if reason is None:
+            continue
+        if os.environ.get(required) == "1":
+            fail = pytest.mark.usefixtures(f"_{marker}_required")
+            for item in gated:
+                item.add_marker(fail)
+            continue
+        for item in gated:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
@@ -62,6 +78,13 @@ def _docker_required() -> None:
     reason = _docker_available()
     if reason is not None:
         pytest.fail(f"TOOLPROOF_REQUIRE_DOCKER=1 but {reason}")
+
+
+@pytest.fixture
+def _ray_required() -> None:
+    reason = _ray_available()
+    if reason is not None:
+        pytest.fail(f"TOOLPROOF_REQUIRE_RAY=1 but {reason}")
 
 
 def cache_dir() -> Path:

@@ -1,11 +1,12 @@
 """The ``ray`` engine: every shard a Ray task, results in shard order.
 
-Only this module imports Ray, and only when ``--engine ray`` asks for it. The driver
-checks that the cluster answers before it joins (Ray itself would wait for minutes on an
-address nobody listens on), puts the work in the object store once, and keeps at most
-:data:`INFLIGHT_PER_CPU` shards per CPU of the cluster submitted: the results are taken
-in shard order, so a fast shard waits in the object store for the slow one before it,
-and the driver's memory is bounded by the shards in flight, not by the job.
+Only this module imports Ray, and only when ``--engine ray`` asks for it. The address
+is checked first (:func:`check_head`): Ray itself would retry an address where nothing,
+or something else, listens for minutes. The driver puts the work in the object store
+once and keeps at most :data:`INFLIGHT_PER_CPU` shards per CPU of the cluster submitted:
+the results are taken in shard order, so a fast shard waits in the object store for the
+slow one before it, and the driver's memory is bounded by the shards in flight, not by
+the job.
 
 On the nodes, a worker process opens the work on its first shard (:func:`_run_shard`):
 the runner (a warm sandbox pool, compiled mocks, the judge's client) then serves every
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import socket
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from synth.errors import ToolproofError
+from toolproof.engines._address import check_head
 from toolproof.engines._base import (
     EngineError,
     EngineOptions,
@@ -38,8 +39,6 @@ from toolproof.engines._base import (
 S = TypeVar("S")
 R = TypeVar("R")
 
-#: Seconds the driver waits for the cluster's address to answer before it gives up.
-CONNECT_TIMEOUT_S = 5.0
 #: Runs of a shard whose worker process or node died before it finished (Ray's retries).
 MAX_RETRIES = 3
 #: Shards submitted ahead per CPU of the cluster: one running, one queued on its node.
@@ -54,45 +53,16 @@ class ShardLostError(ToolproofError):
     code = "engine.shard_lost"
 
 
-def _address_parts(address: str) -> tuple[str, int]:
-    """``HOST:PORT`` (or ``ray://HOST:PORT``) → (host, port)."""
-    bare = address.removeprefix("ray://")
-    host, _, port = bare.rpartition(":")
-    if not host or not port.isdigit():
-        raise EngineError(
-            f"--address takes HOST:PORT of the Ray head (or ray://HOST:PORT); got {address!r}"
-        )
-    return host.strip("[]"), int(port)
-
-
-def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-    """Raise :class:`EngineError` unless something accepts connections at ``address``."""
-    host, port = _address_parts(address)
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return
-    except TimeoutError:
-        reason = f"no answer within {timeout:g} s"
-    except socket.gaierror as exc:
-        reason = f"unknown host ({exc.strerror})"
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-    raise EngineError(
-        f"cannot reach the Ray cluster at {address}: {reason} (is `ray start --head` running "
-        "there, and is this the address it printed?)"
-    )
-
-
 class RayEngine:
     """Shards as Ray tasks on the cluster the driver joined (see the module docstring)."""
 
     name = "ray"
 
     def __init__(self, options: EngineOptions) -> None:
-        ray = _import_ray()
         address = options.address
         if address is not None and address not in ("auto", "local"):
-            check_reachable(address)
+            check_head(address)
+        self._ray = ray = _import_ray()
         try:
             ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -100,14 +70,11 @@ class RayEngine:
         self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
 
     def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
-        import ray
-
-        cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]  # Ray leaves it unannotated
+        cpus = int(self._ray.cluster_resources().get("CPU", 1))
         return self._results(work, iter(shards), max(2, INFLIGHT_PER_CPU * cpus))
 
     def _results(self, work: Work[S, R], shards: Iterator[S], inflight: int) -> Iterator[R]:
-        import ray
-
+        ray = self._ray
         key = uuid.uuid4().hex
         # In a list, so that Ray hands the tasks the reference, not the work: a worker
         # process fetches the work only on its first shard of this job.
@@ -124,13 +91,11 @@ class RayEngine:
             for ref in pending:
                 ray.cancel(ref)
 
-    @staticmethod
-    def _take(ref: Any) -> Any:
-        import ray
+    def _take(self, ref: Any) -> Any:
         from ray.exceptions import RayError, RayTaskError
 
         try:
-            return ray.get(ref)
+            return self._ray.get(ref)
         except RayTaskError as exc:
             if isinstance(exc.cause, ToolproofError):
                 raise exc.cause from None  # the work's own error, as it was raised there
@@ -141,9 +106,7 @@ class RayEngine:
             ) from None
 
     def close(self) -> None:
-        import ray
-
-        ray.shutdown()
+        self._ray.shutdown()
 
 
 def _import_ray() -> ModuleType:

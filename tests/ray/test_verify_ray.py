@@ -1,0 +1,67 @@
+"""``verify`` on a real Ray cluster gives, byte for byte, the local engine's results."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.conftest import DATA, EXAMPLES
+from tests.ray.cluster import LocalCluster, node_processes
+from toolproof.engines import Engine, LocalEngine, VerifyWork, verify_records
+from toolproof.settings import Settings
+from verifier import iter_records, read_dataset, result_line
+
+pytestmark = pytest.mark.ray
+
+DATASETS = sorted(
+    [p for p in (DATA / "datasets").iterdir() if p.suffix in (".json", ".jsonl")]
+    + [EXAMPLES / "toolace_sharegpt_100.json", EXAMPLES / "glaive_toolcall_en_demo.json"]
+)
+
+
+def lines(engine: Engine, path: Path, layers: str, settings: Settings, size: int) -> list[bytes]:
+    work = VerifyWork(read_dataset(path).format, tuple(layers.split(",")), settings)
+    return [result_line(r) for _, r in verify_records(engine, work, iter_records(path), size)]
+
+
+def test_every_sample_dataset_verifies_as_locally(ray_engine: Engine, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    for path in DATASETS:
+        local = lines(LocalEngine(), path, "rules,exec,judge", settings, 10_000)
+        assert lines(ray_engine, path, "rules,exec,judge", settings, 7) == local, path.name
+
+
+def running_a_shard(node: int) -> bool:
+    """Whether a worker process of the node runs a shard now (Ray titles a worker
+    process after the task it runs)."""
+    for pid in node_processes(node):
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"ray::_run_shard"):
+                return True
+    return False
+
+
+def test_a_node_killed_mid_job_costs_only_its_shards(
+    cluster: LocalCluster, ray_engine: Engine, tmp_path: Path
+) -> None:
+    """The node dies while it runs a shard: Ray runs that shard (and any result it held)
+    again on the others, and every record still has exactly one result, in order."""
+    records = orjson.loads((EXAMPLES / "toolace_sharegpt_100.json").read_bytes())
+    path = tmp_path / "four-times.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records * 4))
+    settings = Settings(home=tmp_path)
+    expected = lines(LocalEngine(), path, "rules,exec", settings, 10_000)
+    doomed = cluster.add_node()
+    work = VerifyWork("sharegpt", ("rules", "exec"), settings)
+    got, killed_at = [], None
+    for _, result in verify_records(ray_engine, work, iter_records(path), 4):
+        got.append(result_line(result))
+        if killed_at is None and len(got) >= 40 and running_a_shard(doomed.pid):
+            cluster.kill(doomed)
+            killed_at = len(got)
+    assert killed_at is not None and killed_at < len(expected) / 2, "the node was never busy"
+    assert [orjson.loads(x)["index"] for x in got] == list(range(400))
+    assert got == expected
