@@ -46,7 +46,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "synth._dialogs": (
         "DialogGenerator",
-        "DialogStats",
         "toolsets",
     ),
     "synth._errors": ("GenerationFailed",),
@@ -93,6 +92,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render",
         "select",
     ),
+    "synth._writer": (
+        "Attempt",
+        "DialogStats",
+        "DialogWriter",
+    ),
     "synth._wiring": (
         "VERIFY_LAYERS",
         "LogprobScorer",
@@ -134,7 +138,6 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
     )
     from synth._dialogs import (
         DialogGenerator as DialogGenerator,
-        DialogStats as DialogStats,
         toolsets as toolsets,
     )
     from synth._errors import (

@@ -1,4 +1,4 @@
-"""Multi-agent dialog generation with executed mocks, and the verified writer.
+"""Multi-agent dialog generation with executed mocks.
 
 For each attempt: pick a toolset (tools of one domain, grouped once so mocks compile
 once), let the complexity controller plan the steps, then play them out: the user agent
@@ -6,21 +6,19 @@ asks, the assistant agent answers with calls or text, the tool agent (a fresh se
 the executed mock) answers each call. A call the mock rejects ends the attempt: only
 dialogs whose tool turns are real, successful executions go on. Candidates are verified
 in windows by the verify callable (all layers, on the records exactly as they would be
-written) and only passing ones are appended to the output.
+written) and only passing ones are appended to the output (``_writer``).
 
-Resumable: every record's ``id`` is its attempt number; a rerun reads the output file,
-keeps what is there and continues after the last attempt. Each attempt's randomness
-comes from ``(seed, attempt)`` alone, so a resumed run writes what one run would have.
+Each attempt's randomness comes from ``(seed, attempt)`` alone, so a resumed run writes
+what one run would have, and a range of attempts played on another machine
+(:meth:`DialogGenerator.verified`) is what this one would have played.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +30,9 @@ from synth._controller import PRODUCERS, ComplexityController, ToolFacts, chains
 from synth._dedupe import operation
 from synth._dialog import Call, Dialog, Message, get_writer
 from synth._errors import GenerationFailed
-from synth._pool_file import PoolEntry, append_lines, repair_tail
+from synth._pool_file import PoolEntry
 from synth._protocols import ToolAgent, Verify
+from synth._writer import ID_PREFIX, Attempt, DialogStats, DialogWriter, Progress
 from toolspec import ToolSpec
 from toolspec.errors import DatasetError, ToolproofError
 
@@ -41,40 +40,6 @@ from toolspec.errors import DatasetError, ToolproofError
 TOOLSET_SIZE = 4
 #: Call turns per step at most (an LLM assistant that keeps calling is cut off).
 MAX_ROUNDS = 4
-ID_PREFIX = "synth-"
-
-Progress = Callable[[int, int, int], None]
-
-
-@dataclass
-class DialogStats:
-    """What a run did: attempts, written dialogs, failures by reason and by code."""
-
-    resumed: int = 0
-    attempts: int = 0
-    verified: int = 0
-    passed: int = 0
-    written: int = 0
-    stalled: bool = False
-    failed_generation: Counter[str] = field(default_factory=Counter)
-    failed_codes: Counter[str] = field(default_factory=Counter)
-    domains: Counter[str] = field(default_factory=Counter)
-    patterns: Counter[str] = field(default_factory=Counter)
-    param_types: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def pass_rate(self) -> float:
-        """Share of generated dialogs that passed verification."""
-        return self.passed / self.verified if self.verified else 0.0
-
-    def count(self, record: dict[str, Any]) -> None:
-        found = record.get("meta")
-        meta: dict[str, Any] = found if isinstance(found, dict) else {}
-        self.domains[str(meta.get("domain", "?")).split("/")[0]] += 1
-        for p in meta.get("patterns") or ():
-            self.patterns[str(p)] += 1
-        for t in meta.get("argument_types") or ():
-            self.param_types[str(t)] += 1
 
 
 def _json_type(value: Any) -> str:
@@ -156,10 +121,6 @@ class DialogGenerator:
         self.concurrency = max(1, concurrency)
         self.toolsets = [(d, specs, [ToolFacts(s) for s in specs]) for d, specs in toolsets(pool)]
         self._chainable = [t for t in self.toolsets if chains(t[2])]
-        self.stats = DialogStats()
-        #: Digests of the dialogs written (this run's and a resumed file's), so that a
-        #: resumed run does not write a dialog the file already holds.
-        self._digests: set[str] = set()
 
     def dialog(self, index: int) -> Dialog:
         """Attempt ``index``: a finished dialog, or ``GenerationFailed`` saying why."""
@@ -222,41 +183,27 @@ class DialogGenerator:
         record["meta"]["provenance"] = {"generator": self.agents.name, "seed": self.seed}
         return record
 
+    def attempts(self, indices: Sequence[int]) -> list[dict[str, Any] | str]:
+        """The attempts ``indices``: each a record, or the reason it failed."""
+        if self.concurrency > 1:
+            with ThreadPoolExecutor(self.concurrency) as pool:
+                return list(pool.map(self._attempt, indices))
+        return [self._attempt(i) for i in indices]
+
+    def verified(self, indices: Sequence[int]) -> list[Attempt]:
+        """The attempts ``indices`` with the verdict of each record (a range played on
+        a cluster node: the driver keeps, in attempt order, what it writes)."""
+        outcomes = self.attempts(indices)
+        records = [o for o in outcomes if isinstance(o, dict)]
+        verdicts = iter(self.verify(records, self.format) if records else [])
+        return [o if isinstance(o, str) else (o, next(verdicts)) for o in outcomes]
+
     def run(
         self, out: Path, n: int, progress: Progress | None = None, max_attempts: int | None = None
     ) -> DialogStats:
         """Append verified dialogs to ``out`` until it holds ``n``; resumes a partial file."""
-        next_index = self._resume(out)
-        limit = max_attempts if max_attempts is not None else n * 20 + 100
-        tried = 0
-        while self.stats.written < n:
-            if tried >= limit:
-                self.stats.stalled = True
-                break
-            # The last windows shrink to what is still missing (plus a margin for failures).
-            size = min(self.window, (n - self.stats.written) * 5 // 4 + 2, limit - tried)
-            indices = range(next_index, next_index + size)
-            next_index, tried = next_index + size, tried + size
-            if self.concurrency > 1:
-                with ThreadPoolExecutor(self.concurrency) as pool:
-                    outcomes = list(pool.map(self._attempt, indices))
-            else:
-                outcomes = [self._attempt(i) for i in indices]
-            batch: list[dict[str, Any]] = []
-            for outcome in outcomes:
-                self.stats.attempts += 1
-                if isinstance(outcome, str):
-                    self.stats.failed_generation[outcome] += 1
-                elif outcome["meta"]["digest"] in self._digests:
-                    self.stats.failed_generation["duplicate"] += 1
-                else:
-                    self._digests.add(outcome["meta"]["digest"])
-                    batch.append(outcome)
-            if batch:
-                self._verify_and_write(out, batch, n)
-            if progress is not None:
-                progress(self.stats.written, n, self.stats.attempts)
-        return self.stats
+        writer = DialogWriter(self.verify, self.format, window=self.window)
+        return writer.run(out, n, self.attempts, progress, max_attempts)
 
     def _attempt(self, index: int) -> dict[str, Any] | str:
         """The record of attempt ``index``, or the reason it failed."""
@@ -266,44 +213,3 @@ class DialogGenerator:
             return exc.reason
         except ToolproofError as exc:  # the model or the sandbox did not answer
             return exc.code
-
-    def _verify_and_write(self, out: Path, batch: list[dict[str, Any]], n: int) -> None:
-        verdicts = self.verify(batch, self.format)
-        lines: list[bytes] = []
-        for record, verdict in zip(batch, verdicts, strict=True):
-            self.stats.verified += 1
-            if not verdict.passed:
-                for code in set(verdict.codes):
-                    self.stats.failed_codes[code] += 1
-                continue
-            self.stats.passed += 1
-            if self.stats.written >= n:
-                continue
-            lines.append(orjson.dumps(record) + b"\n")
-            self.stats.written += 1
-            self.stats.count(record)
-        append_lines(out, lines)
-
-    def _resume(self, out: Path) -> int:
-        """Count what ``out`` holds; the attempt to start from."""
-        repair_tail(out)
-        if not out.exists():
-            return 0
-        last = -1
-        with out.open("rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                try:
-                    record = orjson.loads(line)
-                    last = max(last, int(str(record["id"]).removeprefix(ID_PREFIX)))
-                except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                    raise DatasetError(
-                        f"{out.name}: line {number} is not a dialog this command wrote; "
-                        "choose another --out to start afresh"
-                    ) from None
-                self.stats.written += 1
-                self.stats.resumed += 1
-                self.stats.count(record)
-                meta = record.get("meta")
-                if isinstance(meta, dict) and isinstance(meta.get("digest"), str):
-                    self._digests.add(meta["digest"])
-        return last + 1

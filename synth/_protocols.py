@@ -71,8 +71,10 @@ class Verdict:
 class Verify(Protocol):
     """Verifies records exactly as they will be written, in ``format``; one verdict each.
 
-    Records come in windows so that layers doing I/O work on many at once; the callable
-    keeps state across calls (duplicates across the whole output are caught).
+    Records come in windows so that layers doing I/O work on many at once. A verdict
+    depends on its record alone: repeated dialogs are the writer's to drop (by digest,
+    before they are verified), so a window verified on another machine, or in another
+    order, gets the verdicts it would get here.
     """
 
     def __call__(self, records: Sequence[dict[str, Any]], format: str) -> list[Verdict]: ...

@@ -135,7 +135,10 @@ def verifying_agents(
     layer = layers.get("exec")
     if not isinstance(layer, ExecLayer):
         raise ConfigError("the exec layer is not available in this build")
-    pipeline = Pipeline(VERIFY_LAYERS, extra_layers=dict(layers), provenance=dict(provenance))
+    # no duplicate check: the writer drops repeats by digest before they are verified
+    pipeline = Pipeline(
+        VERIFY_LAYERS, extra_layers=dict(layers), provenance=dict(provenance), duplicates=False
+    )
     agent = MockToolAgent(layer.runner)
     stack.callback(agent.close)
     return PipelineVerify(pipeline), agent

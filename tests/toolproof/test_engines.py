@@ -3,13 +3,19 @@ the whole dataset gives (the Ray engine runs the same shards elsewhere: tests/ra
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import orjson
 import pytest
 
-from synth.errors import ConfigError
 from tests.conftest import DATA, EXAMPLES
 from toolproof.compose import build_layers
 from toolproof.engines import (
@@ -23,6 +29,7 @@ from toolproof.engines import (
     verify_records,
 )
 from toolproof.settings import Settings
+from toolspec.errors import ConfigError
 from verifier import (
     DuplicateMarker,
     Finding,
@@ -151,3 +158,56 @@ def test_engines_by_name() -> None:
         open_engine("local", EngineOptions(address="127.0.0.1:6379"))
     with pytest.raises(ConfigError, match="at least one"):
         list(batched([1], 0))
+
+
+def test_the_ray_engine_without_ray_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if not installed
+    with pytest.raises(EngineError, match=r"pip install 'toolproof\[ray\]'"):
+        open_engine("ray")
+
+
+@pytest.fixture
+def not_a_head() -> Iterator[str]:
+    """A loopback port that accepts connections and closes them: no Ray head."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_an_unreachable_address_is_one_sentence_within_seconds(
+    tmp_path: Path, not_a_head: str
+) -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    nobody = f"127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
+    dataset = str(EXAMPLES / "toolace_sharegpt_100.json")
+    for address, reason in ((nobody, "connection refused"), (not_a_head, "speaks no gRPC")):
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "toolproof", "verify", dataset, "--engine", "ray",
+             "--address", address],
+            env={**os.environ, "COLUMNS": "200", "TOOLPROOF_HOME": str(tmp_path)},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert time.monotonic() - started < 10
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"error: cannot reach the Ray cluster at {address}: ")
+        assert reason in done.stderr and "Traceback" not in done.stderr
+        assert done.stderr.count("\n") <= 3  # one sentence, wrapped at most

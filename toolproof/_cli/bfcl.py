@@ -10,18 +10,21 @@ endpoint, appends to a resumable BFCL result file, then checks it. Exit codes: 0
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import orjson
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
 
+from toolproof._cli.bfcl_score import (
+    EngineChoice,
+    default_backends,
+    fail,
+    sandbox_options,
+    score_and_report,
+)
+from toolproof._cli.engine import ADDRESS_OPTION, ENGINE_OPTION, ENTRIES_PER_SHARD, shard_option
 from toolspec.errors import ToolproofError
-
-if TYPE_CHECKING:
-    from verifier.bfcl import Report
 
 app = typer.Typer(
     help="BFCL-compatible evaluation: score result files, run a model.",
@@ -30,118 +33,16 @@ app = typer.Typer(
 _err = Console(stderr=True)
 _out = Console()
 
-MISSING = "toolproof:missing_result"  # an entry's verdict when the results have no line for it
 _CATEGORY_HELP = (
     "a BFCL v4 category (simple_python, live_multiple, multi_turn_base, ...), 'all' (the "
     "single-turn ones) or 'multi_turn' (the four multi-turn ones, run on BFCL's backends)"
 )
-backends_app = typer.Typer(help="BFCL's stateful multi-turn backends.", no_args_is_help=True)
-app.add_typer(backends_app, name="backends")
-
-
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(2)
-
-
-def _json(value: Any) -> bytes:
-    return orjson.dumps(
-        value, default=repr, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
-    )
-
-
-def _write_report(report: Report, out: Path, summary: Path | None) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as handle:
-        for verdict in report.verdicts:
-            handle.write(_json(verdict.to_json()))
-    target = summary or out.with_name(out.stem + ".summary.json")
-    target.write_bytes(
-        orjson.dumps(report.summary, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    )
-    return target
-
-
-def _print_summary(summary: dict[str, Any]) -> None:
-    table = Table(title="BFCL accuracy")
-    table.add_column("category")
-    table.add_column("correct", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("accuracy", justify="right")
-    for name, score in summary["categories"].items():
-        table.add_row(
-            name, str(score["correct_count"]), str(score["total_count"]), f"{score['accuracy']:.2%}"
-        )
-    _out.print(table)
-    if not any(score["complete"] for score in summary["groups"].values()):
-        return _print_not_counted(summary)
-    groups = Table(title="BFCL summary (groups)")
-    groups.add_column("group")
-    groups.add_column("accuracy", justify="right")
-    for name, score in summary["groups"].items():
-        shown = f"{score['accuracy']:.2%}" if score["complete"] else "N/A"
-        groups.add_row(name, shown)
-    _out.print(groups)
-    _print_not_counted(summary)
-
-
-def _print_not_counted(summary: dict[str, Any]) -> None:
-    if summary["not_counted"]:
-        _out.print(f"{summary['not_counted']} result line(s) not counted (see the verdicts)")
-
-
 SANDBOX_OPTION: str = typer.Option(
     "process", "--sandbox", help="multi-turn backends run in: process or docker", metavar="BACKEND"
 )
 
-
-def _check(
-    category: str,
-    results: Path,
-    data: Path | None,
-    out: Path,
-    summary: Path | None,
-    fc: bool,
-    partial: bool,
-    select: set[str] | None = None,
-    backends: Path | None = None,
-    trusted: bool = False,
-    workers: int = 2,
-    sandbox: str = "process",
-) -> None:
-    from verifier.bfcl import score_results  # the checker loads only for this command
-
-    try:
-        report = score_results(
-            category,
-            results,
-            data,
-            underscore_to_dot=fc,
-            partial=partial,
-            select=select,
-            backends=backends or _fetched_backends(),
-            trusted=trusted,
-            workers=workers,
-            sandbox=sandbox,
-            sandbox_options=_sandbox_options(sandbox),
-        )
-    except ToolproofError as exc:
-        raise _fail(exc.message) from None
-    try:
-        written = _write_report(report, out, summary)
-    except OSError as exc:
-        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
-    _print_summary(report.summary)
-    if "approximation" in report.summary:
-        _err.print(f"[yellow]{report.summary['approximation']}[/yellow]", highlight=False)
-    _out.print(f"verdicts: {out}  summary: {written}", highlight=False)
-    if not any(v.counted and v.error_type != MISSING for v in report.verdicts):
-        _err.print(
-            f"[red]nothing was scored:[/red] no line of {results} holds a result for an "
-            f"entry of {category}, so there is no accuracy to report",
-            highlight=False,
-        )
-        raise typer.Exit(1)
+backends_app = typer.Typer(help="BFCL's stateful multi-turn backends.", no_args_is_help=True)
+app.add_typer(backends_app, name="backends")
 
 
 @app.command()
@@ -189,37 +90,21 @@ def check(
         2, "--workers", min=1, help="multi-turn entries checked at once", metavar="N"
     ),
     sandbox: str = SANDBOX_OPTION,
+    engine: str = ENGINE_OPTION,
+    address: str | None = ADDRESS_OPTION,
+    shard_size: int = shard_option(ENTRIES_PER_SHARD, "entries of one category"),
 ) -> None:
     """Score a BFCL result file against BFCL's possible answers, exactly as BFCL does.
 
     Multi-turn categories execute the model's and the ground truth's calls turn by turn
     on BFCL's stateful backends in the sandbox (process or docker) and compare states and
-    results as BFCL's multi-turn checker does.
+    results as BFCL's multi-turn checker does. Entries are scored in chunks of one
+    category on the engine (this process, or the nodes of a Ray cluster).
     """
-    _check(
+    score_and_report(
         category, results, data, out, summary, underscore_to_dot, partial, None,
-        backends, trusted, workers, sandbox,
+        backends, trusted, workers, sandbox, EngineChoice(engine, address, shard_size),
     )  # fmt: skip
-
-
-def _sandbox_options(backend: str) -> dict[str, Any]:
-    from toolproof.compose import sandbox_options
-    from toolproof.settings import get_settings
-
-    return sandbox_options(get_settings(), backend)
-
-
-def _fetched_backends() -> Path | None:
-    """The backends `bfcl backends fetch` extracted, or None (then: an approximation)."""
-    found = _default_backends()
-    return found if (found / "func_source_code").is_dir() else None
-
-
-def _default_backends() -> Path:
-    from toolproof.settings import get_settings
-    from verifier.bfcl import default_backends_dir
-
-    return default_backends_dir(get_settings().home)
 
 
 @backends_app.command("fetch")
@@ -232,14 +117,14 @@ def backends_fetch() -> None:
     """
     from verifier.bfcl import BFCL_EVAL_VERSION, fetch_backends
 
-    home = _default_backends().parents[1]
+    home = default_backends().parents[1]
     try:
         with _err.status(f"fetching bfcl-eval {BFCL_EVAL_VERSION} with pip"):
             target = fetch_backends(home)
     except ToolproofError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc.message) from None
     except OSError as exc:
-        raise _fail(f"cannot write under {home}: {exc.strerror}") from None
+        raise fail(f"cannot write under {home}: {exc.strerror}") from None
     _out.print(f"BFCL {BFCL_EVAL_VERSION} backends: {target}", highlight=False)
 
 
@@ -330,14 +215,14 @@ def run(
     )
 
     if mode not in ("fc", "prompt"):
-        raise _fail(f"unknown mode {mode!r}; known: fc, prompt")
+        raise fail(f"unknown mode {mode!r}; known: fc, prompt")
     try:
         chosen = resolve_categories(category)
         multi_turn = chosen[0].kind == "multi_turn"  # groups never mix the two
         load: Any = load_multi_turn if multi_turn else load_entries
         work = [(c, e) for c in chosen for e in load(data or DEFAULT_DATA_DIR, c)[: limit or None]]
     except ToolproofError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc.message) from None
     settings = RunSettings(
         base_url=base_url,
         model=model,
@@ -356,7 +241,7 @@ def run(
                 progress.advance(task)
 
             if multi_turn:
-                found = backends or _default_backends()
+                found = backends or default_backends()
                 entries = [e for _, e in work]
                 stats = _run_multi_turn(
                     settings, entries, out, found, trusted, workers, sandbox, advance
@@ -364,9 +249,9 @@ def run(
             else:
                 stats = asyncio.run(run_model(settings, work, out, on_done=advance))
     except ToolproofError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc.message) from None
     except OSError as exc:
-        raise _fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
+        raise fail(f"cannot write {exc.filename or out}: {exc.strerror}") from None
     _out.print(
         f"answered {stats.answered}, already done {stats.skipped}, failed {len(stats.failed)}",
         highlight=False,
@@ -375,8 +260,8 @@ def run(
         _err.print(f"  {entry_id}: {problem}", highlight=False)
     target = verdicts or out.with_name(out.stem + ".verdicts.jsonl")
     asked = {entry.id for _, entry in work} if limit is not None else None
-    _check(category, out, data, target, None, mode == "fc", False, asked, backends, trusted,
-           workers, sandbox)  # fmt: skip
+    score_and_report(category, out, data, target, None, mode == "fc", False, asked, backends,
+                     trusted, workers, sandbox)  # fmt: skip
     if stats.failed:
         raise typer.Exit(1)
 
@@ -391,6 +276,6 @@ def _run_multi_turn(
     from verifier.bfcl import MultiTurnRunner, load_backends, run_multi_turn
 
     runner = MultiTurnRunner(load_backends(backends), workers=workers, trusted=trusted,
-                             backend=sandbox, options=_sandbox_options(sandbox))  # fmt: skip
+                             backend=sandbox, options=sandbox_options(sandbox))  # fmt: skip
     with runner:
         return asyncio.run(run_multi_turn(settings, entries, out, runner, on_done=advance))

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 #: ``verify``: records per shard. A shard of rules + exec takes ~0.5 s on one CPU: long
 #: enough that a Ray task's overhead (a few ms) does not count, short enough to retry.
 RECORDS_PER_SHARD = 256
+#: ``synth dialogs``: attempts per shard, the window a one-machine run verifies at once.
+ATTEMPTS_PER_SHARD = 64
+#: ``bfcl check``: entries per shard; a multi-turn entry runs for ~0.1 s in the sandbox.
+ENTRIES_PER_SHARD = 100
 
 ENGINE_OPTION: str = typer.Option(
     "local",

@@ -19,10 +19,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from toolproof._cli.engine import (
+    ADDRESS_OPTION,
+    ATTEMPTS_PER_SHARD,
+    ENGINE_OPTION,
+    engine as open_engine,
+    shard_option,
+)
 from toolspec.errors import ConfigError, ToolproofError
 
 if TYPE_CHECKING:  # the pipeline loads when a command runs, not for `--help`
-    from synth import ChatModel, DialogStats, PoolStats
+    from synth import DialogStats, PoolStats
     from toolspec import ToolSpec
 
 app = typer.Typer(
@@ -30,37 +37,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 err = Console(stderr=True)
-#: Requests in flight by default when a model answers.
-LLM_CONCURRENCY = 8
-
-
-def _model(
-    llm: str, model: str | None, concurrency: int | None, stack: ExitStack
-) -> tuple[str, ChatModel | None]:
-    """``offline`` → no model; an http(s) URL → the judge's chat client on that endpoint."""
-    if llm == "offline":
-        return "offline", None
-    if not llm.startswith(("http://", "https://")):
-        raise ConfigError(f"--llm takes 'offline' or an http(s) URL; got {llm!r}")
-    from synth import SyncChat
-    from toolproof.settings import get_settings
-
-    settings = get_settings()
-    chat = SyncChat(
-        llm,
-        model or settings.judge_model,
-        api_key=settings.secret_judge_key,
-        concurrency=max(concurrency or LLM_CONCURRENCY, LLM_CONCURRENCY),
-    )
-    stack.callback(chat.close)
-    return "llm", chat
-
-
-def _concurrency(asked: int | None, chat: ChatModel | None) -> int:
-    """Threads only pay off while waiting on a model; templates run on one."""
-    if asked is not None:
-        return asked
-    return 1 if chat is None else LLM_CONCURRENCY
 
 
 def _progress(label: str, quiet: bool) -> Progress:
@@ -124,12 +100,14 @@ def pool_command(
     checked by the rule layer, deduplicated and compiled to a mock before it joins."""
     from mock_apis import MockRunner
     from synth import MockToolAgent, PoolBuilder, make_proposer, spec_check
+    from toolproof.compose import attempt_concurrency, chat_model
+    from toolproof.settings import get_settings
 
     console = Console()
     started = time.perf_counter()
     with ExitStack() as stack:
         try:
-            kind, chat = _model(llm, model, concurrency, stack)
+            kind, chat = chat_model(llm, model, concurrency, settings=get_settings(), stack=stack)
             specs, seed_errors = _seeds([*(seeds or []), *(more_seeds or [])])
             # Pool tools are compiled from specs: the in-process backend runs them.
             agent = MockToolAgent(stack.enter_context(MockRunner("inprocess")))
@@ -138,7 +116,7 @@ def pool_command(
                 spec_check=spec_check,
                 compile_check=agent.compile_check,
                 seed=seed,
-                concurrency=_concurrency(concurrency, chat),
+                concurrency=attempt_concurrency(concurrency, chat),
             )
             for problem in seed_errors:
                 builder.stats.reject("seed_import", problem)
@@ -246,50 +224,39 @@ def dialogs_command(
         help="requests in flight (default: 1 offline, 8 LLM)",
         metavar="N",
     ),
+    engine: str = ENGINE_OPTION,
+    address: str | None = ADDRESS_OPTION,
+    shard_size: int = shard_option(ATTEMPTS_PER_SHARD, "attempts"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no summary"),
 ) -> None:
     """Generate dialogs over a pool (user, assistant and executed-mock tool agents) and
-    write those that pass verification by every layer."""
-    from synth import (
-        VERIFY_LAYERS,
-        ComplexityController,
-        DialogGenerator,
-        make_agents,
-        parse_mix,
-        read_pool,
-        verifying_agents,
-    )
-    from toolproof.compose import build_layers
+    write those that pass verification by every layer.
+
+    Attempts are played in ranges of ``--shard-size`` on the engine (this process, or
+    the nodes of a Ray cluster) and written in attempt order: the same seed writes the
+    same file on either."""
+    from synth import read_pool
+    from toolproof.compose import DialogOptions
+    from toolproof.engines import DialogWork, write_dialogs
     from toolproof.settings import get_settings
 
     console = Console()
     started = time.perf_counter()
+    options = DialogOptions(llm, model, sandbox, judge, format, mix, seed, concurrency)
     with ExitStack() as stack:
         try:
-            kind, chat = _model(llm, model, concurrency, stack)
             settings = get_settings()
-            layers, provenance = build_layers(
-                VERIFY_LAYERS, sandbox=sandbox, judge=judge or settings.judge,
-                settings=settings, stack=stack,
-            )  # fmt: skip
-            verify, agent = verifying_agents(stack, layers, provenance)
-            generator = DialogGenerator(
-                read_pool(pool),
-                agents=make_agents(kind, model=chat),
-                tool_agent=agent,
-                verify=verify,
-                format=format,
-                controller=ComplexityController(parse_mix(mix)),
-                seed=seed,
-                concurrency=_concurrency(concurrency, chat),
-            )
+            work = DialogWork(tuple(read_pool(pool)), options, settings)
+            started_engine = open_engine(stack, engine, address)
             with _progress("dialogs", quiet) as bar:
                 task = bar.add_task("dialogs", total=n, extra="")
 
                 def tick(written: int, goal: int, attempts: int) -> None:
                     bar.update(task, completed=written, extra=f"{attempts} attempts")
 
-                stats = generator.run(out, n, tick)
+                stats = write_dialogs(
+                    started_engine, work, out, n, shard_size=shard_size, progress=tick
+                )
         except ToolproofError as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from None

@@ -19,7 +19,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from toolspec.errors import ToolproofError
 from toolproof._cli.engine import (
     ADDRESS_OPTION,
     ENGINE_OPTION,
@@ -27,6 +26,7 @@ from toolproof._cli.engine import (
     engine as open_engine,
     shard_option,
 )
+from toolspec.errors import ToolproofError
 
 if TYPE_CHECKING:
     from verifier import ReportWriter, Sample, SampleResult, Summary

@@ -12,9 +12,14 @@ from toolproof.engines._base import (
     open_engine,
     register_engine,
 )
+from toolproof.engines._bfcl import BfclWork, chunked_check
+from toolproof.engines._synth import AttemptFeed, DialogWork, write_dialogs
 from toolproof.engines._verify import VerifyWork, verify_records
 
 __all__ = [
+    "AttemptFeed",
+    "BfclWork",
+    "DialogWork",
     "Engine",
     "EngineError",
     "EngineOptions",
@@ -23,8 +28,10 @@ __all__ = [
     "VerifyWork",
     "Work",
     "batched",
+    "chunked_check",
     "engine_names",
     "open_engine",
     "register_engine",
     "verify_records",
+    "write_dialogs",
 ]

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol, TypeVar
 
-from synth.errors import ConfigError
-from synth.registry import Registry
+from toolspec.errors import ConfigError
+from toolspec.registry import Registry
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -45,7 +45,7 @@ class EngineError(ConfigError):
 class ShardRunner(Protocol[S_contra, R_co]):
     """A work opened in one worker process: called once per shard, closed at the end."""
 
-    def __call__(self, shard: S_contra) -> R_co: ...
+    def __call__(self, shard: S_contra, /) -> R_co: ...
 
     def close(self) -> None: ...
 

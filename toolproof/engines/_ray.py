@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import Any, TypeVar
 
-from synth.errors import ToolproofError
 from toolproof.engines._address import check_head
 from toolproof.engines._base import (
     EngineError,
@@ -35,6 +34,7 @@ from toolproof.engines._base import (
     Work,
     register_engine,
 )
+from toolspec.errors import ToolproofError
 
 S = TypeVar("S")
 R = TypeVar("R")

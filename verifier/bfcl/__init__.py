@@ -36,9 +36,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "resolve_categories",
     ),
     "verifier.bfcl._check": (
+        "CheckJob",
+        "CheckJobs",
         "ResultsError",
         "Verdict",
         "check_entry",
+        "check_jobs",
         "check_results",
         "read_results",
     ),
@@ -62,6 +65,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "verifier.bfcl._score": (
         "Report",
+        "multi_turn_checker",
         "score_results",
     ),
     "verifier.bfcl._summary": ("summarize",),
@@ -85,9 +89,12 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         resolve_categories as resolve_categories,
     )
     from verifier.bfcl._check import (
+        CheckJob as CheckJob,
+        CheckJobs as CheckJobs,
         ResultsError as ResultsError,
         Verdict as Verdict,
         check_entry as check_entry,
+        check_jobs as check_jobs,
         check_results as check_results,
         read_results as read_results,
     )
@@ -118,5 +125,9 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         request_body as request_body,
         run_model as run_model,
     )
-    from verifier.bfcl._score import Report as Report, score_results as score_results
+    from verifier.bfcl._score import (
+        Report as Report,
+        multi_turn_checker as multi_turn_checker,
+        score_results as score_results,
+    )
     from verifier.bfcl._summary import summarize as summarize

@@ -10,6 +10,7 @@ that is not a JSON object with an ``id`` is reported without counting.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,39 @@ def read_results(path: Path) -> Iterator[tuple[int, Any]]:
 MultiTurnCheck = Callable[[list[tuple[Any, Any]]], list[Verdict]]
 """Verdicts for ``(multi-turn entry, result)`` pairs, in order (they run in a sandbox)."""
 
+CheckJob = tuple[Category, Any, Any]
+"""One entry to score: its category, the entry, the model's result for it."""
+
+CheckJobs = Callable[[list[CheckJob]], list[Verdict]]
+"""Verdicts for jobs, in order: :func:`check_jobs` here, or the same in chunks on the
+nodes of a cluster."""
+
+
+def check_jobs(
+    jobs: list[CheckJob],
+    *,
+    underscore_to_dot: bool = False,
+    multi_turn: MultiTurnCheck | None = None,
+) -> list[Verdict]:
+    """Each job's verdict, in order: single-turn entries by BFCL's AST checker, the
+    multi-turn ones by ``multi_turn``, all of them in one call (it runs them in parallel)."""
+    verdicts: list[Verdict | None] = []
+    deferred: list[tuple[int, tuple[Any, Any]]] = []
+    for category, entry, result in jobs:
+        if category.kind == "multi_turn":
+            deferred.append((len(verdicts), (entry, result)))
+            verdicts.append(None)
+        else:
+            verdicts.append(_guarded(category, entry, result, underscore_to_dot))
+    if deferred:
+        if multi_turn is None:
+            raise ValueError("multi-turn categories need a multi_turn checker")
+        for (position, _), verdict in zip(
+            deferred, multi_turn([job for _, job in deferred]), strict=True
+        ):
+            verdicts[position] = verdict
+    return [v for v in verdicts if v is not None]
+
 
 def check_results(
     categories: Iterable[tuple[Category, list[Any]]],
@@ -165,13 +199,15 @@ def check_results(
     partial: bool = False,
     select: set[str] | None = None,
     multi_turn: MultiTurnCheck | None = None,
+    check: CheckJobs | None = None,
 ) -> list[Verdict]:
     """Verdicts for every entry of the categories (in file order), then for stray lines.
 
     ``partial`` scores only the entries that have a result (BFCL's ``--partial-eval``):
     an entry without one gets no verdict instead of counting as wrong. ``select`` scores
-    only the entries with those ids (results for the others are ignored). Entries of
-    multi-turn categories are checked by ``multi_turn``, all in one call.
+    only the entries with those ids (results for the others are ignored). The entries
+    with a result are scored by ``check`` (default: :func:`check_jobs` here, multi-turn
+    entries by ``multi_turn``); what the result set itself gets wrong is scored here.
     """
     results: dict[str, Any] = {}
     stray: list[Verdict] = []
@@ -200,8 +236,8 @@ def check_results(
             results[entry_id] = _MISSING_FIELD
         else:
             results[entry_id] = record["result"]
-    verdicts: list[Verdict] = []
-    deferred: list[tuple[int, tuple[Any, Any]]] = []
+    verdicts: list[Verdict | None] = []
+    jobs: list[tuple[int, CheckJob]] = []
     for category, entries in categories:
         for entry in entries:
             result = results.pop(entry.id, _ABSENT)
@@ -217,27 +253,25 @@ def check_results(
                 verdicts.append(
                     _verdict(entry, category, "toolproof:invalid_result", "line has no 'result'")
                 )
-            elif category.kind == "multi_turn":
-                if multi_turn is None:
-                    raise ValueError("multi-turn categories need a multi_turn checker")
-                deferred.append((len(verdicts), (entry, result)))
-                verdicts.append(Verdict(entry.id, False, category=category.name))
             else:
-                verdicts.append(_guarded(category, entry, result, underscore_to_dot))
-    if deferred and multi_turn is not None:
-        for (position, _), verdict in zip(
-            deferred, multi_turn([job for _, job in deferred]), strict=True
-        ):
+                jobs.append((len(verdicts), (category, entry, result)))
+                verdicts.append(None)
+    if jobs:
+        run = check or functools.partial(
+            check_jobs, underscore_to_dot=underscore_to_dot, multi_turn=multi_turn
+        )
+        for (position, _), verdict in zip(jobs, run([job for _, job in jobs]), strict=True):
             verdicts[position] = verdict
+    scored = [v for v in verdicts if v is not None]
     for entry_id in results:
-        verdicts.append(
+        scored.append(
             _stray(
                 entry_id,
                 "toolproof:unknown_id",
                 f"id {entry_id!r} is not in the categories checked",
             )
         )
-    return verdicts + stray
+    return scored + stray
 
 
 def _guarded(category: Category, entry: Entry, result: Any, underscore_to_dot: bool) -> Verdict:

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier.bfcl._categories import (
     CATEGORIES,
@@ -14,9 +14,18 @@ from verifier.bfcl._categories import (
     Category,
     resolve_categories,
 )
-from verifier.bfcl._check import MultiTurnCheck, Verdict, check_results, read_results
+from verifier.bfcl._check import (
+    CheckJobs,
+    MultiTurnCheck,
+    Verdict,
+    check_results,
+    read_results,
+)
 from verifier.bfcl._data import DEFAULT_DATA_DIR, load_entries, question_path
 from verifier.bfcl._summary import summarize
+
+if TYPE_CHECKING:
+    from verifier.bfcl._backends import Backends
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,7 @@ def score_results(
     workers: int = 2,
     sandbox: str = "process",
     sandbox_options: Mapping[str, Any] | None = None,
+    check: CheckJobs | None = None,
 ) -> Report:
     """Score ``results`` (a BFCL result file or directory) for ``category`` (or ``all``).
 
@@ -53,31 +63,24 @@ def score_results(
     ``toolproof bfcl backends fetch`` made, or of modules written the same way, which then
     need ``trusted``), on ``workers`` pairs of sessions of the ``sandbox`` backend; with
     ``backends=None``, on compiled mocks of the function docs, and every verdict and the
-    summary say it is an approximation.
+    summary say it is an approximation. ``check`` scores the entries that have a result
+    instead (in chunks on a cluster; ``backends`` and the sandbox are then its own).
     """
     chosen = resolve_categories(category)
     loaded = [(c, _load(data_dir or DEFAULT_DATA_DIR, c)) for c in chosen]
     with contextlib.ExitStack() as stack:
         multi_turn: MultiTurnCheck | None = None
-        if any(c.kind == "multi_turn" for c in chosen):
+        if check is None and any(c.kind == "multi_turn" for c in chosen):
             from verifier.bfcl._backends import load_backends
-            from verifier.bfcl._mt_run import MultiTurnRunner
 
-            if backends is None:  # no backends here: compiled mocks, an approximation
-                from verifier.bfcl._mt_approx import ApproxMultiTurnRunner
-
-                multi_turn = stack.enter_context(ApproxMultiTurnRunner()).check
-            else:
-                found = load_backends(backends)
-                multi_turn = stack.enter_context(
-                    MultiTurnRunner(
-                        found,
-                        workers=workers,
-                        trusted=trusted,
-                        backend=sandbox,
-                        options=sandbox_options,
-                    )
-                ).check
+            multi_turn = multi_turn_checker(
+                stack,
+                load_backends(backends) if backends is not None else None,
+                workers=workers,
+                trusted=trusted,
+                sandbox=sandbox,
+                sandbox_options=sandbox_options,
+            )
         verdicts = check_results(
             loaded,
             read_results(results),
@@ -85,6 +88,7 @@ def score_results(
             partial=partial,
             select=select,
             multi_turn=multi_turn,
+            check=check,
         )
     every = [*CATEGORIES.values(), *MULTI_TURN_CATEGORIES.values()]
     sizes = {c.name: _size(data_dir or DEFAULT_DATA_DIR, c) for c in every}
@@ -97,6 +101,29 @@ def score_results(
 
         summary["approximation"] = APPROXIMATION
     return Report(verdicts, summary)
+
+
+def multi_turn_checker(
+    stack: contextlib.ExitStack,
+    backends: Backends | None,
+    *,
+    workers: int = 2,
+    trusted: bool = False,
+    sandbox: str = "process",
+    sandbox_options: Mapping[str, Any] | None = None,
+) -> MultiTurnCheck:
+    """The multi-turn check on ``backends`` in the sandbox (``stack`` closes it); with no
+    backends, on compiled mocks of the function docs: an approximation."""
+    if backends is None:
+        from verifier.bfcl._mt_approx import ApproxMultiTurnRunner
+
+        return stack.enter_context(ApproxMultiTurnRunner()).check
+    from verifier.bfcl._mt_run import MultiTurnRunner
+
+    runner = MultiTurnRunner(
+        backends, workers=workers, trusted=trusted, backend=sandbox, options=sandbox_options
+    )
+    return stack.enter_context(runner).check
 
 
 def _load(data_dir: Path, category: Category) -> list[Any]:
