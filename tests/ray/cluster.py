@@ -1,5 +1,5 @@
-"""A Ray cluster on this machine for the tests: a head and worker nodes, each its own
-``ray start --block`` process group, on the loopback address 127.0.0.2.
+"""A Ray cluster on this machine for the tests and ``bench_ray``: a head and worker nodes,
+each its own ``ray start --block`` process group, on the loopback address 127.0.0.2.
 
 Ray replaces 127.0.0.1 by the machine's outward address (it assumes other machines will
 join); any other 127.x.y.z address it keeps, so every node, and the traffic between
@@ -20,16 +20,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 RAY = str(Path(sys.executable).with_name("ray"))
 IP = "127.0.0.2"
 OBJECT_STORE_BYTES = 100 * 1024 * 1024
-#: The head finds a dead node in ~2 s, not Ray's default 15 s (period times threshold).
+#: The head finds a dead node in ~3 s, not Ray's default 15 s (period times threshold);
+#: three checks of 2 s must fail, so that a node slowed by a busy machine is not taken
+#: for dead (one check of 1 s failing twice did that on a node pinned to a loaded core).
 HEALTH_CHECKS = {
     "RAY_health_check_initial_delay_ms": "1000",
     "RAY_health_check_period_ms": "1000",
-    "RAY_health_check_timeout_ms": "1000",
-    "RAY_health_check_failure_threshold": "2",
+    "RAY_health_check_timeout_ms": "2000",
+    "RAY_health_check_failure_threshold": "3",
 }
 START_TIMEOUT_S = 90.0
 
@@ -68,14 +71,18 @@ class LocalCluster:
     """``start()`` the head (no CPU: tasks run on the workers only), ``add_node()``
     workers, ``kill(node)`` one mid-job, ``stop()`` all of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, quick_death: bool = True) -> None:
         # short: Ray's Unix sockets live below it (a socket path has 107 bytes at most)
         self.root = Path(tempfile.mkdtemp(prefix="tpray"))
         self.address = f"{IP}:{free_port()}"
         self.nodes: list[subprocess.Popen[bytes]] = []
-        self.env = {**os.environ, **HEALTH_CHECKS, "RAY_USAGE_STATS_ENABLED": "0"}
+        checks = HEALTH_CHECKS if quick_death else {}
+        self.env = {**os.environ, **checks, "RAY_USAGE_STATS_ENABLED": "0"}
+        self._sigterm: Any = None
 
     def start(self) -> LocalCluster:
+        # a run stopped by SIGTERM (a timeout) stops its cluster too, as an exit would
+        self._sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         port = self.address.rpartition(":")[2]
         self._start(
             "head",
@@ -84,12 +91,16 @@ class LocalCluster:
         )  # fmt: skip
         return self
 
-    def add_node(self, cpus: int = 1) -> subprocess.Popen[bytes]:
-        return self._start(
-            f"node{len(self.nodes)}", ["--address", self.address, "--num-cpus", str(cpus)]
-        )
+    def add_node(self, cpus: int = 1, pin: set[int] | None = None) -> subprocess.Popen[bytes]:
+        """A worker node of ``cpus`` CPUs for Ray's scheduler; ``pin`` also keeps its
+        processes (its raylet, its workers, their sandboxes) on those cores of this
+        machine, as a machine of that many CPUs would (the benchmark's nodes)."""
+        args = ["--address", self.address, "--num-cpus", str(cpus)]
+        return self._start(f"node{len(self.nodes)}", args, pin)
 
-    def _start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def _start(
+        self, name: str, args: list[str], pin: set[int] | None = None
+    ) -> subprocess.Popen[bytes]:
         for attempt in range(2):  # a busy machine may miss Ray's own start-up deadline
             log = self.root / f"{name}.{attempt}.log"
             with log.open("wb") as out:
@@ -97,6 +108,7 @@ class LocalCluster:
                     [RAY, "start", *args, "--node-ip-address", IP, "--object-store-memory",
                      str(OBJECT_STORE_BYTES), "--disable-usage-stats", "--block"],
                     stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+                    preexec_fn=None if pin is None else lambda: os.sched_setaffinity(0, pin),
                 )  # fmt: skip
             if self._started(proc, log):
                 self.nodes.append(proc)
@@ -129,3 +141,9 @@ class LocalCluster:
         for node in reversed(list(self.nodes)):
             self.kill(node)
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._sigterm is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)

@@ -11,9 +11,11 @@ import typer
 if TYPE_CHECKING:
     from toolproof.engines import Engine
 
-#: ``verify``: records per shard. A shard of rules + exec takes ~0.5 s on one CPU: long
-#: enough that a Ray task's overhead (a few ms) does not count, short enough to retry.
-RECORDS_PER_SHARD = 256
+#: ``verify``: records per shard. A Ray node takes its next task only once the last one
+#: is done, then fetches its records: 20-80 ms idle per task on a loaded 2-core machine
+#: (``bench_ray``), 17 % of the time with shards of 256 (~0.3 s of rules + exec on one
+#: CPU), ~5 % with 1024; a lost shard costs its node about a second of work again.
+RECORDS_PER_SHARD = 1024
 #: ``synth dialogs``: attempts per shard, the window a one-machine run verifies at once.
 ATTEMPTS_PER_SHARD = 64
 #: ``bfcl check``: entries per shard; a multi-turn entry runs for ~0.1 s in the sandbox.
