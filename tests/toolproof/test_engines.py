@@ -211,3 +211,16 @@ def test_an_unreachable_address_is_one_sentence_within_seconds(
         assert done.stderr.startswith(f"error: cannot reach the Ray cluster at {address}: ")
         assert reason in done.stderr and "Traceback" not in done.stderr
         assert done.stderr.count("\n") <= 3  # one sentence, wrapped at most
+
+
+def test_a_silent_address_times_out() -> None:
+    from toolproof.engines._address import check_head
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(EngineError, match=r"no answer within 0.5 s"):
+            check_head(address, timeout=0.5)
+        assert time.monotonic() - started < 2
+    with pytest.raises(EngineError, match="takes HOST:PORT"):
+        check_head("ray://head")

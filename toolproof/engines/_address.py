@@ -12,6 +12,7 @@ database or a closed port do not.
 from __future__ import annotations
 
 import socket
+from typing import NoReturn
 
 from toolproof.engines._base import EngineError
 
@@ -40,19 +41,27 @@ def check_head(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     """Raise :class:`EngineError` unless a gRPC server answers at ``address``."""
     host, port = address_parts(address)
     try:
-        with socket.create_connection((host, port), timeout=timeout) as conn:
+        conn = socket.create_connection((host, port), timeout=timeout)
+    except TimeoutError:
+        _unreachable(address, f"no answer within {timeout:g} s")
+    except socket.gaierror as exc:
+        _unreachable(address, f"unknown host ({exc.strerror})")
+    except OSError as exc:
+        _unreachable(address, (exc.strerror or str(exc)).lower())
+    with conn:
+        try:
             conn.sendall(_PREFACE + _SETTINGS)
             header = _read(conn, _FRAME_HEADER)
-    except TimeoutError:
-        reason = f"no answer within {timeout:g} s"
-    except socket.gaierror as exc:
-        reason = f"unknown host ({exc.strerror})"
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-    else:
-        if len(header) == _FRAME_HEADER and header[3] == _SETTINGS_TYPE:
-            return
+        except TimeoutError:
+            _unreachable(address, f"no answer within {timeout:g} s")
+        except OSError:  # closed or reset on the preface: a service, but not gRPC
+            header = b""
+    if len(header) != _FRAME_HEADER or header[3] != _SETTINGS_TYPE:
         reason = "something answers there, but it speaks no gRPC, so it is no Ray head"
+        _unreachable(address, reason)
+
+
+def _unreachable(address: str, reason: str) -> NoReturn:
     raise EngineError(f"cannot reach the Ray cluster at {address}: {reason}; {_HINT}")
 
 
