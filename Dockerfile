@@ -6,12 +6,14 @@
 # and every dependency's, made on the host by `pip wheel`, so the build needs no network.
 # State (the SQLite store, uploads, the bundle cache) lives in the volume /var/lib/toolproof;
 # point TOOLPROOF_DATABASE_URL at PostgreSQL to share jobs between replicas.
+# EXTRAS: the extras installed with toolproof; a Ray cluster's image takes postgres,ray.
 ARG BASE=toolproof-sandbox-base:bookworm
 
 FROM ${BASE} AS build
+ARG EXTRAS=postgres
 COPY wheels/ /wheels/
 RUN python3 "$(ls /wheels/pip-*.whl)/pip" install --no-index --no-cache-dir --no-compile \
-      --find-links /wheels --target /opt/toolproof/site "toolproof[postgres]" \
+      --find-links /wheels --target /opt/toolproof/site "toolproof[${EXTRAS}]" \
  && python3 -m compileall -q /opt/toolproof/site
 
 FROM ${BASE}

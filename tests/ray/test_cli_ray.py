@@ -61,3 +61,22 @@ def test_synth_dialogs_and_bfcl_check_on_the_cluster(cluster: LocalCluster, tmp_
         assert done.returncode == 0, done.stderr
         files[engine] = [dialogs.read_bytes(), verdicts.read_bytes()]
     assert files["ray"] == files["local"]
+
+
+def test_the_readme_verify_on_a_cluster_runs_as_written(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    from tests.test_readme import TOOLPROOF, block_with, run, workdir
+
+    block = block_with("--engine ray --address 127.0.0.2:6379")
+    assert "ray start --head --node-ip-address 127.0.0.2" in block
+    (line,) = [x for x in block.splitlines() if x.startswith("toolproof verify")]
+    command = line.replace("toolproof", TOOLPROOF, 1).replace("127.0.0.2:6379", cluster.address)
+    where = workdir(tmp_path / "ray")
+    done = run(command, where)
+    assert done.returncode == 0, done.stderr
+    local = run(command.split(" --engine")[0] + " --out build/local.jsonl", where)
+    assert local.returncode == 0, local.stderr
+    assert (where / "build" / "results.jsonl").read_bytes() == (
+        where / "build" / "local.jsonl"
+    ).read_bytes()
