@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 from toolproof.engines._base import Engine, batched
 
 if TYPE_CHECKING:
-    from verifier.bfcl import Backends, CheckJob, CheckJobs, Verdict
-    from verifier.bfcl._check import MultiTurnCheck
+    from verifier.bfcl import Backends, CheckJob, CheckJobs, MultiTurnCheck, Verdict
 
 
 @dataclass(frozen=True, slots=True)

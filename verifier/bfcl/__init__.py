@@ -38,6 +38,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "verifier.bfcl._check": (
         "CheckJob",
         "CheckJobs",
+        "MultiTurnCheck",
         "ResultsError",
         "Verdict",
         "check_entry",
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
     from verifier.bfcl._check import (
         CheckJob as CheckJob,
         CheckJobs as CheckJobs,
+        MultiTurnCheck as MultiTurnCheck,
         ResultsError as ResultsError,
         Verdict as Verdict,
         check_entry as check_entry,

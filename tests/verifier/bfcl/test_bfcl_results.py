@@ -35,7 +35,8 @@ def test_public_surface_is_locked() -> None:
             "score_results", "summarize", "BFCL_EVAL_VERSION", "Backends", "BackendsError",
             "MULTI_TURN_CATEGORIES", "MultiTurnEntry", "MultiTurnRunner", "check_multi_turn",
             "default_backends_dir", "fetch_backends", "load_backends", "load_multi_turn",
-            "run_multi_turn", "CheckJob", "CheckJobs", "check_jobs", "multi_turn_checker",
+            "run_multi_turn", "CheckJob", "CheckJobs", "MultiTurnCheck", "check_jobs",
+            "multi_turn_checker",
         ]
     )  # fmt: skip
 
