@@ -9,9 +9,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -55,10 +56,18 @@ def whole(path: Path, layers: str, settings: Settings) -> list[bytes]:
         return [result_line(r) for _, r in pipeline.run(read_dataset(path))]
 
 
+class Batches(LocalEngine):
+    """The ray engine's shards (lists of ``size``), each run on its own pipeline, here:
+    what a cluster computes, without one."""
+
+    def shards(self, items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+        return batched(items, size)
+
+
 def sharded(path: Path, layers: str, settings: Settings, size: int) -> list[bytes]:
     data = read_dataset(path)
     work = VerifyWork(data.format, tuple(layers.split(",")), settings)
-    pairs = verify_records(LocalEngine(), work, iter_records(path), size)
+    pairs = verify_records(Batches(), work, iter_records(path), size)
     return [result_line(r) for _, r in pairs]
 
 
@@ -134,19 +143,24 @@ class CountingWork:
         self.opened += 1
         return self
 
-    def __call__(self, shard: list[int]) -> int:
-        return sum(shard)
+    def __call__(self, shard: Iterable[int]) -> Iterator[int]:
+        for item in shard:
+            yield item * 10
 
     def close(self) -> None:
         self.closed += 1
 
 
-def test_the_local_engine_opens_a_work_once_and_keeps_shard_order() -> None:
-    work = CountingWork()
-    results = LocalEngine().map(work, batched(range(10), 3))
-    assert work.opened == 1  # before any shard: a layer that cannot start fails first
-    assert list(results) == [3, 12, 21, 9]
+def test_the_local_engine_streams_through_a_work_opened_once() -> None:
+    engine, work = LocalEngine(), CountingWork()
+    stream = iter(range(10))
+    (shard,) = engine.shards(stream, 3)
+    assert shard is stream  # nothing travels: the stream is the one shard, not a copy
+    results = engine.map(work, [shard])
+    assert work.opened == 1  # before any item: a layer that cannot start fails first
+    assert list(results) == [i * 10 for i in range(10)]
     assert work.closed == 1
+    assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]  # the ray engine's
 
 
 def test_engines_by_name() -> None:

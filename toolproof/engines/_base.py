@@ -1,10 +1,11 @@
 """The engine seam: where the shards of a job run.
 
-A command's driver splits its job into shards (a batch of dataset records, a range of
-dialog attempts, a chunk of BFCL entries) and hands them to an engine with the
-:class:`Work` every shard runs. The engine runs the work on each shard and yields the
-results in shard order, holding a bounded number of shards in flight, so the driver
-writes results in input order as they come and its memory does not grow with the job.
+A command's job is a stream of items (dataset records, dialog attempt numbers, BFCL
+entries with their results) and a :class:`Work` that gives one result per item. The
+engine cuts the stream into shards (:meth:`Engine.shards`: batches of records, ranges of
+attempts, chunks of one BFCL category), runs the work on each and yields every item's
+result in input order, holding a bounded number of shards in flight, so the command
+writes results as they come and its memory does not grow with the job.
 
 A ``Work`` is a picklable description (settings, layer names, a pool of tools): it
 travels to the nodes once and is *opened* once per worker process into a
@@ -14,7 +15,9 @@ state across shards, so a shard can run anywhere, again, after its node died.
 
 Engines, by name (``--engine``):
 
-- ``local``: in this process, one shard after another; the default, nothing to install.
+- ``local``: in this process; the default, nothing to install. Nothing travels, so the
+  stream is one shard, verified as it is read: no batch is held (a batch of a thousand
+  results alive at once makes Python's garbage collector ~2x slower on the rule layer).
 - ``ray``: Ray tasks on a cluster (``pip install 'toolproof[ray]'``), retried on another
   node when one dies; Ray loads only when this engine is asked for.
 """
@@ -43,9 +46,10 @@ class EngineError(ConfigError):
 
 
 class ShardRunner(Protocol[S_contra, R_co]):
-    """A work opened in one worker process: called once per shard, closed at the end."""
+    """A work opened in one worker process: given shard after shard, it yields one result
+    per item of each, in order; closed at the end."""
 
-    def __call__(self, shard: S_contra, /) -> R_co: ...
+    def __call__(self, shard: Iterable[S_contra], /) -> Iterable[R_co]: ...
 
     def close(self) -> None: ...
 
@@ -64,9 +68,14 @@ class Engine(Protocol):
 
     name: str
 
-    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
-        """``work`` on every shard, results in shard order; ``shards`` is read lazily,
-        a bounded number ahead of the results taken."""
+    def shards(self, items: Iterable[S], size: int) -> Iterator[Iterable[S]]:
+        """``items`` as this engine runs them: lists of ``size`` where they travel to
+        other processes, the stream itself where they do not."""
+        ...
+
+    def map(self, work: Work[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
+        """``work`` on every shard: each item's result, in order. ``shards`` is read
+        lazily, a bounded number ahead of the results taken."""
         ...
 
     def close(self) -> None: ...
@@ -116,11 +125,16 @@ def batched(items: Iterable[S], size: int) -> Iterator[list[S]]:
 
 
 class LocalEngine:
-    """Shards in this process, in order: the work is opened once, for the whole job."""
+    """The work in this process, opened once for the whole job."""
 
     name = "local"
 
-    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
+    def shards(self, items: Iterable[S], size: int) -> Iterator[Iterable[S]]:
+        if size < 1:
+            raise ConfigError(f"a shard holds at least one item; got {size}")
+        yield items  # nothing travels: the stream is the shard
+
+    def map(self, work: Work[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
         runner = work.open()  # now: a layer that cannot start fails before a shard is read
         return _run(runner, shards)
 
@@ -128,10 +142,10 @@ class LocalEngine:
         return None
 
 
-def _run(runner: ShardRunner[S, R], shards: Iterable[S]) -> Iterator[R]:
+def _run(runner: ShardRunner[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
     try:
         for shard in shards:
-            yield runner(shard)
+            yield from runner(shard)
     finally:
         runner.close()
 

@@ -11,13 +11,13 @@ the node's sandbox, opened on the node's first multi-turn chunk) for the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from toolproof.engines._base import Engine, batched
+from toolproof.engines._base import Engine
 
 if TYPE_CHECKING:
     from verifier.bfcl import Backends, CheckJob, CheckJobs, MultiTurnCheck, Verdict
@@ -47,9 +47,10 @@ class BfclRunner:
         self._stack = ExitStack()
         self._multi_turn: MultiTurnCheck | None = None
 
-    def __call__(self, jobs: list[CheckJob]) -> list[Verdict]:
+    def __call__(self, shard: Iterable[CheckJob]) -> list[Verdict]:
         from verifier.bfcl import check_jobs
 
+        jobs = list(shard)  # multi-turn entries are checked together, in parallel
         needs = any(category.kind == "multi_turn" for category, _, _ in jobs)
         multi_turn = self._multi_turn_check() if needs else None
         return check_jobs(
@@ -76,17 +77,15 @@ class BfclRunner:
 
 
 def chunked_check(engine: Engine, work: BfclWork, size: int) -> CheckJobs:
-    """``check_jobs`` on ``engine``: chunks of at most ``size`` entries of one category."""
+    """``check_jobs`` on ``engine``: shards of one category (``ray``: at most ``size``
+    entries each)."""
 
     def check(jobs: list[CheckJob]) -> list[Verdict]:
-        verdicts: list[Verdict] = []
-        for chunk in engine.map(work, _chunks(jobs, size)):
-            verdicts += chunk
-        return verdicts
+        return list(engine.map(work, _shards(engine, jobs, size)))
 
     return check
 
 
-def _chunks(jobs: list[CheckJob], size: int) -> Iterator[list[CheckJob]]:
+def _shards(engine: Engine, jobs: list[CheckJob], size: int) -> Iterator[Iterable[CheckJob]]:
     for _, same in groupby(jobs, key=lambda job: job[0].name):
-        yield from batched(same, size)
+        yield from engine.shards(same, size)

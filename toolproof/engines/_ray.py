@@ -32,6 +32,7 @@ from toolproof.engines._base import (
     EngineOptions,
     ShardRunner,
     Work,
+    batched,
     register_engine,
 )
 from toolspec.errors import ToolproofError
@@ -69,11 +70,16 @@ class RayEngine:
             raise EngineError(f"cannot join the Ray cluster at {address}: {exc}") from None
         self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
 
-    def map(self, work: Work[S, R], shards: Iterable[S]) -> Iterator[R]:
+    def shards(self, items: Iterable[S], size: int) -> Iterator[Iterable[S]]:
+        return batched(items, size)
+
+    def map(self, work: Work[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
         cpus = int(self._ray.cluster_resources().get("CPU", 1))
         return self._results(work, iter(shards), max(2, INFLIGHT_PER_CPU * cpus))
 
-    def _results(self, work: Work[S, R], shards: Iterator[S], inflight: int) -> Iterator[R]:
+    def _results(
+        self, work: Work[S, R], shards: Iterator[Iterable[S]], inflight: int
+    ) -> Iterator[R]:
         ray = self._ray
         key = uuid.uuid4().hex
         # In a list, so that Ray hands the tasks the reference, not the work: a worker
@@ -84,18 +90,19 @@ class RayEngine:
             for shard in shards:
                 pending.append(self._task.remote(key, boxed, shard))
                 if len(pending) >= inflight:
-                    yield self._take(pending.popleft())
+                    yield from self._take(pending.popleft())
             while pending:
-                yield self._take(pending.popleft())
+                yield from self._take(pending.popleft())
         finally:
             for ref in pending:
                 ray.cancel(ref)
 
-    def _take(self, ref: Any) -> Any:
+    def _take(self, ref: Any) -> list[Any]:
         from ray.exceptions import RayError, RayTaskError
 
         try:
-            return self._ray.get(ref)
+            results: list[Any] = self._ray.get(ref)
+            return results
         except RayTaskError as exc:
             if isinstance(exc.cause, ToolproofError):
                 raise exc.cause from None  # the work's own error, as it was raised there
@@ -129,8 +136,9 @@ def _ray(options: EngineOptions) -> RayEngine:
 _RUNNERS: OrderedDict[str, ShardRunner[Any, Any]] = OrderedDict()
 
 
-def _run_shard(key: str, boxed: list[Any], shard: Any) -> Any:
-    """The Ray task: the job's runner in this process (opened on its first shard)."""
+def _run_shard(key: str, boxed: list[Any], shard: list[Any]) -> list[Any]:
+    """The Ray task: the job's runner in this process (opened on its first shard), its
+    results as a list (they travel back)."""
     import ray
 
     runner = _RUNNERS.get(key)
@@ -141,7 +149,7 @@ def _run_shard(key: str, boxed: list[Any], shard: Any) -> Any:
         _RUNNERS[key] = runner
         while len(_RUNNERS) > KEEP_RUNNERS:
             _RUNNERS.popitem(last=False)[1].close()
-    return runner(shard)
+    return list(runner(shard))
 
 
 def _close_runners() -> None:

@@ -1,5 +1,5 @@
-"""``toolproof synth dialogs`` in shards: ranges of attempt numbers, played and verified
-where the engine runs them, written here in attempt order.
+"""``toolproof synth dialogs`` on an engine: attempt numbers, played and verified where
+the engine runs them (``ray``: ranges of ``shard_size``), written here in attempt order.
 
 An attempt's randomness comes from ``(seed, attempt number)`` alone, so a range of
 attempts played on any node is what one machine would have played. Each node opens the
@@ -13,15 +13,14 @@ so the output and the counts are those of a local run with the same seed.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolproof.engines._base import Engine
+from toolproof.engines._base import Engine, batched
 from toolproof.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,39 +56,38 @@ class DialogRunner:
             self._stack.close()
             raise
 
-    def __call__(self, attempts: range) -> list[Attempt]:
-        return self._generator.verified(attempts)
+    def __call__(self, attempts: Iterable[int]) -> Iterator[Attempt]:
+        # played and verified a window at a time, as the writer of one machine would
+        for window in batched(attempts, self._generator.window):
+            yield from self._generator.verified(window)
 
     def close(self) -> None:
         self._stack.close()
 
 
 class AttemptFeed:
-    """The writer's source of attempts: ranges of ``size`` computed on ``engine`` from
-    the first attempt asked for on, taken in order as the writer asks for them."""
+    """The writer's source of attempts: every attempt from the first one asked for on,
+    computed on ``engine`` (ahead of need, in shards of ``size``) and taken in order."""
 
     def __init__(self, engine: Engine, work: DialogWork, size: int) -> None:
         self._engine, self._work, self._size = engine, work, size
-        self._ranges: Iterator[list[Attempt]] | None = None
-        self._ready: deque[Attempt] = deque()
+        self._attempts: Iterator[Attempt] | None = None
         self._next = 0
 
     def __call__(self, attempts: range) -> list[Attempt]:
-        if self._ranges is None:
-            starts = count(attempts.start, self._size)
-            shards = (range(start, start + self._size) for start in starts)
-            self._ranges, self._next = self._engine.map(self._work, shards), attempts.start
+        if self._attempts is None:
+            numbers = self._engine.shards(count(attempts.start), self._size)
+            self._attempts = self._engine.map(self._work, numbers)
+            self._next = attempts.start
         if attempts.start != self._next:
             raise ValueError(f"attempts are taken in order: {self._next} next, not {attempts}")
-        while len(self._ready) < len(attempts):
-            self._ready.extend(next(self._ranges))
         self._next = attempts.stop
-        return [self._ready.popleft() for _ in attempts]
+        return [next(self._attempts) for _ in attempts]
 
     def close(self) -> None:
-        close = getattr(self._ranges, "close", None)
+        close = getattr(self._attempts, "close", None)
         if close is not None:
-            close()  # the ranges still in flight are not needed
+            close()  # the shards still in flight are not needed
 
 
 def write_dialogs(

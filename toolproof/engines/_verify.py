@@ -1,12 +1,13 @@
-"""``toolproof verify`` in shards: raw records in, (sample, result) pairs out, input order.
+"""``toolproof verify`` on an engine: raw records in, (sample, result) pairs out, in order.
 
-The driver streams the file's raw records (decoded, or the reason they could not be:
-:func:`verifier.iter_records`, never the whole file) in shards of ``shard_size``; each
-shard runs the unchanged streaming pipeline on a node (:class:`VerifyWork`, its layers
-built by :mod:`toolproof.compose` as on one machine) and comes back as the shard's
-samples and results. A record that cannot be read is a ``sample.unreadable`` result
-of its shard, as locally. The one check across shards, duplicates, is the driver's
-(:class:`verifier.DuplicateMarker`), so the output is byte for byte the local one.
+The command streams the file's raw records (decoded, or the reason they could not be:
+:func:`verifier.iter_records`, never the whole file) into the engine's shards (``ray``:
+batches of ``shard_size``; ``local``: the stream itself); each shard runs the unchanged
+streaming pipeline (:class:`VerifyWork`, its layers built by :mod:`toolproof.compose` as
+on one machine) and gives its samples and results. A record that cannot be read is a
+``sample.unreadable`` result of its shard, as always. The one check across records,
+duplicates, is the command's (:class:`verifier.DuplicateMarker`), so the output is byte
+for byte the same on every engine.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from toolproof.engines._base import Engine, batched
+from toolproof.engines._base import Engine
 from toolproof.settings import Settings
 
 if TYPE_CHECKING:
     from verifier import RawRecord, Sample, SampleResult
-
-Pairs = list[tuple["Sample", "SampleResult"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,9 @@ class VerifyRunner:
             self._stack.close()
             raise
 
-    def __call__(self, shard: list[RawRecord]) -> Pairs:
+    def __call__(
+        self, shard: Iterable[RawRecord]
+    ) -> Generator[tuple[Sample, SampleResult], None, None]:
         from verifier import Dataset, Pipeline
 
         def source() -> Generator[RawRecord, None, None]:
@@ -73,12 +74,12 @@ class VerifyRunner:
             provenance=self._provenance,
             duplicates=False,
         )
-        pairs = list(pipeline.run(Dataset(source, self.work.format, detected=False)))
-        for sample, _ in pairs:
-            # The driver has the record, and no summary or report reads it from the sample:
-            # without it, half as many bytes go back (a Ray node waits for them, bench_ray).
+        for sample, result in pipeline.run(Dataset(source, self.work.format, detected=False)):
+            # The command has the record, and no summary or report reads it from the
+            # sample: without it, half as many bytes travel back from a Ray node, which
+            # waits for them before its next shard (bench_ray).
             sample.raw = None
-        return pairs
+            yield sample, result
 
     def close(self) -> None:
         self._stack.close()
@@ -92,21 +93,20 @@ def verify_records(
     The work is opened now, so that a layer that cannot start (a docker sandbox with no
     engine) fails before a result is written; the records are read as shards go out.
     """
-    results = engine.map(work, batched(records, shard_size))
+    results = engine.map(work, engine.shards(records, shard_size))
     return _merged(work, results)
 
 
 def _merged(
-    work: VerifyWork, shards: Iterator[Pairs]
+    work: VerifyWork, results: Iterator[tuple[Sample, SampleResult]]
 ) -> Generator[tuple[Sample, SampleResult], None, None]:
     from verifier import DuplicateMarker
 
     mark = DuplicateMarker(work.layers)
     try:
-        for pairs in shards:
-            for sample, result in pairs:
-                yield sample, mark(sample, result)
+        for sample, result in results:
+            yield sample, mark(sample, result)
     finally:
-        close = getattr(shards, "close", None)
+        close = getattr(results, "close", None)
         if close is not None:
             close()
