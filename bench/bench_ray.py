@@ -26,6 +26,7 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,10 +39,13 @@ from bench.bench_memory import write_jsonl
 REPEAT = 3
 
 
-def verify(data: Path, out: Path, pin: set[int] | None, *engine: str) -> float:
-    """Seconds of one ``toolproof verify`` run (exit 0 or 1: the gate is not asked)."""
+def verify(data: Path, out: Path, pin: set[int] | None, *engine: str) -> tuple[float, float]:
+    """Wall seconds of one ``toolproof verify`` run (exit 0 or 1: the gate is not asked)
+    and the CPU seconds of the command and the processes it waited for (its sandboxes on
+    the local engine; on the ray engine the command alone: the driver's share)."""
     command = [sys.executable, "-m", "toolproof", "verify", str(data), "--layers", "rules,exec",
                "--out", str(out), "-q", *engine]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         command,
@@ -50,9 +54,11 @@ def verify(data: Path, out: Path, pin: set[int] | None, *engine: str) -> float:
         preexec_fn=None if pin is None else lambda: os.sched_setaffinity(0, pin),
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"verify {' '.join(engine)} failed: {done.stderr[-2000:]}")
-    return seconds
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
 class Run:
@@ -63,6 +69,7 @@ class Run:
     def __init__(self, label: str, count: int, startup: float) -> None:
         self.label, self.count, self.startup = label, count, startup
         self.times: list[float] = []
+        self.cpu: list[float] = []
 
     @property
     def full(self) -> float:
@@ -74,18 +81,21 @@ class Run:
 
     def __str__(self) -> str:
         runs = ", ".join(f"{t:.1f}" for t in self.times)
+        cpu = self.cpu[self.times.index(self.full)]
         return (f"{self.label}: best {self.full:.1f} s of {runs}; {self.count / self.full:,.0f} "
                 f"samples/s end to end; start-up {self.startup:.1f} s, then "
-                f"{self.steady:,.0f} samples/s")  # fmt: skip
+                f"{self.steady:,.0f} samples/s; the command's CPU {cpu:.1f} s")  # fmt: skip
 
 
 def start(label: str, root: Path, count: int, pin: set[int] | None, *engine: str) -> Run:
     out = root / f"{label}.tiny.jsonl"
-    return Run(label, count, verify(root / "one.jsonl", out, pin, *engine))
+    return Run(label, count, verify(root / "one.jsonl", out, pin, *engine)[0])
 
 
 def again(run: Run, root: Path, pin: set[int] | None, *engine: str) -> None:
-    run.times.append(verify(root / "data.jsonl", root / f"{run.label}.jsonl", pin, *engine))
+    seconds, cpu = verify(root / "data.jsonl", root / f"{run.label}.jsonl", pin, *engine)
+    run.times.append(seconds)
+    run.cpu.append(cpu)
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ ADDRESS_OPTION: str | None = typer.Option(
 def shard_option(default: int, what: str) -> int:
     """``--shard-size``: how much of the job one task takes."""
     option: int = typer.Option(
-        default, "--shard-size", min=1, help=f"{what} per shard (task)", metavar="N"
+        default, "--shard-size", min=1, help=f"{what} per task of the ray engine", metavar="N"
     )
     return option
 

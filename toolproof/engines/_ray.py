@@ -19,6 +19,7 @@ raises (a sandbox that cannot start) is the job's, raised to the driver as it wa
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import uuid
 from collections import OrderedDict, deque
@@ -46,6 +47,12 @@ MAX_RETRIES = 3
 INFLIGHT_PER_CPU = 2
 #: Opened works one worker process keeps (a new job brings its own worker processes).
 KEEP_RUNNERS = 2
+#: Allocations between two young collections of Python's garbage collector, in the
+#: command and in the worker processes (the default is 700). Both hold a whole shard of
+#: records and results at once, tens of thousands of objects the collector would walk
+#: again at every young collection: the rule layer on 68,264 records in shards of 1,024
+#: took 7.2 s against 2.3 s streamed, 3.6 s with this threshold.
+GC_THRESHOLD = 50_000
 
 
 class ShardLostError(ToolproofError):
@@ -69,6 +76,7 @@ class RayEngine:
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise EngineError(f"cannot join the Ray cluster at {address}: {exc}") from None
         self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
+        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
     def shards(self, items: Iterable[S], size: int) -> Iterator[Iterable[S]]:
         return batched(items, size)
@@ -145,6 +153,7 @@ def _run_shard(key: str, boxed: list[Any], shard: list[Any]) -> list[Any]:
     if runner is None:
         if not _RUNNERS:
             atexit.register(_close_runners)
+            gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
         runner = ray.get(boxed[0]).open()
         _RUNNERS[key] = runner
         while len(_RUNNERS) > KEEP_RUNNERS:
