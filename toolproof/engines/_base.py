@@ -2,10 +2,11 @@
 
 A command's job is a stream of items (dataset records, dialog attempt numbers, BFCL
 entries with their results) and a :class:`Work` that gives one result per item. The
-engine cuts the stream into shards (:meth:`Engine.shards`: batches of records, ranges of
-attempts, chunks of one BFCL category), runs the work on each and yields every item's
-result in input order, holding a bounded number of shards in flight, so the command
-writes results as they come and its memory does not grow with the job.
+engine cuts the stream into shards (:meth:`Engine.shards`; on a cluster: batches of
+records, ranges of attempts, chunks of one BFCL category), runs the work on each and
+yields every item's result in input order, holding a bounded number of shards in
+flight, so the command writes results as they come and its memory does not grow with
+the job.
 
 A ``Work`` is a picklable description (settings, layer names, a pool of tools): it
 travels to the nodes once and is *opened* once per worker process into a
