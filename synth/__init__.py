@@ -66,6 +66,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "synth._pool_file": (
         "PoolEntry",
+        "parse_pool",
         "read_pool",
     ),
     "synth._propose": (
@@ -162,6 +163,7 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
     )
     from synth._pool_file import (
         PoolEntry as PoolEntry,
+        parse_pool as parse_pool,
         read_pool as read_pool,
     )
     from synth._propose import (

@@ -67,6 +67,12 @@ def read_pool(path: str | Path) -> list[PoolEntry]:
         raw = file.read_bytes()
     except OSError as exc:
         raise DatasetError(f"cannot read pool file {str(file)!r}: {exc.strerror}") from exc
+    return parse_pool(raw, file.name)
+
+
+def parse_pool(raw: bytes, name: str = "pool") -> list[PoolEntry]:
+    """The entries of a pool file's content (``name`` is said in errors), as
+    :func:`read_pool` reads them."""
     lines = raw.split(b"\n")
     entries: list[PoolEntry] = []
     for number, line in enumerate(lines, start=1):
@@ -78,9 +84,7 @@ def read_pool(path: str | Path) -> list[PoolEntry]:
             if number == len(lines) and not raw.endswith(b"\n"):
                 break
             reason = str(exc).splitlines()[0]
-            raise DatasetError(
-                f"{file.name}: line {number} is not a pool entry: {reason}"
-            ) from None
+            raise DatasetError(f"{name}: line {number} is not a pool entry: {reason}") from None
     return entries
 
 

@@ -49,10 +49,8 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_dialogs_on_the_cluster_are_the_local_ones(
     ray_engine: Engine, pool: Path, tmp_path: Path, fmt: str
 ) -> None:
-    from synth import read_pool
-
     options = DialogOptions(format=fmt, seed=7)
-    work = DialogWork(tuple(read_pool(pool)), options, Settings(home=tmp_path))
+    work = DialogWork(pool.read_bytes(), options, Settings(home=tmp_path))
     local = write_dialogs(LocalEngine(), work, tmp_path / "local.jsonl", 50, shard_size=64)
     ray = write_dialogs(ray_engine, work, tmp_path / "ray.jsonl", 50, shard_size=9)
     assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()

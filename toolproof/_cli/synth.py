@@ -246,7 +246,8 @@ def dialogs_command(
     with ExitStack() as stack:
         try:
             settings = get_settings()
-            work = DialogWork(tuple(read_pool(pool)), options, settings)
+            read_pool(pool)  # a pool that does not read stops here, before any attempt
+            work = DialogWork(pool.read_bytes(), options, settings)
             started_engine = open_engine(stack, engine, address)
             with _progress("dialogs", quiet) as bar:
                 task = bar.add_task("dialogs", total=n, extra="")

@@ -9,7 +9,7 @@ flight, so the command writes results as they come and its memory does not grow 
 the job.
 
 A ``Work`` is a picklable description (settings, layer names, a pool of tools): it
-travels to the nodes once and is *opened* once per worker process into a
+travels with the shards and is *opened* once per worker process into a
 :class:`ShardRunner` that keeps what is costly to start (the warm sandbox pool, the
 compiled mocks, the judge's client) for every shard that process runs. Work keeps no
 state across shards, so a shard can run anywhere, again, after its node died.
@@ -56,7 +56,8 @@ class ShardRunner(Protocol[S_contra, R_co]):
 
 
 class Work(Protocol[S_contra, R_co]):
-    """What every shard of one job runs; picklable, since it travels to the nodes."""
+    """What every shard of one job runs; picklable, since it travels with every shard to
+    the nodes: small to decode (names, settings, a pool as its file's bytes)."""
 
     def open(self) -> ShardRunner[S_contra, R_co]:
         """Start what the shards share (sandbox pool, layers); a failure here is the

@@ -43,15 +43,22 @@ R = TypeVar("R")
 
 #: Runs of a shard whose worker process or node died before it finished (Ray's retries).
 MAX_RETRIES = 3
-#: Shards submitted ahead per CPU of the cluster: one running, one queued on its node.
+#: Shards running or queued per CPU of the cluster: one running, one queued, so that a
+#: node never waits for the command to send its next shard.
 INFLIGHT_PER_CPU = 2
+#: Shards out at most per CPU, finished ones waiting for an earlier one included: a slow
+#: shard holds back the writing of those after it, never the nodes (until this many).
+AHEAD_PER_CPU = 8
 #: Opened works one worker process keeps (a new job brings its own worker processes).
 KEEP_RUNNERS = 2
 #: Allocations between two young collections of Python's garbage collector, in the
 #: command and in the worker processes (the default is 700). Both hold a whole shard of
 #: records and results at once, tens of thousands of objects the collector would walk
 #: again at every young collection: the rule layer on 68,264 records in shards of 1,024
-#: took 7.2 s against 2.3 s streamed, 3.6 s with this threshold.
+#: took 7.2 s against 2.3 s streamed, 3.6 s with this threshold. What is there once Ray
+#: is joined, or once a worker process has opened its work (Ray's own objects, the
+#: layers, the sandbox pool), is moved out of the collector's sight (``gc.freeze``): a
+#: full collection over it stalled each node of bench_ray for about a second.
 GC_THRESHOLD = 50_000
 
 
@@ -77,29 +84,45 @@ class RayEngine:
             raise EngineError(f"cannot join the Ray cluster at {address}: {exc}") from None
         self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+        gc.freeze()
 
     def shards(self, items: Iterable[S], size: int) -> Iterator[Iterable[S]]:
         return batched(items, size)
 
     def map(self, work: Work[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
-        cpus = int(self._ray.cluster_resources().get("CPU", 1))
-        return self._results(work, iter(shards), max(2, INFLIGHT_PER_CPU * cpus))
+        cpus = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+        return self._results(work, iter(shards), INFLIGHT_PER_CPU * cpus, AHEAD_PER_CPU * cpus)
 
     def _results(
-        self, work: Work[S, R], shards: Iterator[Iterable[S]], inflight: int
+        self, work: Work[S, R], shards: Iterator[Iterable[S]], inflight: int, ahead: int
     ) -> Iterator[R]:
         ray = self._ray
         key = uuid.uuid4().hex
-        # In a list, so that Ray hands the tasks the reference, not the work: a worker
-        # process fetches the work only on its first shard of this job.
-        boxed = [ray.put(work)]
-        pending: deque[Any] = deque()
+        # Every task gets the work itself, which Ray fetches before the task starts: a
+        # task that fetched it (ray.get) would lend its CPU to the next task meanwhile,
+        # and the node would start a second worker process, with a second sandbox pool
+        # (a second's stall per node in bench_ray). So a work stays small to decode.
+        work_ref = ray.put(work)
+        pending: deque[Any] = deque()  # in shard order, not yet taken
+        running: set[Any] = set()  # not known to be finished
+        more = True
         try:
-            for shard in shards:
-                pending.append(self._task.remote(key, boxed, shard))
-                if len(pending) >= inflight:
-                    yield from self._take(pending.popleft())
-            while pending:
+            while True:
+                # A shard goes out as soon as one finishes, not when the next in order is
+                # taken: a node that finished early would wait, then for a new lease (~1 s).
+                while more and len(running) < inflight and len(pending) < ahead:
+                    shard = next(shards, None)
+                    if shard is None:
+                        more = False
+                        break
+                    pending.append(self._task.remote(key, work_ref, shard))
+                    running.add(pending[-1])
+                if not pending:
+                    return
+                if pending[0] in running:
+                    done, _ = ray.wait(list(running), num_returns=1, fetch_local=False)
+                    running.difference_update(done)
+                    continue
                 yield from self._take(pending.popleft())
         finally:
             for ref in pending:
@@ -144,17 +167,16 @@ def _ray(options: EngineOptions) -> RayEngine:
 _RUNNERS: OrderedDict[str, ShardRunner[Any, Any]] = OrderedDict()
 
 
-def _run_shard(key: str, boxed: list[Any], shard: list[Any]) -> list[Any]:
+def _run_shard(key: str, work: Work[Any, Any], shard: list[Any]) -> list[Any]:
     """The Ray task: the job's runner in this process (opened on its first shard), its
     results as a list (they travel back)."""
-    import ray
-
     runner = _RUNNERS.get(key)
     if runner is None:
         if not _RUNNERS:
             atexit.register(_close_runners)
             gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        runner = ray.get(boxed[0]).open()
+        runner = work.open()
+        gc.freeze()  # see GC_THRESHOLD
         _RUNNERS[key] = runner
         while len(_RUNNERS) > KEEP_RUNNERS:
             _RUNNERS.popitem(last=False)[1].close()

@@ -24,7 +24,7 @@ from toolproof.engines._base import Engine, batched
 from toolproof.settings import Settings
 
 if TYPE_CHECKING:
-    from synth import Attempt, DialogStats, PoolEntry
+    from synth import Attempt, DialogStats
     from toolproof.compose import DialogOptions
 
 #: What the writer reports after each window: (written, target, attempts).
@@ -33,9 +33,10 @@ Progress = Callable[[int, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class DialogWork:
-    """Play and verify ranges of attempts over ``pool`` (shipped once to each node)."""
+    """Play and verify ranges of attempts over a pool: ``pool`` is the pool file's
+    content (it travels with every range; bytes cost nothing to decode, entries would)."""
 
-    pool: tuple[PoolEntry, ...]
+    pool: bytes
     options: DialogOptions
     settings: Settings
 
@@ -47,11 +48,13 @@ class DialogRunner:
     """A node's dialog generator, built once and given range after range."""
 
     def __init__(self, work: DialogWork) -> None:
+        from synth import parse_pool
         from toolproof.compose import dialog_generator
 
         self._stack = ExitStack()
         try:
-            self._generator = dialog_generator(self._stack, work.pool, work.options, work.settings)
+            pool = parse_pool(work.pool)
+            self._generator = dialog_generator(self._stack, pool, work.options, work.settings)
         except BaseException:
             self._stack.close()
             raise
