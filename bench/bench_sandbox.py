@@ -18,7 +18,6 @@ cores, which other work on the machine does not distort.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench._proc import cpu_seconds
 from sandbox import Bundle, Limits, Sandbox, create_sandbox
 from sandbox.docker.config import DEFAULT_IMAGE
 
@@ -96,15 +96,7 @@ def _cpu_seconds(worker: object) -> float:
             return int(usage.read_text()) / 1e9
         stats = container.stats(stream=False)  # cgroup v2 layouts: ask the engine
         return int(stats["cpu_stats"]["cpu_usage"]["total_usage"]) / 1e9
-    total, pids = 0.0, [worker.proc.pid]  # type: ignore[attr-defined]
-    while pids:
-        pid = pids.pop()
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-    return total
+    return cpu_seconds(worker.proc.pid)  # type: ignore[attr-defined]
 
 
 def _sessions_cpu(sessions: list[Any]) -> float:

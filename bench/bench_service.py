@@ -18,7 +18,6 @@ The load average is printed before and after: other work on the machine skews it
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -35,6 +34,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from bench._net import free_port, wait_up
+from bench._proc import cpu_seconds
 
 SAMPLE = {
     "messages": [
@@ -95,19 +95,6 @@ def trivial_app() -> FastAPI:
     app = FastAPI()
     app.post("/echo")(echo)
     return app
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and every process below it, from /proc."""
-    total, pids = 0.0, [pid]
-    while pids:
-        pid = pids.pop()
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-    return total
 
 
 def wrk(url: str, body: bytes, seconds: int, key: str | None, tmp: Path,
