@@ -93,7 +93,8 @@ class BFCLReader:
 
 
 def _bfcl_turn(message: object, turn: int, findings: list[Finding]) -> Turn:
-    if not isinstance(message, dict) or message.get("role") not in _BFCL_ROLES:
+    role = message.get("role") if isinstance(message, dict) else None
+    if not isinstance(message, dict) or not isinstance(role, str) or role not in _BFCL_ROLES:
         findings.append(
             Finding.of(
                 "dialog.structure",
@@ -103,4 +104,4 @@ def _bfcl_turn(message: object, turn: int, findings: list[Finding]) -> Turn:
         )
         content = message.get("content") if isinstance(message, dict) else message
         return Turn(role="user", content=text_of(content))
-    return Turn(role=_BFCL_ROLES[message["role"]], content=text_of(message.get("content")))
+    return Turn(role=_BFCL_ROLES[role], content=text_of(message.get("content")))
