@@ -46,6 +46,14 @@ class Settings(BaseSettings):
         description="the Ray cluster of `--engine ray` (HOST:PORT of its head, or "
         "ray://HOST:PORT) when a command gives no --address",
     )
+    engine: str = Field(
+        default="local",
+        description="where the service's jobs run: local (its job worker threads) or ray "
+        "(shards on the cluster at TOOLPROOF_RAY_ADDRESS; pip install 'toolproof[ray]')",
+    )
+    job_shard_size: int = Field(
+        default=1024, ge=1, description="records per shard of a job on the ray engine"
+    )
     # The HTTP service (toolproof serve): limits, workers, jobs.
     max_body_bytes: int = Field(default=1 << 20, description="largest request body, bytes")
     max_upload_bytes: int = Field(default=1 << 30, description="largest job upload, bytes")

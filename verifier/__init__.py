@@ -80,11 +80,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "open_report",
         "report_writer",
         "result_dict",
+        "result_from_line",
         "result_line",
     ),
     "verifier._rules": (
         "DuplicateTracker",
         "check_rules",
+        "content_digest",
     ),
     "verifier._summary": ("Summary",),
     "verifier._trace": ("ExecutedCall", "JudgeTrace", "Trace"),
@@ -159,9 +161,14 @@ if TYPE_CHECKING:  # names re-exported for type checkers (``X as X``)
         open_report as open_report,
         report_writer as report_writer,
         result_dict as result_dict,
+        result_from_line as result_from_line,
         result_line as result_line,
     )
-    from verifier._rules import DuplicateTracker as DuplicateTracker, check_rules as check_rules
+    from verifier._rules import (
+        DuplicateTracker as DuplicateTracker,
+        check_rules as check_rules,
+        content_digest as content_digest,
+    )
     from verifier._summary import Summary as Summary
     from verifier._trace import (
         ExecutedCall as ExecutedCall,

@@ -167,10 +167,23 @@ class DuplicateMarker:
     def __init__(self, layers: Sequence[str]) -> None:
         self._tracker = DuplicateTracker() if "rules" in parse_layers(layers) else None
 
+    @property
+    def wanted(self) -> bool:
+        """Whether this check runs (the rule layer's: not without it)."""
+        return self._tracker is not None
+
     def __call__(self, sample: Sample, result: SampleResult) -> SampleResult:
         found = self._tracker.check(sample) if self._tracker is not None else None
-        if found is None:
-            return result
+        return result if found is None else self.mark(result, found)
+
+    def seen(self, digest: int, index: int) -> Finding | None:
+        """The duplicate finding of sample ``index``, known by its content digest (the
+        samples stayed where they were verified), or None: give it to :meth:`mark`."""
+        return self._tracker.seen(digest, index) if self._tracker is not None else None
+
+    @staticmethod
+    def mark(result: SampleResult, found: Finding) -> SampleResult:
+        """``result`` with the duplicate finding ``found`` where the pipeline puts it."""
         findings = list(result.findings)
         # the rule layer's findings come first (the reader's, then check_rules'), so the
         # duplicate goes after the last of them and before the exec and judge layers'

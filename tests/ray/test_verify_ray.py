@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -44,6 +48,33 @@ def running_a_shard(node: int) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def killed_while_running_a_shard(
+    cluster: LocalCluster, node: subprocess.Popen[bytes]
+) -> Iterator[threading.Event]:
+    """Watch ``node`` from a thread and kill it the moment one of its worker processes
+    runs a shard; the event is set once it has been (the caller checks). A thread, not
+    the test's loop between results: a shard of a few records runs for milliseconds, and
+    on a loaded machine results come in bursts far apart."""
+    killed, stop = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if running_a_shard(node.pid):
+                cluster.kill(node)
+                killed.set()
+                return
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield killed
+    finally:
+        stop.set()
+        thread.join(60)
+
+
 def test_a_node_killed_mid_job_costs_only_its_shards(
     cluster: LocalCluster, ray_engine: Engine, tmp_path: Path
 ) -> None:
@@ -56,12 +87,8 @@ def test_a_node_killed_mid_job_costs_only_its_shards(
     expected = lines(LocalEngine(), path, "rules,exec", settings, 10_000)
     doomed = cluster.add_node()
     work = VerifyWork("sharegpt", ("rules", "exec"), settings)
-    got, killed_at = [], None
-    for _, result in verify_records(ray_engine, work, iter_records(path), 4):
-        got.append(result_line(result))
-        if killed_at is None and running_a_shard(doomed.pid):
-            cluster.kill(doomed)  # with a shard running on it, and more to come
-            killed_at = len(got)
-    assert killed_at is not None, "the node never ran a shard"
+    with killed_while_running_a_shard(cluster, doomed) as killed:
+        got = [result_line(r) for _, r in verify_records(ray_engine, work, iter_records(path), 4)]
+    assert killed.is_set(), "the node never ran a shard"
     assert [orjson.loads(x)["index"] for x in got] == list(range(1200))
     assert got == expected

@@ -227,6 +227,34 @@ def test_an_unreachable_address_is_one_sentence_within_seconds(
         assert done.stderr.count("\n") <= 3  # one sentence, wrapped at most
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_an_engine_it_cannot_use_stops_with_one_sentence(
+    tmp_path: Path, workers: str
+) -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    nobody = f"127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
+    for engine, said in (("spark", "unknown engine 'spark'; known engines: local, ray"),
+                         ("ray", f"cannot reach the Ray cluster at {nobody}: ")):  # fmt: skip
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "toolproof", "serve", "--port", "1", "--workers", workers],
+            env={**os.environ, "TOOLPROOF_HOME": str(tmp_path), "TOOLPROOF_ENGINE": engine,
+                 "TOOLPROOF_RAY_ADDRESS": nobody},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert time.monotonic() - started < 10
+        assert done.returncode == 2 and done.stderr.startswith(f"error: {said}")
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") <= 3
+
+
+def test_the_local_engine_completes_shards_in_order() -> None:
+    work = CountingWork()
+    done = list(LocalEngine().completed(work, batched(range(7), 3)))
+    assert done == [(0, [0, 10, 20]), (1, [30, 40, 50]), (2, [60])]
+    assert (work.opened, work.closed) == (1, 1)
+
+
 def test_a_silent_address_times_out() -> None:
     from toolproof.engines._address import check_head
 

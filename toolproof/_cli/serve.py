@@ -28,6 +28,7 @@ def serve(
     """Serve the HTTP API: /v1/verify, /v1/jobs, /v1/toolsets, /healthz, /readyz, /metrics."""
     import uvicorn  # the server stack loads only for this command (CLI start-up time)
 
+    from toolproof.engines import EngineOptions, open_engine
     from toolproof.service import configure_logging, create_app
     from toolproof.settings import get_settings
 
@@ -53,12 +54,16 @@ def serve(
         "loop": "auto",
         "ws": "none",
     }
-    if workers > 1:  # each process imports the app through the factory
-        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
-        return
     try:
-        app = create_app(settings)
+        if workers > 1:  # each process imports the app through the factory
+            if settings.engine != "local":  # each joins the cluster: is it there?
+                open_engine(settings.engine, EngineOptions(settings.ray_address)).close()
+        else:
+            app = create_app(settings)
     except ToolproofError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    uvicorn.run(app, **options)
+    if workers > 1:
+        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(app, **options)

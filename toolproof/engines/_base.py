@@ -80,6 +80,15 @@ class Engine(Protocol):
         lazily, a bounded number ahead of the results taken."""
         ...
 
+    def completed(
+        self, work: Work[S, R], shards: Iterable[Iterable[S]]
+    ) -> Iterator[tuple[int, list[R]]]:
+        """``work`` on every shard: (the shard's position in ``shards``, its results) as
+        each shard finishes, in any order; ``shards`` is read as shards go out. A caller
+        that keeps what finished (the service's jobs, in the store) loses nothing to the
+        order shards finish in."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -139,6 +148,16 @@ class LocalEngine:
     def map(self, work: Work[S, R], shards: Iterable[Iterable[S]]) -> Iterator[R]:
         runner = work.open()  # now: a layer that cannot start fails before a shard is read
         return _run(runner, shards)
+
+    def completed(
+        self, work: Work[S, R], shards: Iterable[Iterable[S]]
+    ) -> Iterator[tuple[int, list[R]]]:
+        runner = work.open()
+        try:
+            for position, shard in enumerate(shards):
+                yield position, list(runner(shard))
+        finally:
+            runner.close()
 
     def close(self) -> None:
         return None

@@ -128,6 +128,27 @@ class RayEngine:
             for ref in pending:
                 ray.cancel(ref)
 
+    def completed(
+        self, work: Work[S, R], shards: Iterable[Iterable[S]]
+    ) -> Iterator[tuple[int, list[R]]]:
+        ray, stream = self._ray, iter(shards)
+        inflight = INFLIGHT_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", 1)))
+        key, work_ref = uuid.uuid4().hex, ray.put(work)  # see _results
+        running: dict[Any, int] = {}  # task → its shard's position
+        submitted = 0
+        try:
+            while True:
+                while len(running) < inflight and (shard := next(stream, None)) is not None:
+                    running[self._task.remote(key, work_ref, shard)] = submitted
+                    submitted += 1
+                if not running:
+                    return
+                done, _ = ray.wait(list(running), num_returns=1)
+                yield running.pop(done[0]), self._take(done[0])
+        finally:
+            for ref in running:
+                ray.cancel(ref)
+
     def _take(self, ref: Any) -> list[Any]:
         from ray.exceptions import RayError, RayTaskError
 

@@ -6,6 +6,9 @@ each batch in one transaction with the job's ``done`` counter. After a crash the
 worker skips the first ``done`` samples (feeding them to the duplicate check only, so the
 verdicts stay those of one uninterrupted run) and continues: no result is lost and none is
 recorded twice. Samples of the one batch in flight at the crash are verified again.
+
+With ``TOOLPROOF_ENGINE=ray`` the pool joins the cluster once, and a job runs there in
+shards whose state the store keeps (:mod:`toolproof.jobs._sharded`).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolproof.compose import build_layers
+from toolproof.engines import Engine, EngineOptions, open_engine
+from toolproof.jobs._sharded import run_sharded
 from toolproof.settings import Settings
 from toolproof.store import JobView, Store
 from toolspec.errors import ToolproofError
@@ -78,9 +83,12 @@ class JobRunner:
     the fair claim of the store gives the worker to the tenant served least recently."""
 
     def __init__(self, store: Store, settings: Settings, worker: str, events: JobEvents,
-                 stopping: threading.Event | None = None) -> None:  # fmt: skip
+                 stopping: threading.Event | None = None,
+                 engine: Engine | None = None) -> None:  # fmt: skip
         self.store, self.settings, self.worker, self.events = store, settings, worker, events
         self.stopping = stopping or threading.Event()
+        self.engine = engine
+        """The cluster jobs run on in shards (``TOOLPROOF_ENGINE=ray``); None: here."""
 
     def run(self, job: JobView) -> str:
         """The job's final status as this worker saw it."""
@@ -102,15 +110,36 @@ class JobRunner:
 
     def _run(self, job: JobView) -> str:
         s = self.settings
+        total = job.total
+        if total is None:
+            total = self.count(job)
+            if total is None:
+                return "cancelled"
+        if self.engine is None:
+            if job.total is None:
+                self.store.set_total(job.id, total)
+            status = self._run_here(job)
+        else:
+            size = job.shard_size or s.job_shard_size
+            if job.total is None or job.shard_size is None:
+                self.store.set_total(job.id, total, shard_size=size)
+            job = replace(job, total=total, shard_size=size)
+            status = run_sharded(self, job, self.engine, size)
+        if status != "done":
+            return status
+        if total == 0:
+            self.store.finish_job(job.id, self.worker, "failed", NOTHING_VERIFIED)
+            return "failed"
+        self.store.finish_job(job.id, self.worker, "done")
+        return "done"
+
+    def _run_here(self, job: JobView) -> str:
+        """The job in this process, committing results in small batches; "done" at its end."""
+        s = self.settings
         with ExitStack() as stack:
             extra, provenance = build_layers(job.layers, settings=s, stack=stack)
             pipeline = Pipeline(job.layers, extra_layers=extra, provenance=provenance)
             data = read_dataset(job.upload, job.format, s.read_limits)
-            if job.total is None:
-                total = self.count(job)
-                if total is None:
-                    return "cancelled"
-                self.store.set_total(job.id, total)
             batch: list[tuple[int, bytes]] = []
             passed, verified, started = 0, 0, time.monotonic()
             flushed = sliced = started
@@ -145,10 +174,6 @@ class JobRunner:
             ):
                 return "cancelled"
             self.events.samples(len(batch))
-        if job.done + verified == 0:
-            self.store.finish_job(job.id, self.worker, "failed", NOTHING_VERIFIED)
-            return "failed"
-        self.store.finish_job(job.id, self.worker, "done")
         return "done"
 
     def count(self, job: JobView, check_every_s: float = 0.5) -> int | None:
@@ -184,6 +209,9 @@ class WorkerPool:
         self.wake = threading.Event()
         self.threads: list[threading.Thread] = []
         self.busy = 0
+        self._engine: Engine | None = None
+        if settings.engine != "local":  # joined now: a cluster out of reach stops the start
+            self._engine = open_engine(settings.engine, EngineOptions(settings.ray_address))
 
     def start(self) -> None:
         for n in range(self.size):
@@ -197,7 +225,9 @@ class WorkerPool:
         self.wake.set()
 
     def _loop(self, worker: str) -> None:
-        runner = JobRunner(self.store, self.settings, worker, self.events, self.stopping)
+        runner = JobRunner(
+            self.store, self.settings, worker, self.events, self.stopping, self._engine
+        )
         migrated = False
         while not self.stopping.is_set():
             try:
@@ -228,3 +258,6 @@ class WorkerPool:
         self.wake.set()
         for t in self.threads:
             t.join(timeout)
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None

@@ -62,6 +62,8 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    shard_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Records per shard, fixed by the job's first run on the ray engine (None: local)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Starts of the job that did not end in a result, a cancel or a clean hand-back."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -81,3 +83,28 @@ class JobResult(Base):
     job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     idx: Mapped[int] = mapped_column(Integer, primary_key=True)
     line: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+#: A shard's states: submitted to the cluster, finished (its output kept here until its
+#: turn to be written in input order), written (its results are ``job_results`` rows).
+SHARD_STATES = ("running", "done", "written")
+
+
+class JobShard(Base):
+    """One shard of a job run on the ray engine: records ``[start, start + count)``.
+
+    A finished shard's output is stored at once, whatever its order, so a restarted
+    service takes it from here instead of computing it again; it is written to
+    ``job_results`` (and dropped here) when every shard before it has been.
+    """
+
+    __tablename__ = "job_shards"
+
+    job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    """Submissions to the cluster (Ray's own retries of a lost task not counted)."""
+    output: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

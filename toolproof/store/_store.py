@@ -27,7 +27,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from toolproof.store._errors import StoreUnavailable
-from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, Toolset
+from toolproof.store._models import FINISHED, ApiKey, Job, JobResult, JobShard, Toolset
+from toolproof.store._shards import ShardLedger, drop_outputs
 from toolspec.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -74,6 +75,7 @@ class JobView:
     passed: int
     rate: float
     error: str | None
+    shard_size: int | None = None
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -89,6 +91,7 @@ class JobView:
             job.passed,
             job.rate,
             job.error,
+            job.shard_size,
         )
 
     @property
@@ -113,6 +116,7 @@ class Store:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.shards = ShardLedger(self.session)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -226,6 +230,7 @@ class Store:
                 Path(job.upload).unlink(missing_ok=True)
             if job.status not in FINISHED:
                 job.status, job.finished_at, job.lease_owner = "cancelled", now(), None
+                drop_outputs(s, job_id)
             return JobView.of(job)
 
     def unfinished_jobs(self, tenant: str) -> int:
@@ -330,6 +335,7 @@ class Store:
                     error=f"job.abandoned: its worker stopped {max_attempts} times without "
                     f"finishing it (a crash or the memory limit); it is not tried again")
         )  # fmt: skip
+        drop_outputs(s, job.id)
 
     def others_waiting(self, tenant: str, tenant_max: int) -> bool:
         """Whether another tenant has a job that could run now but no worker took it: the
@@ -342,9 +348,13 @@ class Store:
             ).all()
             return any(running.get(r[0], 0) < tenant_max for r in rows)
 
-    def set_total(self, job_id: str, total: int) -> None:
+    def set_total(self, job_id: str, total: int, shard_size: int | None = None) -> None:
+        """The job's record count, and (ray engine) its records per shard, for good."""
+        values: dict[str, int] = {"total": total}
+        if shard_size is not None:
+            values["shard_size"] = shard_size
         with self.session() as s:
-            s.execute(update(Job).where(Job.id == job_id).values(total=total))
+            s.execute(update(Job).where(Job.id == job_id).values(**values))
 
     def commit_results(
         self,
@@ -354,9 +364,11 @@ class Store:
         passed: int,
         rate: float,
         lease_s: float,
+        shard: int | None = None,
     ) -> bool:
-        """Record results and advance ``done`` atomically; False if the job is no longer
-        this worker's to run (cancelled, or its lease was taken over)."""
+        """Record results and advance ``done`` atomically (and mark ``shard`` written,
+        dropping its kept output); False if the job is no longer this worker's to run
+        (cancelled, or its lease was taken over)."""
         with self.session() as s:
             job = s.get(Job, job_id, with_for_update=True)
             if job is None or job.status != "running" or job.lease_owner != worker:
@@ -367,6 +379,12 @@ class Store:
                     [{"job_id": job_id, "idx": i, "line": line} for i, line in lines],
                 )
                 job.done = lines[-1][0] + 1
+            if shard is not None:
+                s.execute(
+                    update(JobShard)
+                    .where(JobShard.job_id == job_id, JobShard.shard == shard)
+                    .values(state="written", output=None)
+                )
             job.passed += passed
             job.rate = rate
             job.lease_until = now() + timedelta(seconds=lease_s)
@@ -374,11 +392,13 @@ class Store:
 
     def finish_job(self, job_id: str, worker: str, status: str, error: str | None = None) -> None:
         with self.session() as s:
-            s.execute(
+            ended = s.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.lease_owner == worker, Job.status == "running")
                 .values(status=status, error=error, lease_owner=None, rate=0.0, finished_at=now())
-            )
+            ).rowcount  # type: ignore[attr-defined]
+            if ended:  # outputs no turn will write (a failed job's) are disk back
+                drop_outputs(s, job_id)
 
     def release_job(self, job_id: str, worker: str) -> None:
         """Give a running job back at once (its server is stopping): the lease ends now, so

@@ -40,6 +40,19 @@ def result_line(r: SampleResult) -> bytes:
     return orjson.dumps(result_dict(r), option=orjson.OPT_APPEND_NEWLINE)
 
 
+def result_from_line(line: bytes) -> SampleResult:
+    """A results line read back (:func:`result_line`'s inverse; the trace is not kept)."""
+    d = orjson.loads(line)
+    return SampleResult(
+        id=d["id"],
+        index=d["index"],
+        verdict=d["verdict"],
+        score=d["score"],
+        findings=[Finding(**f) for f in d["findings"]],
+        provenance=d["provenance"],
+    )
+
+
 @report_writer("jsonl")
 class JsonlResults:
     """Writes each result as soon as it is known, so a partial run leaves usable output."""

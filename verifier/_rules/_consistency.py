@@ -142,19 +142,29 @@ class DuplicateTracker:
         if not self._started:
             self._started, self._pending = True, sample
             return None
-        if self._pending is not None:
-            first, self._pending = self._pending, None
-            fp = content_digest(first) or 1
-            self._remember(self._slot(fp), fp, first.index)
-        fp = content_digest(sample) or 1  # 0 marks an empty slot
+        self._remember_pending()
+        return self.seen(content_digest(sample), sample.index)
+
+    def seen(self, digest: int, index: int) -> Finding | None:
+        """:meth:`check` of sample ``index`` by its :func:`content_digest`, computed where
+        the sample was verified (a node of a cluster): the samples need not travel."""
+        self._started = True
+        self._remember_pending()
+        fp = digest or 1  # 0 marks an empty slot
         slot = self._slot(fp)
         if self._keys[slot] == fp:
             return Finding.of(
                 "sample.inconsistent",
                 f"this sample duplicates record {self._first[slot]}",
             )
-        self._remember(slot, fp, sample.index)
+        self._remember(slot, fp, index)
         return None
+
+    def _remember_pending(self) -> None:
+        if self._pending is not None:
+            first, self._pending = self._pending, None
+            fp = content_digest(first) or 1
+            self._remember(self._slot(fp), fp, first.index)
 
     def _remember(self, slot: int, fp: int, index: int) -> None:
         if self._count < self.max_entries:
