@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         description="the Ray cluster of `--engine ray` (HOST:PORT of its head, or "
         "ray://HOST:PORT) when a command gives no --address",
     )
+    ray_node_wait_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="how long a job on Ray waits while the cluster has no CPU (every node "
+        "lost, or the first still starting) before it fails",
+    )
     engine: str = Field(
         default="local",
         description="where the service's jobs run: local (its job worker threads) or ray "

@@ -52,8 +52,8 @@ def engine(stack: ExitStack, name: str, address: str | None) -> Engine:
     from toolproof.engines import EngineOptions, open_engine
     from toolproof.settings import get_settings
 
-    if address is None and name == "ray":
-        address = get_settings().ray_address
-    started = open_engine(name, EngineOptions(address=address))
+    settings = get_settings()
+    options = EngineOptions.of(settings, address) if name == "ray" else EngineOptions(address)
+    started = open_engine(name, options)
     stack.callback(started.close)
     return started

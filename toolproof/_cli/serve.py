@@ -57,7 +57,7 @@ def serve(
     try:
         if workers > 1:  # each process imports the app through the factory
             if settings.engine != "local":  # each joins the cluster: is it there?
-                open_engine(settings.engine, EngineOptions(settings.ray_address)).close()
+                open_engine(settings.engine, EngineOptions.of(settings)).close()
         else:
             app = create_app(settings)
     except ToolproofError as exc:

@@ -28,10 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from toolspec.errors import ConfigError
 from toolspec.registry import Registry
+
+if TYPE_CHECKING:
+    from toolproof.settings import Settings
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -98,6 +101,14 @@ class EngineOptions:
 
     address: str | None = None
     """The cluster to join (``ray``: ``HOST:PORT`` of its head, or ``ray://HOST:PORT``)."""
+    node_wait_s: float = 300.0
+    """How long shards may wait while the cluster has no CPU (every node lost, or an
+    autoscaler still starting the first one) before the job fails."""
+
+    @classmethod
+    def of(cls, settings: Settings, address: str | None = None) -> EngineOptions:
+        """The options ``settings`` give; ``address`` (``--address``) before theirs."""
+        return cls(address or settings.ray_address, settings.ray_node_wait_s)
 
 
 EngineFactory = Callable[[EngineOptions], Engine]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import gc
 import logging
+import time
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
@@ -49,6 +50,8 @@ INFLIGHT_PER_CPU = 2
 #: Shards out at most per CPU, finished ones waiting for an earlier one included: a slow
 #: shard holds back the writing of those after it, never the nodes (until this many).
 AHEAD_PER_CPU = 8
+#: Seconds between two looks at the cluster's CPUs while no shard finishes.
+WATCH_S = 1.0
 #: Opened works one worker process keeps (a new job brings its own worker processes).
 KEEP_RUNNERS = 2
 #: Allocations between two young collections of Python's garbage collector, in the
@@ -83,6 +86,7 @@ class RayEngine:
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise EngineError(f"cannot join the Ray cluster at {address}: {exc}") from None
         self._task = ray.remote(_run_shard).options(max_retries=MAX_RETRIES, num_cpus=1)
+        self._node_wait_s = options.node_wait_s
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
         gc.freeze()
 
@@ -120,8 +124,7 @@ class RayEngine:
                 if not pending:
                     return
                 if pending[0] in running:
-                    done, _ = ray.wait(list(running), num_returns=1, fetch_local=False)
-                    running.difference_update(done)
+                    running.difference_update(self._wait_one(running))
                     continue
                 yield from self._take(pending.popleft())
         finally:
@@ -143,11 +146,30 @@ class RayEngine:
                     submitted += 1
                 if not running:
                     return
-                done, _ = ray.wait(list(running), num_returns=1)
-                yield running.pop(done[0]), self._take(done[0])
+                done = self._wait_one(running)[0]
+                yield running.pop(done), self._take(done)
         finally:
             for ref in running:
                 ray.cancel(ref)
+
+    def _wait_one(self, running: Iterable[Any]) -> list[Any]:
+        """The tasks of ``running`` that finished, once one has. Ray would wait for ever
+        for a CPU while the cluster has none (every worker node lost): after
+        ``node_wait_s`` of that (an autoscaler may be starting one) the job fails."""
+        ray, refs, since = self._ray, list(running), None
+        while True:
+            done: list[Any] = ray.wait(refs, num_returns=1, timeout=WATCH_S, fetch_local=False)[0]
+            if done:
+                return done
+            if ray.cluster_resources().get("CPU", 0) >= 1:
+                since = None
+                continue
+            since = since or time.monotonic()
+            if time.monotonic() - since >= self._node_wait_s:
+                raise ShardLostError(
+                    f"the Ray cluster has had no CPU for {self._node_wait_s:g} s (every "
+                    "worker node lost?); the job stops (TOOLPROOF_RAY_NODE_WAIT_S)"
+                )
 
     def _take(self, ref: Any) -> list[Any]:
         from ray.exceptions import RayError, RayTaskError

@@ -211,7 +211,7 @@ class WorkerPool:
         self.busy = 0
         self._engine: Engine | None = None
         if settings.engine != "local":  # joined now: a cluster out of reach stops the start
-            self._engine = open_engine(settings.engine, EngineOptions(settings.ray_address))
+            self._engine = open_engine(settings.engine, EngineOptions.of(settings))
 
     def start(self) -> None:
         for n in range(self.size):
