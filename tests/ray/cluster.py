@@ -75,6 +75,8 @@ class LocalCluster:
         # short: Ray's Unix sockets live below it (a socket path has 107 bytes at most)
         self.root = Path(tempfile.mkdtemp(prefix="tpray"))
         self.address = f"{IP}:{free_port()}"
+        #: The head's Ray Client server: a driver that is no node of the cluster joins here.
+        self.client_address = f"ray://{IP}:{free_port()}"
         self.nodes: list[subprocess.Popen[bytes]] = []
         checks = HEALTH_CHECKS if quick_death else {}
         self.env = {**os.environ, **checks, "RAY_USAGE_STATS_ENABLED": "0"}
@@ -87,6 +89,7 @@ class LocalCluster:
         self._start(
             "head",
             ["--head", "--port", port, "--num-cpus", "0", "--include-dashboard=false",
+             "--ray-client-server-port", self.client_address.rpartition(":")[2],
              "--temp-dir", str(self.root / "ray")],
         )  # fmt: skip
         return self

@@ -24,21 +24,24 @@ def toolproof(*args: str | Path, home: Path) -> subprocess.CompletedProcess[str]
 
 
 def test_verify_writes_the_local_results_and_reports(cluster: LocalCluster, tmp_path: Path) -> None:
+    """On the cluster as a node of it would join (the head's address) and from outside it,
+    through the head's Ray Client server (``ray://``)."""
     dataset = EXAMPLES / "toolace_sharegpt_100.json"
     outputs = {}
-    for engine in ("local", "ray"):
-        where = tmp_path / engine
+    for where_from in ("local", cluster.address, cluster.client_address):
+        engine = "local" if where_from == "local" else "ray"
+        where = tmp_path / str(len(outputs))
         where.mkdir()
         done = toolproof(
             "verify", dataset, "--layers", "rules,exec,judge", "--engine", engine,
-            *(["--address", cluster.address, "--shard-size", "9"] if engine == "ray" else []),
+            *(["--address", where_from, "--shard-size", "9"] if engine == "ray" else []),
             "--out", where / "r.jsonl", "--junit", where / "j.xml", "--fail-under", "0.5",
             home=tmp_path,
         )  # fmt: skip
         assert done.returncode == 1, done.stderr  # the gate reads the same pass rate
         assert "pass rate 11.0%" in done.stdout
-        outputs[engine] = [(where / name).read_bytes() for name in ("r.jsonl", "j.xml")]
-    assert outputs["ray"] == outputs["local"]
+        outputs[where_from] = [(where / name).read_bytes() for name in ("r.jsonl", "j.xml")]
+    assert outputs[cluster.address] == outputs[cluster.client_address] == outputs["local"]
 
 
 def test_synth_dialogs_and_bfcl_check_on_the_cluster(cluster: LocalCluster, tmp_path: Path) -> None:
