@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from toolspec.errors import DatasetError
 from verifier import RawRecord, ReadLimits, iter_records, read_dataset
@@ -164,3 +166,24 @@ def test_invalid_utf8_in_an_array_costs_only_its_element(tmp_path: Path) -> None
     assert [r.ok for r in records] == [True, False, True]
     assert (records[1].error or "").startswith("array element 1 cannot be read: invalid JSON")
     assert records[2].value == {"c": 2}
+
+
+_PIECES = st.sampled_from(
+    [b'{"a": 1}', b'{"a": [1, {"b": null}]}', b'{"a": ', b"[1, 2]", b'"text"', b"{}",
+     b"[" * 1100 + b"]" * 1100, b'{"s": "\xff"}', b"nul", b'{"n": 1e999}']
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=8), layout=st.sampled_from(["jsonl", "array"]))
+def test_records_decoded_later_are_those_decoded_at_once(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[bytes], layout: str
+) -> None:
+    """``decode=False`` (a Ray node decodes) gives, once decoded, the very records and
+    error messages of ``decode=True``, and an undecoded record survives pickling."""
+    path = tmp_path_factory.mktemp("later") / "d"
+    body = b"\n".join(pieces) if layout == "jsonl" else b"[" + b",".join(pieces) + b"]"
+    path.write_bytes(body if layout == "array" or body.startswith(b"{") else b"{}\n" + body)
+    at_once = list(iter_records(path))
+    later = list(iter_records(path, decode=False))
+    assert [r.decoded() for r in pickle.loads(pickle.dumps(later))] == at_once

@@ -144,9 +144,10 @@ def verify(
             gate = _gate_rate(fail_under)
             chosen = parse_layers(layers)
             data = read_dataset(dataset, format, settings.read_limits)
-            work = VerifyWork(data.format, chosen, settings, sandbox=sandbox, judge=judge)
+            work = VerifyWork(data.format, chosen, settings, sandbox=sandbox, judge=judge,
+                              report=report is not None)  # fmt: skip
             started_engine = open_engine(stack, engine, address)
-            records = iter_records(dataset, settings.read_limits)
+            records = iter_records(dataset, settings.read_limits, decode=False)
             results = verify_records(started_engine, work, records, shard_size)
             stack.callback(results.close)
         except ToolproofError as exc:

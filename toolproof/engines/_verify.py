@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from verifier import RawRecord, Sample, SampleResult
 
 
+#: A verified record: its sample (lean: see :attr:`VerifyWork.report`), its result (the
+#: duplicate check still to come) and its :func:`verifier.content_digest` (0 without the
+#: rule layer, whose check that is).
+Verified = tuple["Sample", "SampleResult", int]
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyWork:
     """Verify a shard of raw records of one dataset: a pure function of (records,
@@ -34,6 +40,10 @@ class VerifyWork:
     settings: Settings
     sandbox: str | None = None
     judge: str | None = None
+    report: bool = False
+    """Whether an HTML report shows the samples: then each travels back whole, with what
+    the layers ran (its trace); else only what the summary and the other writers read
+    (the dialog's turns), a fraction of the bytes to pickle on a node and on the driver."""
 
     def open(self) -> VerifyRunner:
         return VerifyRunner(self)
@@ -60,13 +70,12 @@ class VerifyRunner:
             self._stack.close()
             raise
 
-    def __call__(
-        self, shard: Iterable[RawRecord]
-    ) -> Generator[tuple[Sample, SampleResult], None, None]:
-        from verifier import Dataset, Pipeline
+    def __call__(self, shard: Iterable[RawRecord]) -> Generator[Verified, None, None]:
+        from verifier import Dataset, Pipeline, Trace, content_digest
 
         def source() -> Generator[RawRecord, None, None]:
-            yield from shard
+            for record in shard:  # undecoded where it was read (iter_records' decode=False)
+                yield record.decoded()
 
         pipeline = Pipeline(
             self.work.layers,
@@ -74,12 +83,16 @@ class VerifyRunner:
             provenance=self._provenance,
             duplicates=False,
         )
+        digests, lean = "rules" in self.work.layers, not self.work.report
         for sample, result in pipeline.run(Dataset(source, self.work.format, detected=False)):
-            # The command has the record, and no summary or report reads it from the
-            # sample: without it, half as many bytes travel back from a Ray node, which
-            # waits for them before its next shard (bench_ray).
+            # The duplicate check is the command's, by digest: the sample's tools need
+            # not travel back from a Ray node, which waits for its results to be pickled
+            # before its next shard (bench_ray); nor its record (the command has it).
+            digest = content_digest(sample) if digests else 0
             sample.raw = None
-            yield sample, result
+            if lean:
+                sample.tools, sample.trace, result.trace = [], Trace(), Trace()
+            yield sample, result, digest
 
     def close(self) -> None:
         self._stack.close()
@@ -98,14 +111,15 @@ def verify_records(
 
 
 def _merged(
-    work: VerifyWork, results: Iterator[tuple[Sample, SampleResult]]
+    work: VerifyWork, results: Iterator[Verified]
 ) -> Generator[tuple[Sample, SampleResult], None, None]:
     from verifier import DuplicateMarker
 
-    mark = DuplicateMarker(work.layers)
+    marker = DuplicateMarker(work.layers)
     try:
-        for sample, result in results:
-            yield sample, mark(sample, result)
+        for sample, result, digest in results:
+            found = marker.seen(digest, sample.index)
+            yield sample, result if found is None else marker.mark(result, found)
     finally:
         close = getattr(results, "close", None)
         if close is not None:

@@ -51,20 +51,19 @@ class JobShardWork:
     verify: VerifyWork
 
     def open(self) -> JobShardRunner:
-        return JobShardRunner(self.verify.open(), digests="rules" in self.verify.layers)
+        return JobShardRunner(self.verify.open())
 
 
 class JobShardRunner:
     """The verify runner of a node's worker process, its results made compact."""
 
-    def __init__(self, runner: VerifyRunner, *, digests: bool) -> None:
-        self._runner, self._digests = runner, digests
+    def __init__(self, runner: VerifyRunner) -> None:
+        self._runner = runner
 
     def __call__(self, shard: Iterable[RawRecord]) -> Iterator[Item]:
-        from verifier import content_digest, result_line
+        from verifier import result_line
 
-        for sample, result in self._runner(shard):
-            digest = content_digest(sample) if self._digests else 0
+        for _, result, digest in self._runner(shard):
             yield digest, result.verdict == "pass", result_line(result)
 
     def close(self) -> None:
@@ -158,7 +157,7 @@ class _ShardedRun:
         from toolproof.engines import batched
         from verifier import iter_records
 
-        records = iter_records(self.job.upload, self.r.settings.read_limits)
+        records = iter_records(self.job.upload, self.r.settings.read_limits, decode=False)
         for k, shard in enumerate(batched(records, self.size)):
             if k < self.next or k in self.ready:
                 continue  # written, or finished before the service stopped

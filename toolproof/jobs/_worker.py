@@ -180,7 +180,7 @@ class JobRunner:
         """The job's record count, or None once the job is no longer running (cancelled):
         counting a large upload takes seconds, and a cancel must free the worker at once."""
         n, checked = 0, time.monotonic()
-        for _ in iter_records(job.upload, self.settings.read_limits):
+        for _ in iter_records(job.upload, self.settings.read_limits, decode=False):
             n += 1
             if time.monotonic() - checked >= check_every_s:
                 checked = time.monotonic()
