@@ -205,12 +205,16 @@ def not_a_head() -> Iterator[str]:
     server.close()
 
 
+@pytest.fixture
+def nobody() -> str:
+    """A loopback port nothing listens on (connections are refused)."""
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        return f"127.0.0.1:{closed.getsockname()[1]}"
+
+
 def test_an_unreachable_address_is_one_sentence_within_seconds(
-    tmp_path: Path, not_a_head: str
+    tmp_path: Path, not_a_head: str, nobody: str
 ) -> None:
-    closed = socket.create_server(("127.0.0.1", 0))
-    nobody = f"127.0.0.1:{closed.getsockname()[1]}"
-    closed.close()
     dataset = str(EXAMPLES / "toolace_sharegpt_100.json")
     for address, reason in ((nobody, "connection refused"), (not_a_head, "speaks no gRPC")):
         started = time.monotonic()
@@ -229,11 +233,8 @@ def test_an_unreachable_address_is_one_sentence_within_seconds(
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_on_an_engine_it_cannot_use_stops_with_one_sentence(
-    tmp_path: Path, workers: str
+    tmp_path: Path, workers: str, nobody: str
 ) -> None:
-    closed = socket.create_server(("127.0.0.1", 0))
-    nobody = f"127.0.0.1:{closed.getsockname()[1]}"
-    closed.close()
     for engine, said in (("spark", "unknown engine 'spark'; known engines: local, ray"),
                          ("ray", f"cannot reach the Ray cluster at {nobody}: ")):  # fmt: skip
         started = time.monotonic()
