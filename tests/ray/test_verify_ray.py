@@ -27,8 +27,11 @@ DATASETS = sorted(
 
 
 def lines(engine: Engine, path: Path, layers: str, settings: Settings, size: int) -> list[bytes]:
-    work = VerifyWork(read_dataset(path).format, tuple(layers.split(",")), settings)
-    return [result_line(r) for _, r in verify_records(engine, work, iter_records(path), size)]
+    """The results file of ``toolproof verify`` on ``engine`` (which reads as this does)."""
+    limits = settings.read_limits
+    work = VerifyWork(read_dataset(path, "auto", limits).format, tuple(layers.split(",")), settings)
+    records = iter_records(path, limits, decode=False)
+    return [result_line(r) for _, r in verify_records(engine, work, records, size)]
 
 
 def test_every_sample_dataset_verifies_as_locally(ray_engine: Engine, tmp_path: Path) -> None:
@@ -36,6 +39,22 @@ def test_every_sample_dataset_verifies_as_locally(ray_engine: Engine, tmp_path: 
     for path in DATASETS:
         local = lines(LocalEngine(), path, "rules,exec,judge", settings, 10_000)
         assert lines(ray_engine, path, "rules,exec,judge", settings, 7) == local, path.name
+
+
+def test_unreadable_records_are_results_of_their_shards(ray_engine: Engine, tmp_path: Path) -> None:
+    """Broken JSON, invalid UTF-8, a record past the size limit, nesting past orjson's
+    depth: each is a ``sample.unreadable`` result from the node its shard ran on (the
+    bytes travel undecoded), as the local engine gives it, and no shard is lost."""
+    good = (EXAMPLES / "toolace_sharegpt_100.json").read_bytes()
+    records = [orjson.dumps(r) for r in orjson.loads(good)[:12]]
+    bad = [b'{"conversations": [', b'{"id": "\xff"}', b'{"x": "' + b"y" * 20_000 + b'"}',
+           b"[" * 1100 + b"]" * 1100, b"nul"]  # fmt: skip
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(x for pair in zip(records, bad * 3, strict=False) for x in pair))
+    settings = Settings(home=tmp_path, max_record_bytes=16_384)
+    local = lines(LocalEngine(), path, "rules,exec", settings, 10_000)
+    assert sum(b"sample.unreadable" in x for x in local) == 12
+    assert lines(ray_engine, path, "rules,exec", settings, 5) == local
 
 
 def running_a_shard(node: int) -> bool:
