@@ -13,11 +13,13 @@ from typing import Any, Literal
 
 from toolspec import ToolSpec
 from verifier._codes import CODES, Layer, Severity
+from verifier._pickling import picklable
 from verifier._trace import Trace
 
 Role = Literal["system", "user", "assistant", "tool"]
 
 
+@picklable
 @dataclass(slots=True)
 class ToolCall:
     """One call the assistant made. ``arguments`` is None when they could not be decoded."""
@@ -27,6 +29,7 @@ class ToolCall:
     id: str | None = None
 
 
+@picklable
 @dataclass(slots=True)
 class Turn:
     """One message of a dialog, normalised across formats.
@@ -43,6 +46,7 @@ class Turn:
     call_id: str | None = None
 
 
+@picklable
 @dataclass(slots=True)
 class Finding:
     """One problem found in a sample; ``path`` is a JSON pointer into the call's arguments."""
@@ -79,6 +83,7 @@ class Finding:
         )
 
 
+@picklable
 @dataclass(slots=True)
 class Sample:
     """One dataset record, read into one shape whatever the format.
@@ -100,6 +105,7 @@ class Sample:
     trace: Trace = field(default_factory=Trace)
 
 
+@picklable
 @dataclass(slots=True)
 class SampleResult:
     """One line of results JSONL (DESIGN.md): same order as the input, one per record."""

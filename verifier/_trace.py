@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from verifier._pickling import picklable
 
+
+@picklable
 @dataclass(slots=True)
 class Evidence:
     """Where one argument value was (or was not) found; the HTML report shows these.
@@ -42,6 +45,7 @@ argument check, or it names no tool: the rule layer's ``call.*`` findings say wh
 or the mock failed, ran past its limit, or its sandbox died (``exec.*``)."""
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class ExecutedCall:
     """One call as the exec layer handled it: where it is, what became of it, the mock's
@@ -64,6 +68,7 @@ class ExecutedCall:
         return self.response_turn if self.response_turn is not None else self.turn
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class JudgeTrace:
     """What the judge answered for the sample, and whether it came from its cache."""
@@ -73,6 +78,7 @@ class JudgeTrace:
     evidence: tuple[Evidence, ...]
 
 
+@picklable
 @dataclass(slots=True)
 class Trace:
     """Everything the layers recorded for one sample."""
