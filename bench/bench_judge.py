@@ -82,11 +82,11 @@ def main() -> None:
             t0 = time.perf_counter()
             first = judge.judge_many(samples)
             cold_s = time.perf_counter() - t0
-            cold = judge.stats.as_dict()
+            cold = judge.stats().as_dict()
             t0 = time.perf_counter()
             second = judge.judge_many(samples)
             warm_s = time.perf_counter() - t0
-            warm = judge.stats.as_dict()
+            warm = judge.stats().as_dict()
         requests = server.requests - requests_before
         peak = server.peak_in_flight
     offline = OfflineJudge()
