@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,12 +36,15 @@ def test_verify_writes_the_local_results_and_reports(cluster: LocalCluster, tmp_
         done = toolproof(
             "verify", dataset, "--layers", "rules,exec,judge", "--engine", engine,
             *(["--address", where_from, "--shard-size", "9"] if engine == "ray" else []),
-            "--out", where / "r.jsonl", "--junit", where / "j.xml", "--fail-under", "0.5",
-            home=tmp_path,
+            "--out", where / "r.jsonl", "--junit", where / "j.xml", "--report", where / "r.html",
+            "--fail-under", "0.5", home=tmp_path,
         )  # fmt: skip
         assert done.returncode == 1, done.stderr  # the gate reads the same pass rate
         assert "pass rate 11.0%" in done.stdout
+        # the report shows the samples as verified, traces and all; only timings differ
+        html = re.sub(rb"\(\d+(\.\d+)? ms\)", b"(t)", (where / "r.html").read_bytes())
         outputs[where_from] = [(where / name).read_bytes() for name in ("r.jsonl", "j.xml")]
+        outputs[where_from].append(html)
     assert outputs[cluster.address] == outputs[cluster.client_address] == outputs["local"]
 
 
