@@ -45,6 +45,7 @@ def test_verify_writes_the_local_results_and_reports(cluster: LocalCluster, tmp_
         html = re.sub(rb"\(\d+(\.\d+)? ms\)", b"(t)", (where / "r.html").read_bytes())
         outputs[where_from] = [(where / name).read_bytes() for name in ("r.jsonl", "j.xml")]
         outputs[where_from].append(html)
+        assert b'<div class="exec"><b>executed</b>' in html  # the traces came back
     assert outputs[cluster.address] == outputs[cluster.client_address] == outputs["local"]
 
 
