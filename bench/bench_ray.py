@@ -19,6 +19,11 @@ joined, a worker process and its sandbox pool started), given apart from the thr
 after it. Every run's results file must be the baseline's, byte for byte.
 Each full run is repeated (:data:`REPEAT`), local and one node taking turns, and the best
 time counts. ``BENCH_RAY_N`` sets the number of samples (default 20,000).
+
+Each run also gives the CPU its processes spent, read from /proc (other work on the
+machine does not count): the command's, and the cluster's (raylets, Ray's workers, their
+sandboxes). What a two-node run spends, divided by 1.7 times less than one node's time,
+is how many cores the scaling target needs on this machine.
 """
 
 from __future__ import annotations
@@ -26,40 +31,51 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench._proc import machine_busy_seconds
+from bench._proc import CpuWatch, tree
 from bench.bench_memory import write_jsonl
+
+if TYPE_CHECKING:
+    from tests.ray.cluster import LocalCluster
 
 #: Runs of each configuration; the best counts (the machine is shared: load comes and goes).
 REPEAT = 3
 
 
-def verify(data: Path, out: Path, pin: set[int] | None, *engine: str) -> tuple[float, float]:
-    """Wall seconds of one ``toolproof verify`` run (exit 0 or 1: the gate is not asked)
-    and the CPU seconds of the command and the processes it waited for (its sandboxes on
-    the local engine; on the ray engine the command alone: the driver's share)."""
+def verify(
+    data: Path, out: Path, pin: set[int] | None, cluster: LocalCluster | None, *engine: str
+) -> tuple[float, float, float]:
+    """Wall seconds of one ``toolproof verify`` run (exit 0 or 1: the gate is not asked),
+    the CPU seconds of the command and every process below it (its sandboxes on the local
+    engine), and those of the cluster's processes (raylets, Ray's workers and their
+    sandboxes; 0 without a cluster), read from /proc while the run goes on."""
     command = [sys.executable, "-m", "toolproof", "verify", str(data), "--layers", "rules,exec",
                "--out", str(out), "-q", *engine]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(
+    proc = subprocess.Popen(
         command,
-        capture_output=True,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         preexec_fn=None if pin is None else lambda: os.sched_setaffinity(0, pin),
     )
+    mine = CpuWatch(lambda: tree(proc.pid))
+    nodes = CpuWatch(lambda: [p for n in (cluster.nodes if cluster else []) for p in tree(n.pid)])
+    while proc.poll() is None:
+        mine.look()
+        nodes.look()
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"verify {' '.join(engine)} failed: {done.stderr[-2000:]}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return seconds, cpu
+    nodes.look()
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"verify {' '.join(engine)} failed: {err[-2000:]}")
+    return seconds, mine.spent, nodes.spent
 
 
 class Run:
@@ -71,7 +87,7 @@ class Run:
         self.label, self.count, self.startup = label, count, startup
         self.times: list[float] = []
         self.cpu: list[float] = []
-        self.busy = 0.0  # CPU seconds the whole machine spent a full run (two nodes)
+        self.cluster: list[float] = []  # the cluster's CPU seconds, each full run
 
     @property
     def full(self) -> float:
@@ -83,21 +99,30 @@ class Run:
 
     def __str__(self) -> str:
         runs = ", ".join(f"{t:.1f}" for t in self.times)
-        cpu = self.cpu[self.times.index(self.full)]
+        best = self.times.index(self.full)
+        where = f", the cluster's {self.cluster[best]:.1f} s" if self.cluster[best] else ""
         return (f"{self.label}: best {self.full:.1f} s of {runs}; {self.count / self.full:,.0f} "
                 f"samples/s end to end; start-up {self.startup:.1f} s, then "
-                f"{self.steady:,.0f} samples/s; the command's CPU {cpu:.1f} s")  # fmt: skip
+                f"{self.steady:,.0f} samples/s; CPU: the command's {self.cpu[best]:.1f} s"
+                f"{where}")  # fmt: skip
 
 
-def start(label: str, root: Path, count: int, pin: set[int] | None, *engine: str) -> Run:
+def start(
+    label: str, root: Path, count: int, pin: set[int] | None, cluster: LocalCluster | None,
+    *engine: str,
+) -> Run:  # fmt: skip
     out = root / f"{label}.tiny.jsonl"
-    return Run(label, count, verify(root / "one.jsonl", out, pin, *engine)[0])
+    return Run(label, count, verify(root / "one.jsonl", out, pin, cluster, *engine)[0])
 
 
-def again(run: Run, root: Path, pin: set[int] | None, *engine: str) -> None:
-    seconds, cpu = verify(root / "data.jsonl", root / f"{run.label}.jsonl", pin, *engine)
+def again(
+    run: Run, root: Path, pin: set[int] | None, cluster: LocalCluster | None, *engine: str
+) -> None:
+    seconds, cpu, spent = verify(root / "data.jsonl", root / f"{run.label}.jsonl", pin, cluster,
+                                 *engine)  # fmt: skip
     run.times.append(seconds)
     run.cpu.append(cpu)
+    run.cluster.append(spent)
 
 
 def main() -> None:
@@ -123,19 +148,17 @@ def main() -> None:
             cluster.add_node(pin={0})
             ray = ["--engine", "ray", "--address", cluster.address]  # shards of the default size
             # local and one node take turns on core 0, so that both see the same load
-            local = start("local", root, count, {0})
-            one = start("one-node", root, count, {1}, *ray)
+            local = start("local", root, count, {0}, None)
+            one = start("one-node", root, count, {1}, cluster, *ray)
             for _ in range(REPEAT):
-                again(local, root, {0})
-                again(one, root, {1}, *ray)
+                again(local, root, {0}, None)
+                again(one, root, {1}, cluster, *ray)
             print(f"local engine, core 0: {local}", flush=True)
             print(f"ray engine, 1 node on core 0, driver on core 1: {one}", flush=True)
             cluster.add_node(pin={1})
-            two = start("two-nodes", root, count, None, *ray)
-            busy = machine_busy_seconds()
+            two = start("two-nodes", root, count, None, cluster, *ray)
             for _ in range(REPEAT):
-                again(two, root, None, *ray)
-            two.busy = (machine_busy_seconds() - busy) / REPEAT
+                again(two, root, None, cluster, *ray)
             print(f"ray engine, 2 nodes on cores 0 and 1, driver on either: {two}", flush=True)
         finally:
             cluster.stop()
@@ -147,13 +170,15 @@ def main() -> None:
           "after start-up (target at most +15%)")  # fmt: skip
     print(f"scaling from 1 node to 2: {one.full / two.full:.2f}x end to end, "
           f"{two.steady / one.steady:.2f}x after start-up (target at least 1.7x)")  # fmt: skip
-    # What 1.7x needs: every process of a two-node run (the command, Ray's own, the nodes'
-    # workers and sandboxes) spends CPU; done 1.7 times faster than on one node, it would
-    # keep this many cores busy. More than the machine has puts the target out of reach.
-    cores = two.busy / (one.full / 1.7)
-    print(f"two-node runs: the machine spent {two.busy:.1f} CPU s a run (load average "
-          f"{os.getloadavg()[0]:.1f}: other work counts too); at 1.7x one node's time that "
-          f"takes {cores:.1f} cores (this machine: {os.cpu_count()})")  # fmt: skip
+    # What 1.7x needs: a two-node run's processes (the command, Ray's own, the nodes'
+    # workers and sandboxes) spend this much CPU; done 1.7 times faster than on one node,
+    # they would keep this many cores busy. More than the machine has puts it out of reach.
+    best = two.times.index(two.full)
+    spent = two.cpu[best] + two.cluster[best]
+    print(f"a two-node run's processes spent {spent:.1f} CPU s (the command {two.cpu[best]:.1f} "
+          f"s); at 1.7x one node's time they would keep {spent / (one.full / 1.7):.1f} cores "
+          f"busy (this machine: {os.cpu_count()}); the local engine spent "
+          f"{local.cpu[local.times.index(local.full)]:.1f} s")  # fmt: skip
     print("the results of both ray runs are the local engine's, byte for byte")
 
 
