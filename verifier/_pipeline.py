@@ -32,7 +32,9 @@ class Prefetching(Protocol):
 
     The pipeline hands it each window before asking for the samples one by one, so a
     layer that waits on I/O (sandboxes, an LLM) keeps many samples in flight while the
-    output stays in input order and memory stays bounded by the window.
+    output stays in input order and memory stays bounded by two windows: the next window
+    is handed over before the current one is verified, so a layer whose ``prefetch``
+    only starts the work (exec) runs it while the pipeline's thread checks the rules.
     """
 
     def prefetch(self, samples: Sequence[Sample]) -> None: ...
@@ -142,17 +144,26 @@ class Pipeline:
             self._duplicates.check(sample)
 
     def run(self, samples: Iterable[Sample]) -> Iterator[tuple[Sample, SampleResult]]:
-        """Results in input order; prefetching layers get one window at a time."""
+        """Results in input order; prefetching layers get one window ahead of them."""
         if not self._prefetching:
             for sample in samples:
                 yield sample, self.verify(sample)
             return
         stream = iter(samples)
-        while window := list(islice(stream, self.window)):
-            for layer in self._prefetching:
-                layer.prefetch(window)
+        window = self._prefetch(list(islice(stream, self.window)))
+        while window:
+            # The next window goes out before this one is verified: a layer that works in
+            # the background (exec) runs it while this thread checks rules and reads.
+            upcoming = self._prefetch(list(islice(stream, self.window)))
             for sample in window:
                 yield sample, self.verify(sample)
+            window = upcoming
+
+    def _prefetch(self, window: list[Sample]) -> list[Sample]:
+        if window:
+            for layer in self._prefetching:
+                layer.prefetch(window)
+        return window
 
 
 class DuplicateMarker:

@@ -18,7 +18,7 @@ report, and the bundle's hash goes into the sample's provenance.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from mock_apis import MockBundle, MockOutcome, MockRunner, ThreadSessions, ToolsetCache
@@ -34,7 +34,7 @@ _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 
 
 class ExecLayer:
-    """``layer(sample) -> findings``; ``prefetch`` runs a window of samples concurrently."""
+    """``layer(sample) -> findings``; ``prefetch`` starts a window of samples concurrently."""
 
     def __init__(
         self, runner: MockRunner, *, concurrency: int = 4, cache_size: int = 512, seed: int = 0
@@ -45,7 +45,8 @@ class ExecLayer:
         self.sessions = ThreadSessions(runner)
         self.concurrency = max(1, concurrency)
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency)
-        self._ready: dict[int, tuple[Sample, list[Finding]]] = {}
+        # prefetched samples by id: (the sample, its thread's task, its place in that task)
+        self._ready: dict[int, tuple[Sample, Future[list[list[Finding]]], int]] = {}
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -54,22 +55,27 @@ class ExecLayer:
     def __call__(self, sample: Sample) -> list[Finding]:
         ready = self._ready.pop(id(sample), None)
         if ready is not None and ready[0] is sample:
-            return ready[1]
+            return ready[1].result()[ready[2]]
         return self.check(sample)
 
     def prefetch(self, samples: Sequence[Sample]) -> None:
-        """Execute a window of samples on the pool; ``layer(sample)`` then answers at once.
+        """Start executing a window of samples on the pool and return; ``layer(sample)``
+        then waits for that sample's part only (the pipeline verifies the window before
+        while this one runs).
 
         Each thread takes every ``concurrency``-th sample of the window and sends all of
         them to its worker in one write (``MockSession.call_each``): one wake-up of the
         worker and one task per thread, where a task and a round trip per sample cost more
         than the samples' own work on a busy machine."""
-        strides = [samples[i :: self.concurrency] for i in range(self.concurrency)]
-        for part, results in zip(strides, self._pool.map(self._check_all, strides), strict=True):
-            for sample, findings in zip(part, results, strict=True):
-                self._ready[id(sample)] = (sample, findings)
+        for i in range(self.concurrency):
+            part = samples[i :: self.concurrency]
+            if part:
+                task = self._pool.submit(self._check_all, part)
+                for j, sample in enumerate(part):
+                    self._ready[id(sample)] = (sample, task, j)
 
     def close(self) -> None:
+        self._ready.clear()
         self._pool.shutdown(wait=True)
         self.sessions.close()
 
