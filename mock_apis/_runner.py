@@ -71,12 +71,15 @@ def sandbox_bundle(bundle: MockBundle) -> Bundle:
             f"this runtime is {RUNTIME_ABI}: recompile it"
         )
     # Generated code writes nothing into the runtime: a worker keeps it loaded across
-    # toolsets. An implementation module is user code, which could; it gets its own copy.
+    # toolsets, and keeps its state in the one dict ``toolproof_reset`` replaces: a worker
+    # that loaded the toolset before resets it. An implementation module is user code,
+    # which could keep state anywhere; it gets its own copy of both, loaded afresh.
     own = bundle.manifest.impl_module or len(bundle.modules) != 1
     shared = frozenset() if own else frozenset(runtime_modules())
     built = _BUNDLES[bundle.sha256] = Bundle(
-        {**runtime_modules(), **bundle.modules}, main=bundle.module, shared=shared
-    )
+        {**runtime_modules(), **bundle.modules}, main=bundle.module, shared=shared,
+        reset="" if own else "toolproof_reset",
+    )  # fmt: skip
     while len(_BUNDLES) > _BUNDLES_MAX:
         _BUNDLES.popitem(last=False)  # threads may race here; a lost entry is rebuilt
     return built

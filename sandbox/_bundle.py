@@ -21,11 +21,17 @@ class Bundle:
     resets): only modules that keep no state and that no module of the bundle writes to,
     importing nothing but allowed modules and other shared ones (the mock runtime under a
     generated toolset). A load then runs only the bundle's own modules.
+
+    ``reset`` names an entry of ``main`` that gives the state a fresh load has (a generated
+    toolset's ``toolproof_reset``: its whole state is one dict that entry replaces). A
+    worker that loaded the same modules before may then call it instead of executing
+    them again; a bundle of code that keeps state anywhere else must leave it empty.
     """
 
     modules: Mapping[str, str]
     main: str = ""
     shared: frozenset[str] = frozenset()
+    reset: str = ""
     sha256: str = field(init=False)
     digests: Mapping[str, str] = field(init=False, repr=False, compare=False)
     """sha256 of each module's source: a worker that holds a source is sent its digest."""

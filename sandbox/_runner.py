@@ -8,7 +8,8 @@ Landlock, seccomp). It serves one host over one stream socket:
     frame   = 4-byte big-endian length + UTF-8 JSON object
     request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
               | {"op": "load", "modules": {name: source | {"sha256": hex}}, "main": name,
-               "restrict": bool, "limits": {...}, "shared": [name, ...]} | {"op": "reset"}
+               "restrict": bool, "limits": {...}, "shared": [name, ...], "reset": entry}
+              | {"op": "reset"}
               | {"op": "calls", "calls": [[entry, args], ...]}
 
 A module already sent to this runner (primed, or in an earlier load) may be named by the
@@ -19,6 +20,10 @@ Modules a load lists as ``shared`` (optional) are executed once per runner and t
 instance is reused by every later load that shares the same source: the host lists only
 modules that keep no state and that no module of the bundle writes to (the mock runtime
 under a generated toolset), so a load or reset then runs only the bundle's own module.
+A load may name a ``reset`` entry of its main module (optional): the host vouches that
+calling it gives the state a fresh load has (a generated toolset keeps its whole state in
+one dict that entry replaces). The runner then keeps the loaded program, and a later load
+of the same modules calls that entry instead of executing them again.
     reply   = one frame per request, except "calls": one frame per call, in order,
               so the host can enforce a deadline on each call of a pipelined batch.
 
@@ -72,6 +77,9 @@ _CODE_CACHE_MAX = 256
 _SOURCES: dict[str, str] = {}
 # Module instances of ``shared`` modules by (restricted, name, source); bounded too.
 _SHARED: dict[tuple[bool, str, str], types.ModuleType] = {}
+# Loaded programs whose load named a ``reset`` entry, by what was loaded; bounded.
+_PROGRAMS: dict[tuple[Any, ...], Program] = {}
+_PROGRAMS_MAX = 32
 # Read-only views of allowed modules (restricted code cannot write to a view's attributes,
 # and a view reaches nothing its module does not): built once per runner, not per import.
 _VIEWS: dict[str, types.SimpleNamespace] = {}
@@ -166,12 +174,37 @@ def _build_view(mod: types.ModuleType) -> types.SimpleNamespace:
     return types.SimpleNamespace(**names)
 
 
+def open_program(req: dict[str, Any], stdout: TailBuffer) -> Program:
+    """The program a load asks for: a new one, or, when the load names a ``reset`` entry,
+    the one an earlier load of the same modules left, reset by calling that entry."""
+    sources = {n: hold_source(n, sent) for n, sent in dict(req["modules"]).items()}
+    entry = req.get("reset")
+    if not (isinstance(entry, str) and entry):
+        return Program(req, sources, stdout)
+    key = (bool(req.get("restrict", True)), str(req.get("main") or ""),
+           tuple(req.get("shared") or ()), entry, tuple(sources.items()))  # fmt: skip
+    program = _PROGRAMS.pop(key, None)
+    if program is not None:
+        try:
+            program.call(entry, {})
+        except MemoryError:
+            raise RunnerError("memory", "memory limit reached in reset", "MemoryError") from None
+        except Exception:  # the entry failed: load the modules afresh
+            program = None
+    if program is None:
+        program = Program(req, sources, stdout)
+    if len(_PROGRAMS) >= _PROGRAMS_MAX:
+        _PROGRAMS.pop(next(iter(_PROGRAMS)))
+    _PROGRAMS[key] = program  # most recently loaded last
+    return program
+
+
 class Program:
     """A loaded bundle: compiled modules, re-executed on reset so state starts clean."""
 
-    def __init__(self, req: dict[str, Any], stdout: TailBuffer) -> None:
+    def __init__(self, req: dict[str, Any], sources: dict[str, str], stdout: TailBuffer) -> None:
         self.restrict = bool(req.get("restrict", True))
-        self.sources = {n: hold_source(n, sent) for n, sent in dict(req["modules"]).items()}
+        self.sources = sources
         self.main = str(req.get("main") or next(iter(self.sources)))
         self.shared = {str(n) for n in req.get("shared") or ()} & set(self.sources) - {self.main}
         self.stdout = stdout
@@ -439,7 +472,7 @@ class Runner:
                 if op == "load":
                     self.program, self.load_error = None, None
                     self.apply(req.get("limits") or {})
-                    self.program = Program(req, self.stdout)
+                    self.program = open_program(req, self.stdout)
                 elif op == "reset" and self.program is not None:
                     self.program.reset()
                 elif op == "ping":

@@ -304,6 +304,8 @@ def _load_frame(bundle: Bundle, held: set[str], session: PooledSession) -> dict[
                "restrict": session.restrict, "limits": session.limits.runner_json()}  # fmt: skip
     if bundle.shared:
         request["shared"] = sorted(bundle.shared)
+    if bundle.reset:
+        request["reset"] = bundle.reset
     return request
 
 

@@ -14,12 +14,12 @@ import pytest
 
 from sandbox import _runner
 from sandbox._channel import Channel, ChannelClosed, ChannelTimeout
-from sandbox._runner import HEADER, Program, Runner, RunnerError, TailBuffer
+from sandbox._runner import HEADER, Program, Runner, RunnerError, TailBuffer, open_program
 
 
 def program(source: str, restrict: bool = True, **modules: str) -> Program:
     req = {"modules": {"main": source, **modules}, "main": "main", "restrict": restrict}
-    return Program(req, TailBuffer(100))
+    return open_program(req, TailBuffer(100))
 
 
 def test_entries_state_and_reset() -> None:
@@ -46,7 +46,7 @@ def test_shared_modules_run_once_per_runner_and_survive_reset() -> None:
 
     def load(shared: list[str], source: str = main) -> Program:
         req = {"modules": {"main": source, "lib": lib}, "main": "main", "shared": shared}
-        return Program(req, TailBuffer(100))
+        return open_program(req, TailBuffer(100))
 
     first = load(["lib"])
     token = first.call("token", {})[0]
@@ -56,6 +56,30 @@ def test_shared_modules_run_once_per_runner_and_survive_reset() -> None:
     assert load(["lib"], main + "\n").call("token", {}) == [token, 1]  # another bundle
     assert load([]).call("token", {})[0] != token  # not shared: a module of its own
     assert load(["main"]).modules["main"] is not load(["main"]).modules["main"]
+
+
+def test_a_load_naming_a_reset_entry_keeps_the_program_and_resets_it() -> None:
+    """A later load of the same modules calls the entry instead of executing them again;
+    other modules, or no entry named, load afresh."""
+    main = (
+        "import random\nTOKEN = random.random()\nSTATE = {'n': 0}\n"
+        "def bump():\n    STATE['n'] = STATE['n'] + 1\n    return [TOKEN, STATE['n']]\n"
+        "def clear():\n    STATE['n'] = 0\n"
+    )
+
+    def load(source: str = main, reset: str = "clear") -> Program:
+        return open_program({"modules": {"main": source}, "reset": reset}, TailBuffer(100))
+
+    first = load()
+    token = first.call("bump", {})[0]
+    assert first.call("bump", {}) == [token, 2]
+    again = load()
+    assert again is first
+    assert again.call("bump", {}) == [token, 1]  # reset by the entry, not executed again
+    assert load(main + "\n").call("bump", {})[0] != token  # other modules
+    assert load(reset="").call("bump", {})[0] != token  # no entry: a fresh load
+    broken = load(reset="missing")  # an entry that fails: executed afresh
+    assert load(reset="missing") is not broken
 
 
 @pytest.mark.parametrize(
@@ -118,8 +142,8 @@ def test_dates_parse_under_restriction_but_helpers_stay_unnameable() -> None:
 
 def test_print_goes_to_the_tail_buffer() -> None:
     out = TailBuffer(10)
-    p = Program({"modules": {"m": "def f():\n    print('hello', 'world', sep='-')\n"},
-                 "restrict": True}, out)  # fmt: skip
+    p = open_program({"modules": {"m": "def f():\n    print('hello', 'world', sep='-')\n"},
+                      "restrict": True}, out)  # fmt: skip
     p.call("f", {})
     assert out.take() == "llo-world\n"
     assert out.take() == ""
