@@ -8,8 +8,8 @@ Landlock, seccomp). It serves one host over one stream socket:
     frame   = 4-byte big-endian length + UTF-8 JSON object
     request = {"op": "ping"} | {"op": "prime", "modules": {name: source}, "restrict": bool}
               | {"op": "load", "modules": {name: source | {"sha256": hex}}, "main": name,
-               "restrict": bool, "limits": {...}, "shared": [name, ...], "reset": entry}
-              | {"op": "reset"}
+               "restrict": bool, "limits": {...}, "shared": [name, ...], "reset": entry,
+               "quiet": bool} | {"op": "reset"}
               | {"op": "calls", "calls": [[entry, args], ...]}
 
 A module already sent to this runner (primed, or in an earlier load) may be named by the
@@ -25,7 +25,10 @@ calling it gives the state a fresh load has (a generated toolset keeps its whole
 one dict that entry replaces). The runner then keeps the loaded program, and a later load
 of the same modules calls that entry instead of executing them again.
     reply   = one frame per request, except "calls": one frame per call, in order,
-              so the host can enforce a deadline on each call of a pipelined batch.
+              so the host can enforce a deadline on each call of a pipelined batch;
+              and a "quiet" load that works: no frame (the host sends one with calls
+              behind it, and their replies say it worked). A failed load, reset or
+              prime is answered {"ok": false, "op": op, "error": {...}}.
 
 Each call reply is {"ok": true, "value", "stdout", "ms", "cpu_ms"} or {"ok": false,
 "error": {"kind", "type", "message"}, "stdout", "ms", "cpu_ms"}. Kinds produced here:
@@ -473,6 +476,8 @@ class Runner:
                     self.program, self.load_error = None, None
                     self.apply(req.get("limits") or {})
                     self.program = open_program(req, self.stdout)
+                    if req.get("quiet") is True:
+                        continue
                 elif op == "reset" and self.program is not None:
                     self.program.reset()
                 elif op == "ping":
@@ -484,7 +489,7 @@ class Runner:
                         )
             except RunnerError as exc:
                 self.load_error = exc
-                reply = {"ok": False, "error": {"kind": exc.kind, "type": exc.type,
+                reply = {"ok": False, "op": op, "error": {"kind": exc.kind, "type": exc.type,
                          "message": str(exc)}}  # fmt: skip
             self.send(reply)
 

@@ -177,16 +177,19 @@ class PooledSession:
             return [Outcome.failure("crash", f"the worker died: {exc}", replaced=True)]
         return self._outcomes(len(todo), wall)
 
-    def _outcomes(self, count: int, wall: float) -> list[Outcome]:
-        """Read the replies of ``count`` calls sent, each within ``wall`` seconds; fewer (or
-        the last one a failure) when a call cost the worker, which is then replaced."""
+    def _outcomes(self, count: int, wall: float, first: dict[str, Any] | None = None
+                  ) -> list[Outcome]:  # fmt: skip
+        """Read the replies of ``count`` calls sent, each within ``wall`` seconds (``first``:
+        the first one's, read already); fewer (or the last one a failure) when a call cost
+        the worker, which is then replaced."""
         assert self.worker is not None
         channel = self.worker.channel
         outcomes: list[Outcome] = []
         for _ in range(count):
             start = time.monotonic()
             try:
-                reply = channel.recv(start + wall + GRACE_S)
+                reply = channel.recv(start + wall + GRACE_S) if first is None else first
+                first = None
             except ChannelTimeout:
                 self._replace()
                 ms = (time.monotonic() - start) * 1000
@@ -234,7 +237,7 @@ class PooledSession:
         for bundle, calls in jobs:
             if any(not (isinstance(a, dict) and isinstance(e, str)) for e, a in calls):
                 break  # call_many's own answers for those
-            frames = [_load_frame(bundle, held, self)]
+            frames = [_load_frame(bundle, held, self, quiet=_quiet(bundle, calls))]
             frames += [{"op": "calls", "calls": calls}] if calls else []
             try:
                 data.append(encode_frames(*frames))
@@ -260,12 +263,16 @@ class PooledSession:
                 assert self.worker is not None
                 reply = self.worker.channel.recv(time.monotonic() + wall + GRACE_S)
             except (ChannelTimeout, ChannelClosed):
-                reply = {}
-            if not reply.get("ok"):
+                reply = {}  # the load, or a quiet load's first call: step by step, below
+            if _quiet(bundle, calls) and reply and reply.get("op") != "load":
+                self.held.update(bundle.digests.values())  # it loaded: the first call's reply
+                results.append(self._outcomes(len(calls), wall, first=reply))
+            elif not reply.get("ok"):
                 self._replace()
                 return results
-            self.held.update(bundle.digests.values())
-            results.append(self._outcomes(len(calls), wall) if calls else [])
+            else:
+                self.held.update(bundle.digests.values())
+                results.append(self._outcomes(len(calls), wall) if calls else [])
             if self.worker is None:
                 return results
         return results
@@ -296,7 +303,17 @@ class PooledSession:
         self.close()
 
 
-def _load_frame(bundle: Bundle, held: set[str], session: PooledSession) -> dict[str, Any]:
+def _quiet(bundle: Bundle, calls: Sequence[Call]) -> bool:
+    """Whether ``call_each`` sends this job's load quiet (no reply when it works, one
+    frame and one wake-up less a job): when calls follow it, and the bundle runs only code
+    the host vouches for (a ``reset`` entry: a generated toolset, which neither hangs nor
+    dies). A first reply that does not come could be the load's or the first call's: the
+    job then runs again step by step, where they answer apart."""
+    return bool(calls) and bool(bundle.reset)
+
+
+def _load_frame(bundle: Bundle, held: set[str], session: PooledSession, *,
+                quiet: bool = False) -> dict[str, Any]:  # fmt: skip
     """A load of ``bundle``; sources in ``held`` (the worker has them) go as their digest."""
     modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
                for name, digest in bundle.digests.items()}  # fmt: skip
@@ -306,6 +323,8 @@ def _load_frame(bundle: Bundle, held: set[str], session: PooledSession) -> dict[
         request["shared"] = sorted(bundle.shared)
     if bundle.reset:
         request["reset"] = bundle.reset
+    if quiet:
+        request["quiet"] = True
     return request
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -88,19 +89,29 @@ def test_rebind_reuses_shared_modules_on_the_worker(backend: Sandbox) -> None:
         Bundle({"main": main, "lib": lib}, "main", shared=frozenset({"main"}))
 
 
-def test_call_each_answers_as_rebind_and_call_many_would(backend: Sandbox) -> None:
+@pytest.mark.parametrize("reset", ["", "clear"])
+def test_call_each_answers_as_rebind_and_call_many_would(backend: Sandbox, reset: str) -> None:
+    """With a reset entry, loads go quiet (no reply when they work) and a worker resets a
+    program it holds: the answers are the same, a failed load's and a first call's that
+    costs the worker included (that job runs again step by step)."""
     other = Bundle.from_source("def hello(name):\n    return 'hi ' + name\n", name="other")
     broken = Bundle.from_source("def f(:\n", name="broken")
+    if reset:  # what a reset entry must do: restore the state a fresh load has
+        store = Bundle.from_source(STORE.modules["store"] + "def clear():\n    ORDERS.clear()\n",
+                                   name="store")  # fmt: skip
+    else:
+        store = STORE
+    store, other, broken = (dataclasses.replace(b, reset=reset) for b in (store, other, broken))
     jobs = [
-        (STORE, [("create", {"item": "tea"}), ("get", {"id": "o1"})]),
+        (store, [("create", {"item": "tea"}), ("get", {"id": "o1"})]),
         (other, [("hello", {"name": "ada"}), ("create", {"item": "x"})]),
         (broken, [("f", {})]),  # a load that fails: its calls get the compile error
-        (STORE, [("get", {"id": "o1"}), ("create", {"item": "c"})]),  # state starts empty
-        (STORE, [("spin", {}), ("create", {"item": "d"})]),  # a call that costs the worker
+        (store, [("get", {"id": "o1"}), ("create", {"item": "c"})]),  # state starts empty
+        (store, [("spin", {}), ("create", {"item": "d"})]),  # a call that costs the worker
         (other, []),
-        (STORE, [("get", [1]), ("create", {"item": "e"})]),  # not sendable as planned
+        (store, [("get", [1]), ("create", {"item": "e"})]),  # not sendable as planned
     ]
-    with backend.session(STORE, Limits(wall_s=0.5)) as s:
+    with backend.session(store, Limits(wall_s=0.5)) as s:
         got = s.call_each(jobs)
         values = [[o.value if o.ok else o.error.kind for o in outcomes] for outcomes in got]  # type: ignore[union-attr]
         assert values == [
@@ -112,7 +123,7 @@ def test_call_each_answers_as_rebind_and_call_many_would(backend: Sandbox) -> No
             [],
             ["args", {"id": "o1", "item": "e"}],
         ]
-        assert s.bundle is STORE and s.call("get", {"id": "o1"}).value["item"] == "e"
+        assert s.bundle is store and s.call("get", {"id": "o1"}).value["item"] == "e"
 
 
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
