@@ -42,6 +42,9 @@ class PooledSession:
         # A load or reset not sent yet: it goes in one write with the next calls, so that a
         # sample costs one round trip to the worker, not two (rebind, then its calls).
         self.pending: dict[str, Any] | None = None
+        # Encoded loads that name every module by digest, by bundle: the same bytes each
+        # time the worker holds the sources (most samples of a dataset reuse a toolset).
+        self.encoded: dict[tuple[str, str, frozenset[str], bool], bytes] = {}
         self._load()
 
     def _load(self) -> None:
@@ -237,12 +240,11 @@ class PooledSession:
         for bundle, calls in jobs:
             if any(not (isinstance(a, dict) and isinstance(e, str)) for e, a in calls):
                 break  # call_many's own answers for those
-            frames = [_load_frame(bundle, held, self, quiet=_quiet(bundle, calls))]
-            frames += [{"op": "calls", "calls": calls}] if calls else []
             try:
-                data.append(encode_frames(*frames))
+                sent = encode_frames({"op": "calls", "calls": calls}) if calls else b""
             except (TypeError, ValueError):  # a value JSON cannot hold
                 break
+            data.append(self._encoded_load(bundle, held, _quiet(bundle, calls)) + sent)
             held.update(bundle.digests.values())
             size += len(data[-1])
             if size > PIPELINE_BYTES:  # the write must fit the socket buffer: no deadlock
@@ -276,6 +278,18 @@ class PooledSession:
             if self.worker is None:
                 return results
         return results
+
+    def _encoded_load(self, bundle: Bundle, held: set[str], quiet: bool) -> bytes:
+        """The frame of a load of ``bundle`` for a worker holding ``held``."""
+        if not held.issuperset(bundle.digests.values()):
+            return encode_frames(_load_frame(bundle, held, self, quiet=quiet))
+        key = (bundle.sha256, bundle.reset, bundle.shared, quiet)
+        data = self.encoded.get(key)
+        if data is None:
+            if len(self.encoded) >= 256:
+                self.encoded.clear()
+            data = self.encoded[key] = encode_frames(_load_frame(bundle, held, self, quiet=quiet))
+        return data
 
     def reset(self) -> None:
         if self.pool.closed:
