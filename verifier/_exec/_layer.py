@@ -33,6 +33,11 @@ from verifier._trace import CallOutcome, ExecutedCall
 
 _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 
+Plan = list[Finding] | tuple[MockBundle, list[CallSite]]
+"""A sample's compiled toolset and call sites, or its findings when nothing runs."""
+Executed = list[list[MockOutcome]] | Finding
+"""A task's outcomes, per planned sample; or the crash every sample gets (no session)."""
+
 
 class ExecLayer:
     """``layer(sample) -> findings``; ``prefetch`` starts a window of samples concurrently."""
@@ -45,8 +50,9 @@ class ExecLayer:
         self.sessions = ThreadSessions(runner)
         self.concurrency = max(1, concurrency or default_concurrency())
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency)
-        # prefetched samples by id: (the sample, its thread's task, its place in that task)
-        self._ready: dict[int, tuple[Sample, Future[list[list[Finding]]], int]] = {}
+        # prefetched samples by id: the sample, its plan, its thread's task and its place
+        # among that task's jobs
+        self._ready: dict[int, tuple[Sample, Plan, Future[Executed] | None, int]] = {}
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -54,9 +60,16 @@ class ExecLayer:
 
     def __call__(self, sample: Sample) -> list[Finding]:
         ready = self._ready.pop(id(sample), None)
-        if ready is not None and ready[0] is sample:
-            return ready[1].result()[ready[2]]
-        return self.check(sample)
+        if ready is None or ready[0] is not sample:
+            return self.check(sample)
+        _, plan, task, place = ready
+        if isinstance(plan, list) or task is None:
+            return plan if isinstance(plan, list) else []
+        done = task.result()
+        if isinstance(done, Finding):
+            return [done]
+        bundle, sites = plan
+        return self._execute(sample, bundle, sites, _replay(done[place]))
 
     def prefetch(self, samples: Sequence[Sample]) -> None:
         """Start executing a window of samples on the pool and return; ``layer(sample)``
@@ -66,13 +79,18 @@ class ExecLayer:
         Each thread takes every ``concurrency``-th sample of the window and sends all of
         them to its worker in one write (``MockSession.call_each``): one wake-up of the
         worker and one task per thread, where a task and a round trip per sample cost more
-        than the samples' own work on a busy machine."""
+        than the samples' own work on a busy machine. A task only sends and receives:
+        the samples are planned here and judged by ``layer(sample)``, so a thread is back
+        at its worker as soon as the replies are in."""
         for i in range(self.concurrency):
             part = samples[i :: self.concurrency]
-            if part:
-                task = self._pool.submit(self._check_all, part)
-                for j, sample in enumerate(part):
-                    self._ready[id(sample)] = (sample, task, j)
+            plans = [self._plan(sample) for sample in part]
+            runs = [p for p in plans if not isinstance(p, list)]
+            task = self._pool.submit(self._run_all, runs) if runs else None
+            place = 0
+            for sample, plan in zip(part, plans, strict=True):
+                self._ready[id(sample)] = (sample, plan, task, place)
+                place += not isinstance(plan, list)
 
     def close(self) -> None:
         self._ready.clear()
@@ -92,26 +110,18 @@ class ExecLayer:
             return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
         return self._execute(sample, bundle, sites, session.call_many)
 
-    def _check_all(self, samples: Sequence[Sample]) -> list[list[Finding]]:
-        """Samples in order on this thread's session, every one's calls in one write."""
-        plans = [self._plan(sample) for sample in samples]
-        results = [p if isinstance(p, list) else [] for p in plans]
-        runs = [(i, p) for i, p in enumerate(plans) if not isinstance(p, list)]
-        if not runs:
-            return results
+    def _run_all(self, runs: list[tuple[MockBundle, list[CallSite]]]) -> Executed:
+        """Planned samples in order on this thread's session, every one's calls in one
+        write: the outcomes of each, or the crash every one of them gets."""
         try:
-            session = self.sessions.current(runs[0][1][0])
+            session = self.sessions.current(runs[0][0])
         except BackendUnavailableError:
             raise
         except SandboxError as exc:
-            crash = Finding.of("exec.crash", f"no sandbox session could start: {exc}")
-            return [results[i] if isinstance(p, list) else [crash] for i, p in enumerate(plans)]
-        jobs = [(bundle, [_call(s) for s in _sent(bundle, sites)]) for _, (bundle, sites) in runs]
-        for (i, (bundle, sites)), done in zip(runs, session.call_each(jobs), strict=True):
-            results[i] = self._execute(samples[i], bundle, sites, _replay(done))
-        return results
+            return Finding.of("exec.crash", f"no sandbox session could start: {exc}")
+        return session.call_each([(b, [_call(s) for s in _sent(b, sites)]) for b, sites in runs])
 
-    def _plan(self, sample: Sample) -> list[Finding] | tuple[MockBundle, list[CallSite]]:
+    def _plan(self, sample: Sample) -> Plan:
         """The sample's compiled toolset and call sites, or its findings if nothing runs."""
         sites = [s for s in pair_calls(sample) if s.tool_call.arguments is not None]
         if not sites or not sample.tools:
