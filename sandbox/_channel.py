@@ -43,6 +43,9 @@ class Channel:
 
     def __init__(self, sock: socket.socket, max_frame: int) -> None:
         self.sock, self.frames = sock, FrameReader(max_frame)
+        # bytes one write may hold and never wait for the peer to read (a quarter of the
+        # send buffer: the kernel also counts its own overhead per buffer against it)
+        self.room = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4
         sock.settimeout(None)  # blocking; deadlines are kept with poll(), not socket timeouts
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)

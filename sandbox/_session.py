@@ -22,9 +22,12 @@ from sandbox._outcome import Outcome, OutcomeError
 from sandbox._pool import Worker, WorkerPool
 from sandbox._protocol import Call
 
-PIPELINE_BYTES = 32 * 1024
-"""Most request bytes ``call_each`` sends in one write: well under a socket's buffer, so
-the write never waits for the worker, which may be blocked writing replies not read yet."""
+PIPELINE_BYTES = 128 * 1024
+"""Most request bytes ``call_each`` sends in one write, and no more than a quarter of the
+socket's send buffer (``Channel.room``: 53 KB at Linux's default), so the write never
+waits for the worker, which may be blocked writing replies not read yet. A write of many
+samples, where each write's last reply costs a wake-up of the host thread while the
+worker waits for the next write."""
 GRACE_S = 0.05
 """Extra wall time the host allows over a call's timeout before it kills the worker."""
 
@@ -230,13 +233,14 @@ class PooledSession:
         return results
 
     def _pipelined(self, jobs: list[tuple[Bundle, list[Call]]]) -> list[list[Outcome]]:
-        """Jobs' loads and calls in one write (up to ``PIPELINE_BYTES``), replies read in
+        """Jobs' loads and calls in one write (``PIPELINE_BYTES`` at most), replies read in
         order: the outcomes of a prefix of the jobs, the last one cut short if a call cost
         the worker. Empty when the first job cannot go this way (nothing sendable, no
         worker, a load that fails: the worker is then replaced)."""
         if self.worker is None:
             return []
         data, held, size = [], set(self.held), 0
+        room = min(PIPELINE_BYTES, self.worker.channel.room)
         for bundle, calls in jobs:
             if any(not (isinstance(a, dict) and isinstance(e, str)) for e, a in calls):
                 break  # call_many's own answers for those
@@ -247,7 +251,7 @@ class PooledSession:
             data.append(self._encoded_load(bundle, held, _quiet(bundle, calls)) + sent)
             held.update(bundle.digests.values())
             size += len(data[-1])
-            if size > PIPELINE_BYTES:  # the write must fit the socket buffer: no deadlock
+            if size > room:  # the write must fit the socket buffer: no deadlock
                 break
         if not data:
             return []
