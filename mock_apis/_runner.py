@@ -10,7 +10,7 @@ turns outcomes into :class:`MockOutcome`. Backends by name: ``process`` (default
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -121,18 +121,29 @@ class MockSession:
         """For each job in turn: :meth:`rebind` to its toolset, then :meth:`call_many` its
         calls; the outcomes of those steps, with every job sent to the worker in one write
         (``sandbox.Session.call_each``). The session stays on the last job's toolset."""
+        return self.call_each_later(jobs)()
+
+    def call_each_later(
+        self, jobs: Sequence[tuple[MockBundle, Sequence[tuple[str, Any]]]]
+    ) -> Callable[[], list[list[MockOutcome]]]:
+        """:meth:`call_each`, its replies read when the returned function is called
+        (``sandbox.Session.call_each_later``: the worker runs the jobs meanwhile)."""
         checked = [_checked(b.entries, _schemas(b), list(calls)) for b, calls in jobs]
-        outcomes = self.session.call_each([
+        later = self.session.call_each_later([
             (sandbox_bundle(bundle), [(e, a) for _, e, a in todo])
             for (bundle, _), (_, todo) in zip(jobs, checked, strict=True)
         ])  # fmt: skip
-        answers = []
-        for (results, todo), done in zip(checked, outcomes, strict=True):
-            for (i, _, _), outcome in zip(todo, done, strict=True):
-                results[i] = MockOutcome.from_sandbox(outcome)
-            answers.append([r for r in results if r is not None])
         if jobs:
             self._bind(jobs[-1][0])
+
+        def answers() -> list[list[MockOutcome]]:
+            got = []
+            for (results, todo), done in zip(checked, later(), strict=True):
+                for (i, _, _), outcome in zip(todo, done, strict=True):
+                    results[i] = MockOutcome.from_sandbox(outcome)
+                got.append([r for r in results if r is not None])
+            return got
+
         return answers
 
     def reset(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -56,6 +56,15 @@ class Session(Protocol):
         session stays bound to the last job's bundle. The outcomes are those of the steps
         one by one; a pooled session sends every job in one write (one wake-up of the
         worker for a window of samples instead of one per sample)."""
+        ...
+
+    def call_each_later(
+        self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]
+    ) -> Callable[[], list[list[Outcome]]]:
+        """``call_each``, with the replies read when the returned function is called: a
+        pooled session writes the jobs now, and its worker runs them while the caller does
+        other work (an exec layer checks the rules of the samples before). Any other use
+        of the session reads the replies of the jobs sent before it first."""
         ...
 
     def close(self) -> None:

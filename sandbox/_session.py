@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from sandbox._bundle import Bundle
 from sandbox._channel import ChannelClosed, ChannelTimeout, encode_frames
 from sandbox._errors import SessionClosedError
+from sandbox._frames import Later, error_of, goes_quiet, load_frame, outcome_of
 from sandbox._limits import Limits
-from sandbox._outcome import Outcome, OutcomeError
+from sandbox._outcome import Outcome
 from sandbox._pool import Worker, WorkerPool
 from sandbox._protocol import Call
 
@@ -48,6 +50,7 @@ class PooledSession:
         # Encoded loads that name every module by digest, by bundle: the same bytes each
         # time the worker holds the sources (most samples of a dataset reuse a toolset).
         self.encoded: dict[tuple[str, str, frozenset[str], bool], bytes] = {}
+        self.later: deque[Later] = deque()  # jobs sent whose replies are not read yet
         self._load()
 
     def _load(self) -> None:
@@ -57,7 +60,7 @@ class PooledSession:
 
     def _load_request(self, whole: bool = False) -> dict[str, Any]:
         """Load this session's bundle; sources the worker holds go as their digest."""
-        return _load_frame(self.bundle, set() if whole else self.held, self)
+        return load_frame(self.bundle, set() if whole else self.held, self.restrict, self.limits)
 
     def _control(self, request: dict[str, Any], *calls: dict[str, Any]) -> Outcome | None:
         """Send a load/reset (with ``calls`` behind it in the same write); None when it
@@ -85,7 +88,7 @@ class PooledSession:
         if (reply.get("error") or {}).get("kind") == "stale" and request["op"] == "load":
             self.held.clear()  # it dropped sources it held: send them whole, with the calls
             return self._control(self._load_request(whole=True), *calls)
-        error = _error(reply)
+        error = error_of(reply)
         if error.kind == "memory":
             self._replace()
         return Outcome(False, None, error)
@@ -110,6 +113,7 @@ class PooledSession:
     def call(
         self, entry: str, args: Mapping[str, Any] | Any, timeout: float | None = None
     ) -> Outcome:
+        self._settle()
         if timeout is None and type(args) is dict and type(entry) is str and not self.pool.closed:
             try:  # the common case, without call_many's batch bookkeeping (a hot path)
                 return self._run([(entry, args)], [0], self.limits.wall_s)[0]
@@ -118,6 +122,10 @@ class PooledSession:
         return self.call_many([(entry, args)], timeout)[0]
 
     def call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
+        self._settle()
+        return self._call_many(calls, timeout)
+
+    def _call_many(self, calls: Iterable[Call], timeout: float | None = None) -> list[Outcome]:
         if self.pool.closed:
             raise SessionClosedError("this session's sandbox is closed")
         batch = list(calls)
@@ -208,7 +216,7 @@ class PooledSession:
                 outcomes.append(Outcome.failure("crash", f"the worker died: {exc}",
                                                 duration_ms=ms, replaced=True))  # fmt: skip
                 return outcomes
-            outcome = _outcome(reply)
+            outcome = outcome_of(reply)
             outcomes.append(outcome)
             if outcome.replaced_worker or reply.get("tainted"):
                 self._replace()
@@ -216,52 +224,95 @@ class PooledSession:
         return outcomes
 
     def call_each(self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]) -> list[list[Outcome]]:
+        return self.call_each_later(jobs)()
+
+    def call_each_later(
+        self, jobs: Sequence[tuple[Bundle, Sequence[Call]]]
+    ) -> Callable[[], list[list[Outcome]]]:
         if self.pool.closed:
             raise SessionClosedError("this session's sandbox is closed")
-        todo = [(bundle, list(calls)) for bundle, calls in jobs]
-        results: list[list[Outcome]] = []
-        while len(results) < len(todo):
+        later = Later([(bundle, list(calls)) for bundle, calls in jobs])
+        if self._send(later):
+            self.later.append(later)
+        return lambda: self._collect(later)
+
+    def _collect(self, later: Later) -> list[list[Outcome]]:
+        """The answers of ``later``, reading those of every job sent before it first."""
+        while later.results is None:
+            self._finish(self.later.popleft() if later.worker is not None else later)
+        return later.results
+
+    def _settle(self) -> None:
+        """Read the replies of every job sent and not read yet (their answers are kept
+        for whoever asks): any other use of the session comes after them on the wire."""
+        while self.later:
+            self._finish(self.later.popleft())
+
+    def _finish(self, later: Later) -> None:
+        """Read a ``Later``'s replies, and run what did not go as planned step by step,
+        as ``call_each`` promises; its worker replaced meanwhile, all of it again."""
+        todo, results = later.jobs, list[list[Outcome]]()
+        if later.worker is not None and later.worker is self.worker:
+            results = self._receive(todo)
+        elif self.later and later.worker is None:
+            self._settle()  # nothing of it was sent: the replies before it come first
+        while True:
+            if results and len(results[-1]) < len(calls := todo[len(results) - 1][1]):
+                # a call cost the worker: the rest as call_many does
+                results[-1].extend(self._call_many(calls[len(results[-1]) :]))
+            if len(results) == len(todo):
+                break
             got = self._pipelined(todo[len(results) :])
             if not got:  # that job did not go as planned: step by step, on a fresh worker
                 bundle, calls = todo[len(results)]
-                self.rebind(bundle)
-                got = [self.call_many(calls)]
+                self._rebind(bundle)
+                got = [self._call_many(calls)]
             results.extend(got)
-            done, calls = results[-1], todo[len(results) - 1][1]
-            if len(done) < len(calls):  # a call cost the worker: the rest as call_many does
-                done.extend(self.call_many(calls[len(done) :]))
-        return results
+        later.results = results
 
     def _pipelined(self, jobs: list[tuple[Bundle, list[Call]]]) -> list[list[Outcome]]:
         """Jobs' loads and calls in one write (``PIPELINE_BYTES`` at most), replies read in
         order: the outcomes of a prefix of the jobs, the last one cut short if a call cost
         the worker. Empty when the first job cannot go this way (nothing sendable, no
         worker, a load that fails: the worker is then replaced)."""
+        later = Later(jobs)
+        sent = self._send(later, whole=False)
+        return self._receive(jobs[:sent]) if sent else []
+
+    def _send(self, later: Later, whole: bool = True) -> int:
+        """Write the loads and calls of a prefix of ``later``'s jobs (of all of them, when
+        ``whole``, or none); how many jobs went."""
         if self.worker is None:
-            return []
-        data, held, size = [], set(self.held), 0
+            return 0
+        data, held, size = [], self.held, 0
         room = min(PIPELINE_BYTES, self.worker.channel.room)
-        for bundle, calls in jobs:
+        for bundle, calls in later.jobs:
             if any(not (isinstance(a, dict) and isinstance(e, str)) for e, a in calls):
                 break  # call_many's own answers for those
             try:
                 sent = encode_frames({"op": "calls", "calls": calls}) if calls else b""
             except (TypeError, ValueError):  # a value JSON cannot hold
                 break
-            data.append(self._encoded_load(bundle, held, _quiet(bundle, calls)) + sent)
-            held.update(bundle.digests.values())
+            data.append(self._encoded_load(bundle, held, goes_quiet(bundle, calls)) + sent)
+            held = held | set(bundle.digests.values())
             size += len(data[-1])
             if size > room:  # the write must fit the socket buffer: no deadlock
                 break
-        if not data:
-            return []
-        jobs = jobs[: len(data)]
+        if not data or (whole and len(data) < len(later.jobs)):
+            return 0
         try:
             self.worker.channel.send_encoded(b"".join(data))
         except ChannelClosed:
             self._replace()
-            return []
-        self.pending, wall = None, self.limits.wall_s
+            return 0
+        # a load that fails costs the worker, and a fresh one starts from ``primed``
+        self.pending, self.held, later.worker = None, held, self.worker
+        return len(data)
+
+    def _receive(self, jobs: list[tuple[Bundle, list[Call]]]) -> list[list[Outcome]]:
+        """The replies of ``jobs``, sent by ``_send``: the outcomes of a prefix of them, the
+        last one cut short if a call cost the worker (which is then replaced)."""
+        wall = self.limits.wall_s
         results: list[list[Outcome]] = []
         for bundle, calls in jobs:
             self.bundle, self.load_error = bundle, None
@@ -270,14 +321,12 @@ class PooledSession:
                 reply = self.worker.channel.recv(time.monotonic() + wall + GRACE_S)
             except (ChannelTimeout, ChannelClosed):
                 reply = {}  # the load, or a quiet load's first call: step by step, below
-            if _quiet(bundle, calls) and reply and reply.get("op") != "load":
-                self.held.update(bundle.digests.values())  # it loaded: the first call's reply
-                results.append(self._outcomes(len(calls), wall, first=reply))
+            if goes_quiet(bundle, calls) and reply and reply.get("op") != "load":
+                results.append(self._outcomes(len(calls), wall, first=reply))  # it loaded
             elif not reply.get("ok"):
                 self._replace()
                 return results
             else:
-                self.held.update(bundle.digests.values())
                 results.append(self._outcomes(len(calls), wall) if calls else [])
             if self.worker is None:
                 return results
@@ -286,16 +335,19 @@ class PooledSession:
     def _encoded_load(self, bundle: Bundle, held: set[str], quiet: bool) -> bytes:
         """The frame of a load of ``bundle`` for a worker holding ``held``."""
         if not held.issuperset(bundle.digests.values()):
-            return encode_frames(_load_frame(bundle, held, self, quiet=quiet))
+            return encode_frames(load_frame(bundle, held, self.restrict, self.limits, quiet=quiet))
         key = (bundle.sha256, bundle.reset, bundle.shared, quiet)
         data = self.encoded.get(key)
         if data is None:
             if len(self.encoded) >= 256:
                 self.encoded.clear()
-            data = self.encoded[key] = encode_frames(_load_frame(bundle, held, self, quiet=quiet))
+            data = self.encoded[key] = encode_frames(
+                load_frame(bundle, held, self.restrict, self.limits, quiet=quiet)
+            )
         return data
 
     def reset(self) -> None:
+        self._settle()
         if self.pool.closed:
             raise SessionClosedError("this session's sandbox is closed")
         if self.worker is None or self.load_error is not None:
@@ -304,6 +356,10 @@ class PooledSession:
             self.pending = {"op": "reset"}
 
     def rebind(self, bundle: Bundle) -> None:
+        self._settle()
+        self._rebind(bundle)
+
+    def _rebind(self, bundle: Bundle) -> None:
         if self.pool.closed:
             raise SessionClosedError("this session's sandbox is closed")
         self.bundle, self.load_error = bundle, None
@@ -321,31 +377,6 @@ class PooledSession:
         self.close()
 
 
-def _quiet(bundle: Bundle, calls: Sequence[Call]) -> bool:
-    """Whether ``call_each`` sends this job's load quiet (no reply when it works, one
-    frame and one wake-up less a job): when calls follow it, and the bundle runs only code
-    the host vouches for (a ``reset`` entry: a generated toolset, which neither hangs nor
-    dies). A first reply that does not come could be the load's or the first call's: the
-    job then runs again step by step, where they answer apart."""
-    return bool(calls) and bool(bundle.reset)
-
-
-def _load_frame(bundle: Bundle, held: set[str], session: PooledSession, *,
-                quiet: bool = False) -> dict[str, Any]:  # fmt: skip
-    """A load of ``bundle``; sources in ``held`` (the worker has them) go as their digest."""
-    modules = {name: {"sha256": digest} if digest in held else bundle.modules[name]
-               for name, digest in bundle.digests.items()}  # fmt: skip
-    request = {"op": "load", "modules": modules, "main": bundle.main,
-               "restrict": session.restrict, "limits": session.limits.runner_json()}  # fmt: skip
-    if bundle.shared:
-        request["shared"] = sorted(bundle.shared)
-    if bundle.reset:
-        request["reset"] = bundle.reset
-    if quiet:
-        request["quiet"] = True
-    return request
-
-
 class _NotJSON(Exception):
     """Some call's arguments cannot be sent as JSON (raised before anything is sent)."""
 
@@ -361,26 +392,3 @@ def _jsonable(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def _error(reply: dict[str, Any]) -> OutcomeError:
-    err = reply.get("error") if isinstance(reply.get("error"), dict) else {}
-    assert isinstance(err, dict)
-    kind = str(err.get("kind", "crash"))
-    if kind not in {"compile", "entry", "args", "raised", "result", "output", "memory"}:
-        kind = "crash"  # a runner never claims a timeout or an unknown kind: tampering
-    return OutcomeError(kind, str(err.get("message", "")), str(err.get("type", "")))  # type: ignore[arg-type]
-
-
-def _outcome(reply: dict[str, Any]) -> Outcome:
-    resources: dict[str, Any] = {"cpu_ms": reply.get("cpu_ms", 0.0)}
-    stdout, ms = str(reply.get("stdout", "")), float(reply.get("ms", 0.0))
-    if reply.get("tainted"):
-        resources["replaced"] = True
-        resources["tainted"] = str(reply["tainted"])
-    if reply.get("ok") is True:
-        return Outcome(True, reply.get("value"), None, stdout, ms, resources)
-    error = _error(reply)
-    if error.kind == "memory":
-        resources["replaced"] = True
-    return Outcome(False, None, error, stdout, ms, resources)

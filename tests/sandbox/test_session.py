@@ -126,6 +126,23 @@ def test_call_each_answers_as_rebind_and_call_many_would(backend: Sandbox, reset
         assert s.bundle is store and s.call("get", {"id": "o1"}).value["item"] == "e"
 
 
+def test_call_each_later_answers_in_any_order_and_before_other_uses(backend: Sandbox) -> None:
+    """Jobs are written at once and their replies read when asked, in whatever order the
+    caller asks; any other use of the session reads the replies sent before it first."""
+    first = [(STORE, [("create", {"item": "a"})]), (STORE, [("create", {"item": "b"})])]
+    second = [(STORE, [("spin", {}), ("create", {"item": "c"})])]  # costs the worker
+    third = [(STORE, [("create", {"item": "d"})])]
+    with backend.session(STORE, Limits(wall_s=0.5)) as s:
+        one, two = s.call_each_later(first), s.call_each_later(second)
+        three = s.call_each_later(third)
+        assert s.call("create", {"item": "e"}).value == {"id": "o2", "item": "e"}
+        got = [[o.value if o.ok else o.error.kind for o in job] for job in two()]  # type: ignore[union-attr]
+        assert got == [["timeout", {"id": "o1", "item": "c"}]]
+        assert [[o.value for o in job] for job in three()] == [[{"id": "o1", "item": "d"}]]
+        assert [[o.value["item"] for o in job] for job in one()] == [["a"], ["b"]]
+        assert one() == one()  # asked again: the same answers
+
+
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, math.inf])
 def test_bad_input_is_an_outcome(backend: Sandbox, timeout: float) -> None:
     with backend.session(STORE) as s:

@@ -1,11 +1,10 @@
 """The execution layer: every parsed call of a sample run against its compiled mocks.
 
-For each sample: compile its tools (cached by the tool list's content), take this
-thread's sandbox session and reset it, or rebind it to the sample's toolset (mock state
-starts empty for every sample, and the warm worker is kept, so a sample costs a load, not
-a new worker), execute every call in dialog order, one sandbox round trip per assistant
-turn, and turn outcomes into
-findings (``exec.error``, ``exec.timeout``, ``exec.crash``, ``exec.response_mismatch``).
+For each sample: compile its tools (cached by the tool list's content), load them into a
+warm sandbox session (mock state starts empty for every sample, and the worker is kept,
+so a sample costs a load, not a new worker), execute every call in dialog order, and turn
+outcomes into findings (``exec.error``, ``exec.timeout``, ``exec.crash``,
+``exec.response_mismatch``).
 A call whose arguments fail the argument check (the rule layer's own, applied by the mock
 session on the host) or that names no tool is not sent: its ``call.*`` findings are the
 rule layer's and are not repeated here.
@@ -17,12 +16,19 @@ report, and the bundle's hash goes into the sample's provenance.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from mock_apis import MockBundle, MockOutcome, MockRunner, ThreadSessions, ToolsetCache
+from mock_apis import (
+    MockBundle,
+    MockOutcome,
+    MockRunner,
+    MockSession,
+    ThreadSessions,
+    ToolsetCache,
+)
 from sandbox import BackendUnavailableError
 from toolspec.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
@@ -36,7 +42,7 @@ _REPORTED = ("exec.error", "exec.timeout", "exec.crash")
 Plan = list[Finding] | tuple[MockBundle, list[CallSite]]
 """A sample's compiled toolset and call sites, or its findings when nothing runs."""
 Executed = list[list[MockOutcome]] | Finding
-"""A task's outcomes, per planned sample; or the crash every sample gets (no session)."""
+"""A lane's outcomes, per planned sample; or the crash every sample gets (no session)."""
 
 
 class ExecLayer:
@@ -49,10 +55,11 @@ class ExecLayer:
         self.toolsets = ToolsetCache(seed=seed, size=cache_size)
         self.sessions = ThreadSessions(runner)
         self.concurrency = max(1, concurrency or default_concurrency())
-        self._pool = ThreadPoolExecutor(max_workers=self.concurrency)
-        # prefetched samples by id: the sample, its plan, its thread's task and its place
-        # among that task's jobs
-        self._ready: dict[int, tuple[Sample, Plan, Future[Executed] | None, int]] = {}
+        # one session (and sandbox worker) per lane; a window's every n-th sample is lane n's
+        self._lanes: list[MockSession | None] = [None] * self.concurrency
+        # prefetched samples by id: the sample, its plan, its lane's answers and its place
+        # among them
+        self._ready: dict[int, tuple[Sample, Plan, Callable[[], Executed] | None, int]] = {}
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -62,39 +69,39 @@ class ExecLayer:
         ready = self._ready.pop(id(sample), None)
         if ready is None or ready[0] is not sample:
             return self.check(sample)
-        _, plan, task, place = ready
-        if isinstance(plan, list) or task is None:
+        _, plan, answers, place = ready
+        if isinstance(plan, list) or answers is None:
             return plan if isinstance(plan, list) else []
-        done = task.result()
+        done = answers()
         if isinstance(done, Finding):
             return [done]
         bundle, sites = plan
         return self._execute(sample, bundle, sites, _replay(done[place]))
 
     def prefetch(self, samples: Sequence[Sample]) -> None:
-        """Start executing a window of samples on the pool and return; ``layer(sample)``
-        then waits for that sample's part only (the pipeline verifies the window before
-        while this one runs).
+        """Send a window of samples to the workers and return; ``layer(sample)`` then reads
+        what its worker answered (the pipeline verifies the window before meanwhile).
 
-        Each thread takes every ``concurrency``-th sample of the window and sends all of
-        them to its worker in one write (``MockSession.call_each``): one wake-up of the
-        worker and one task per thread, where a task and a round trip per sample cost more
-        than the samples' own work on a busy machine. A task only sends and receives:
-        the samples are planned here and judged by ``layer(sample)``, so a thread is back
-        at its worker as soon as the replies are in."""
+        Every ``concurrency``-th sample of the window goes to one worker, all in one write
+        (``MockSession.call_each_later``), and the replies are read when the first of those
+        samples is verified: the workers run while this thread checks rules and reads, and
+        no thread of ours waits for a worker's reply or takes turns with this one."""
         for i in range(self.concurrency):
             part = samples[i :: self.concurrency]
             plans = [self._plan(sample) for sample in part]
             runs = [p for p in plans if not isinstance(p, list)]
-            task = self._pool.submit(self._run_all, runs) if runs else None
+            answers = functools.cache(self._send(i, runs)) if runs else None
             place = 0
             for sample, plan in zip(part, plans, strict=True):
-                self._ready[id(sample)] = (sample, plan, task, place)
+                self._ready[id(sample)] = (sample, plan, answers, place)
                 place += not isinstance(plan, list)
 
     def close(self) -> None:
         self._ready.clear()
-        self._pool.shutdown(wait=True)
+        lanes, self._lanes = self._lanes, [None] * self.concurrency
+        for session in lanes:
+            if session is not None:
+                session.close()
         self.sessions.close()
 
     def check(self, sample: Sample) -> list[Finding]:
@@ -110,16 +117,21 @@ class ExecLayer:
             return [Finding.of("exec.crash", f"no sandbox session could start: {exc}")]
         return self._execute(sample, bundle, sites, session.call_many)
 
-    def _run_all(self, runs: list[tuple[MockBundle, list[CallSite]]]) -> Executed:
-        """Planned samples in order on this thread's session, every one's calls in one
-        write: the outcomes of each, or the crash every one of them gets."""
-        try:
-            session = self.sessions.current(runs[0][0])
-        except BackendUnavailableError:
-            raise
-        except SandboxError as exc:
-            return Finding.of("exec.crash", f"no sandbox session could start: {exc}")
-        return session.call_each([(b, [_call(s) for s in _sent(b, sites)]) for b, sites in runs])
+    def _send(self, lane: int, runs: list[tuple[MockBundle, list[CallSite]]]
+              ) -> Callable[[], Executed]:  # fmt: skip
+        """Planned samples in order to the lane's worker, every one's calls in one write:
+        a function reading the outcomes of each, or the crash every one of them gets."""
+        session = self._lanes[lane]
+        if session is None:
+            try:
+                session = self._lanes[lane] = self.runner.session(runs[0][0])
+            except BackendUnavailableError:
+                raise  # the tool's failure, not the sample's: the command or job stops
+            except SandboxError as exc:
+                crash = Finding.of("exec.crash", f"no sandbox session could start: {exc}")
+                return lambda: crash
+        jobs = [(b, [_call(s) for s in _sent(b, sites)]) for b, sites in runs]
+        return session.call_each_later(jobs)
 
     def _plan(self, sample: Sample) -> Plan:
         """The sample's compiled toolset and call sites, or its findings if nothing runs."""
