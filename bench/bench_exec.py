@@ -7,7 +7,7 @@ backend and on the ``docker`` backend (when an engine answers), samples/s, secon
 ratio to the baseline, the CPU a sample cost in this process (reading, rules, the exec
 layer's host side) and in the sandbox workers (their start-up included), and the growth
 of peak RSS over the run (flat memory). The exec layer runs as the command's does
-(``ExecLayer``'s defaults: one thread and sandbox worker per CPU, at most 4).
+(``ExecLayer``'s defaults: one sandbox worker per CPU, at most 4).
 Targets: rules + exec on 10,000 samples in ≤ 30 s on 2 cores with docker (issue 7), and
 in at most 5x the time of the rules alone (issue 19). ``BENCH_EXEC_N`` sets the number of
 samples.
@@ -45,7 +45,7 @@ class Run:
     failed: int
     cpu: float  # of this process
     workers_cpu: float = 0.0  # of the sandbox workers (process tree, read while they live)
-    threads: int = 0  # of the exec layer
+    workers: int = 0  # of the exec layer
 
 
 def run(path: Path, backend: str | None) -> Run:
@@ -91,7 +91,7 @@ def main() -> None:
                 f"{got.workers_cpu / n * 1e6:.0f} us" if backend == "process" else "not seen"
             )
             print(
-                f"rules + exec, {backend} ({got.threads} workers): {n / got.seconds:,.0f} "
+                f"rules + exec, {backend} ({got.workers} workers): {n / got.seconds:,.0f} "
                 f"samples/s, {got.seconds:.2f} s for {n:,} samples ({got.failed} failed), "
                 f"{got.seconds / base.seconds:.1f}x the baseline's time; CPU a sample "
                 f"{got.cpu / n * 1e6:.0f} us here, {workers} in the workers; "

@@ -205,10 +205,10 @@ class ExecLayer:
 
 
 def default_concurrency() -> int:
-    """Threads (and sandbox workers) of an exec layer: one per CPU this process may run
-    on, at most 4. Mocks compute and never wait, so a worker beyond the CPUs only adds its
-    start-up (~70 ms of CPU: an interpreter, RestrictedPython, the runtime compiled) and
-    takes turns with the others: on 2 CPUs, 4 workers cost bench_exec ~0.3 s more CPU."""
+    """Sandbox workers of an exec layer: one per CPU this process may run on, at most 4.
+    Mocks compute and never wait, so a worker beyond the CPUs only adds its start-up
+    (~70 ms of CPU: an interpreter, RestrictedPython, the runtime compiled) and takes
+    turns with the others: on 2 CPUs, 4 workers cost bench_exec ~0.3 s more CPU."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
