@@ -273,3 +273,33 @@ def test_a_catastrophic_pattern_never_runs_in_the_sandbox() -> None:
         assert time.perf_counter() - started < 10
         assert exec_layer(dialog([tool], ("f", {"a": "aaaa"}, {}))) == []
         exec_layer.close()
+
+
+class _NoWorkers(FakeSandbox):
+    """A sandbox whose sessions never start (no worker can be had)."""
+
+    def session(self, bundle: Any, limits: Any = None) -> Any:
+        from toolspec.errors import SandboxError
+
+        raise SandboxError("no worker left")
+
+
+def test_a_window_whose_session_cannot_start_is_exec_crash_for_each_sample() -> None:
+    """Prefetched samples get the crash their lane's session gave; samples without calls
+    keep their own findings, and the pipeline's order holds."""
+    samples = []
+    for i in range(6):
+        s = dialog(ORDER_TOOLS, ("create_order", {"item": f"item {i}"}, {"order_id": "x"}))
+        if i == 3:
+            s = dialog(ORDER_TOOLS)  # no call: nothing to execute
+        s.index, s.id = i, f"s{i}"
+        samples.append(s)
+    with MockRunner(_NoWorkers(lambda entry, args: None)) as runner:
+        exec_layer = ExecLayer(runner, concurrency=2)
+        pipeline = Pipeline(["rules", "exec"], extra_layers={"exec": exec_layer}, window=4)
+        results = [r for _, r in pipeline.run(samples)]
+        exec_layer.close()
+    assert [r.index for r in results] == list(range(6))
+    crashed = [[f.message for f in r.findings if f.code == "exec.crash"] for r in results]
+    expected = ["no sandbox session could start: no worker left"]
+    assert crashed == [expected, expected, expected, [], expected, expected]
