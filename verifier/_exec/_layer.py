@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -57,6 +58,7 @@ class ExecLayer:
         self.concurrency = max(1, concurrency or default_concurrency())
         # one session (and sandbox worker) per lane; a window's every n-th sample is lane n's
         self._lanes: list[MockSession | None] = [None] * self.concurrency
+        self._lock = threading.Lock()  # pipelines in several threads take turns on the lanes
         # prefetched samples by id: the sample, its plan, its lane's answers and its place
         # among them
         self._ready: dict[int, tuple[Sample, Plan, Callable[[], Executed] | None, int]] = {}
@@ -72,7 +74,8 @@ class ExecLayer:
         _, plan, answers, place = ready
         if isinstance(plan, list) or answers is None:
             return plan if isinstance(plan, list) else []
-        done = answers()
+        with self._lock:
+            done = answers()
         if isinstance(done, Finding):
             return [done]
         bundle, sites = plan
@@ -90,7 +93,8 @@ class ExecLayer:
             part = samples[i :: self.concurrency]
             plans = [self._plan(sample) for sample in part]
             runs = [p for p in plans if not isinstance(p, list)]
-            answers = functools.cache(self._send(i, runs)) if runs else None
+            with self._lock:
+                answers = functools.cache(self._send(i, runs)) if runs else None
             place = 0
             for sample, plan in zip(part, plans, strict=True):
                 self._ready[id(sample)] = (sample, plan, answers, place)
