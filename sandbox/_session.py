@@ -27,9 +27,9 @@ from sandbox._protocol import Call
 PIPELINE_BYTES = 128 * 1024
 """Most request bytes ``call_each`` sends in one write, and no more than a quarter of the
 socket's send buffer (``Channel.room``: 53 KB at Linux's default), so the write never
-waits for the worker, which may be blocked writing replies not read yet. A write of many
-samples, where each write's last reply costs a wake-up of the host thread while the
-worker waits for the next write."""
+waits for the worker, which may be blocked writing replies not read yet; with an exec
+layer's ``call_each_later``, two writes may be unread at once, half the buffer. Many
+samples a write: the worker idles from each write's last reply until the next write."""
 GRACE_S = 0.05
 """Extra wall time the host allows over a call's timeout before it kills the worker."""
 
