@@ -303,3 +303,18 @@ def test_a_window_whose_session_cannot_start_is_exec_crash_for_each_sample() -> 
     crashed = [[f.message for f in r.findings if f.code == "exec.crash"] for r in results]
     expected = ["no sandbox session could start: no worker left"]
     assert crashed == [expected, expected, expected, [], expected, expected]
+
+
+def test_a_closed_layer_starts_no_worker_for_a_pipeline_still_running() -> None:
+    """A request given up on may still run its pipeline after the layer closed: its next
+    window stops it rather than starting workers that nobody would end."""
+    from sandbox import SessionClosedError
+
+    fake = FakeSandbox(lambda entry, args: {"ok": True, "result": {}})
+    with MockRunner(fake) as runner:
+        exec_layer = ExecLayer(runner, concurrency=1)
+        exec_layer.close()
+        sample = dialog(ORDER_TOOLS, ("create_order", {"item": "tea"}, {"order_id": "o1"}))
+        with pytest.raises(SessionClosedError):
+            exec_layer.prefetch([sample])
+        assert fake.sessions == []

@@ -30,7 +30,7 @@ from mock_apis import (
     ThreadSessions,
     ToolsetCache,
 )
-from sandbox import BackendUnavailableError
+from sandbox import BackendUnavailableError, SessionClosedError
 from toolspec.errors import CompileError, SandboxError
 from verifier._exec._compare import compare_failure, compare_success
 from verifier._layers import BuiltLayer, LayerOptions, layer_factory
@@ -59,6 +59,7 @@ class ExecLayer:
         # one session (and sandbox worker) per lane; a window's every n-th sample is lane n's
         self._lanes: list[MockSession | None] = [None] * self.concurrency
         self._lock = threading.Lock()  # pipelines in several threads take turns on the lanes
+        self._closed = False
         # prefetched samples by id: the sample, its plan, its lane's answers and its place
         # among them
         self._ready: dict[int, tuple[Sample, Plan, Callable[[], Executed] | None, int]] = {}
@@ -101,6 +102,9 @@ class ExecLayer:
                 place += not isinstance(plan, list)
 
     def close(self) -> None:
+        """End the workers; a pipeline still running (a request given up on) then stops at
+        its next window instead of starting workers nobody would end."""
+        self._closed = True
         self._ready.clear()
         lanes, self._lanes = self._lanes, [None] * self.concurrency
         for session in lanes:
@@ -125,6 +129,8 @@ class ExecLayer:
               ) -> Callable[[], Executed]:  # fmt: skip
         """Planned samples in order to the lane's worker, every one's calls in one write:
         a function reading the outcomes of each, or the crash every one of them gets."""
+        if self._closed:
+            raise SessionClosedError("the exec layer is closed")
         session = self._lanes[lane]
         if session is None:
             try:
