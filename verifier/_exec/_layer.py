@@ -76,6 +76,8 @@ class ExecLayer:
         if isinstance(plan, list) or answers is None:
             return plan if isinstance(plan, list) else []
         with self._lock:
+            if self._closed:
+                raise SessionClosedError("the exec layer is closed")
             done = answers()
         if isinstance(done, Finding):
             return [done]
@@ -104,9 +106,10 @@ class ExecLayer:
     def close(self) -> None:
         """End the workers; a pipeline still running (a request given up on) then stops at
         its next window instead of starting workers nobody would end."""
-        self._closed = True
-        self._ready.clear()
-        lanes, self._lanes = self._lanes, [None] * self.concurrency
+        with self._lock:  # a lane being written or read finishes first
+            self._closed = True
+            self._ready.clear()
+            lanes, self._lanes = self._lanes, [None] * self.concurrency
         for session in lanes:
             if session is not None:
                 session.close()
