@@ -36,8 +36,8 @@ def sandbox_options(settings: Settings, backend: str) -> dict[str, Any]:
     return {}
 
 
-def layer_options(settings: Settings, *, sandbox: str | None = None,
-                  judge: str | None = None) -> LayerOptions:  # fmt: skip
+def layer_options(settings: Settings, *, sandbox: str | None = None, judge: str | None = None,
+                  exec_workers: int | None = None) -> LayerOptions:  # fmt: skip
     """The layers' options from ``settings``, with the command's own choices first."""
     backend = sandbox or settings.sandbox
     return LayerOptions(
@@ -47,6 +47,7 @@ def layer_options(settings: Settings, *, sandbox: str | None = None,
         judge_model=settings.judge_model,
         judge_api_key=settings.secret_judge_key,
         judge_cache=settings.home / "judge-cache.sqlite",
+        exec_workers=exec_workers,
     )
 
 
@@ -57,9 +58,10 @@ def build_layers(
     stack: ExitStack,
     sandbox: str | None = None,
     judge: str | None = None,
+    exec_workers: int | None = None,
 ) -> tuple[dict[str, LayerCheck], dict[str, Any]]:
     """The layers beyond the rules and their provenance; ``stack`` closes them."""
-    options = layer_options(settings, sandbox=sandbox, judge=judge)
+    options = layer_options(settings, sandbox=sandbox, judge=judge, exec_workers=exec_workers)
     extra: dict[str, LayerCheck] = {}
     provenance: dict[str, Any] = {}
     for name in parse_layers(layers):
@@ -115,7 +117,11 @@ class DialogOptions:
 
 
 def dialog_generator(
-    stack: ExitStack, pool: Sequence[PoolEntry], options: DialogOptions, settings: Settings
+    stack: ExitStack,
+    pool: Sequence[PoolEntry],
+    options: DialogOptions,
+    settings: Settings,
+    exec_workers: int | None = None,
 ) -> DialogGenerator:
     """The dialog generator of ``synth dialogs``, on this machine or a cluster node: its
     agents, the executed-mock tool agent and the verify callable over every layer
@@ -138,6 +144,7 @@ def dialog_generator(
         judge=options.judge or settings.judge,
         settings=settings,
         stack=stack,
+        exec_workers=exec_workers,
     )
     verify, agent = verifying_agents(stack, layers, provenance)
     return DialogGenerator(

@@ -34,6 +34,10 @@ class LayerOptions:
     judge_model: str | None = None
     judge_api_key: str | None = field(default=None, repr=False)
     judge_cache: Path | None = None
+    exec_workers: int | None = None
+    """Sandbox workers of the exec layer; None: one per CPU this process may run on, at
+    most 4 (a cluster's task passes the CPUs it was given: a node's other CPUs are for
+    its other tasks)."""
 
 
 @dataclass(frozen=True)

@@ -267,3 +267,16 @@ def test_a_silent_address_times_out() -> None:
         assert time.monotonic() - started < 2
     with pytest.raises(EngineError, match="takes HOST:PORT"):
         check_head("ray://head")
+
+
+def test_a_work_opened_with_cpus_runs_that_many_sandbox_workers(tmp_path: Path) -> None:
+    """A Ray task is given one CPU of its node: its exec layer starts one sandbox worker,
+    not one per CPU it could run on (every task of the node would start as many)."""
+    work = VerifyWork("sharegpt", ("rules", "exec"), Settings(home=tmp_path))
+    for cpus in (1, 3):
+        runner = work.open(cpus)
+        try:
+            layer = runner._extra["exec"]  # the exec layer is its own check
+            assert layer.concurrency == cpus
+        finally:
+            runner.close()

@@ -62,9 +62,11 @@ class Work(Protocol[S_contra, R_co]):
     """What every shard of one job runs; picklable, since it travels with every shard to
     the nodes: small to decode (names, settings, a pool as its file's bytes)."""
 
-    def open(self) -> ShardRunner[S_contra, R_co]:
+    def open(self, cpus: int | None = None) -> ShardRunner[S_contra, R_co]:
         """Start what the shards share (sandbox pool, layers); a failure here is the
-        job's (a sandbox that cannot start), raised to the driver, never a shard's."""
+        job's (a sandbox that cannot start), raised to the driver, never a shard's.
+        ``cpus``: what the engine gives this process (a Ray task's CPUs: the node's
+        others are for its other tasks); None: every CPU it may run on."""
         ...
 
 

@@ -35,7 +35,8 @@ class BfclWork:
     sandbox: str = "process"
     sandbox_options: Mapping[str, Any] = field(default_factory=dict)
 
-    def open(self) -> BfclRunner:
+    def open(self, cpus: int | None = None) -> BfclRunner:
+        # its multi-turn runner has a worker count of its own (``bfcl check --workers``)
         return BfclRunner(self)
 
 

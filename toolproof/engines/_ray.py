@@ -233,7 +233,11 @@ def _run_shard(key: str, work: Work[Any, Any], shard: list[Any]) -> list[Any]:
         if not _RUNNERS:
             atexit.register(_close_runners)
             gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        runner = work.open()
+        import ray  # loaded: this runs in a Ray worker
+
+        given = ray.get_runtime_context().get_assigned_resources()  # type: ignore[no-untyped-call]
+        cpus = float(given.get("CPU", 1.0))
+        runner = work.open(max(1, int(cpus)))
         gc.freeze()  # see GC_THRESHOLD
         _RUNNERS[key] = runner
         while len(_RUNNERS) > KEEP_RUNNERS:

@@ -40,21 +40,23 @@ class DialogWork:
     options: DialogOptions
     settings: Settings
 
-    def open(self) -> DialogRunner:
-        return DialogRunner(self)
+    def open(self, cpus: int | None = None) -> DialogRunner:
+        return DialogRunner(self, cpus)
 
 
 class DialogRunner:
     """A node's dialog generator, built once and given range after range."""
 
-    def __init__(self, work: DialogWork) -> None:
+    def __init__(self, work: DialogWork, cpus: int | None = None) -> None:
         from synth import parse_pool
         from toolproof.compose import dialog_generator
 
         self._stack = ExitStack()
         try:
             pool = parse_pool(work.pool)
-            self._generator = dialog_generator(self._stack, pool, work.options, work.settings)
+            self._generator = dialog_generator(
+                self._stack, pool, work.options, work.settings, exec_workers=cpus
+            )
         except BaseException:
             self._stack.close()
             raise

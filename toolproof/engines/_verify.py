@@ -45,15 +45,15 @@ class VerifyWork:
     the layers ran (its trace); else only what the summary and the other writers read
     (the dialog's turns), a fraction of the bytes to pickle on a node and on the driver."""
 
-    def open(self) -> VerifyRunner:
-        return VerifyRunner(self)
+    def open(self, cpus: int | None = None) -> VerifyRunner:
+        return VerifyRunner(self, cpus)
 
 
 class VerifyRunner:
     """The layers of a :class:`VerifyWork`, built once per worker process (the exec
     layer's warm sandbox pool above all) and shared by every shard it verifies."""
 
-    def __init__(self, work: VerifyWork) -> None:
+    def __init__(self, work: VerifyWork, cpus: int | None = None) -> None:
         from toolproof.compose import build_layers
 
         self.work = work
@@ -65,6 +65,7 @@ class VerifyRunner:
                 stack=self._stack,
                 sandbox=work.sandbox,
                 judge=work.judge,
+                exec_workers=cpus,
             )
         except BaseException:
             self._stack.close()

@@ -50,8 +50,8 @@ class JobShardWork:
 
     verify: VerifyWork
 
-    def open(self) -> JobShardRunner:
-        return JobShardRunner(self.verify.open())
+    def open(self, cpus: int | None = None) -> JobShardRunner:
+        return JobShardRunner(self.verify.open(cpus))
 
 
 class JobShardRunner:

@@ -284,7 +284,7 @@ def build_exec_layer(options: LayerOptions) -> BuiltLayer:
     except BaseException:
         runner.close()
         raise
-    layer = ExecLayer(runner)
+    layer = ExecLayer(runner, concurrency=options.exec_workers)
 
     def close() -> None:
         layer.close()
