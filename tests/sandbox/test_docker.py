@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -76,31 +77,38 @@ time.sleep(60)
 """
 
 
-def _child(docker_sb: DockerSandbox) -> subprocess.Popen[str]:
+@contextlib.contextmanager
+def _child(docker_sb: DockerSandbox) -> Iterator[subprocess.Popen[str]]:
+    """A process holding two warm containers; killed at the end whatever happened (a
+    child left running would fail the next test on its unclosed pipe)."""
     proc = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, stdout=subprocess.PIPE,
                             text=True)  # fmt: skip
     assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    assert len(ours(docker_sb.client, owner_id(proc.pid))) == 2
-    return proc
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        assert len(ours(docker_sb.client, owner_id(proc.pid))) == 2
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(30)
+        proc.stdout.close()
 
 
 def test_ctrl_c_leaves_no_container(docker_sb: DockerSandbox) -> None:
-    proc = _child(docker_sb)
-    owner = owner_id(proc.pid)
-    proc.send_signal(signal.SIGINT)
-    proc.wait(30)
-    proc.stdout.close()  # type: ignore[union-attr]
+    with _child(docker_sb) as proc:
+        owner = owner_id(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)  # removing two containers on a busy Docker engine takes a while
     assert proc.returncode != 0  # KeyboardInterrupt, yet atexit cleaned up
     assert ours(docker_sb.client, owner) == []
 
 
 def test_leftovers_of_a_killed_process_are_reaped(docker_sb: DockerSandbox) -> None:
-    proc = _child(docker_sb)
-    owner = owner_id(proc.pid)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(30)
-    proc.stdout.close()  # type: ignore[union-attr]
+    with _child(docker_sb) as proc:
+        owner = owner_id(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
     assert len(ours(docker_sb.client, owner)) == 2  # nobody cleaned up ...
     with docker_sb.session(Bundle.from_source("def f():\n    return 1\n")) as mine:
         reaped = reap(docker_sb.client)  # ... until a backend starts (it calls reap())
