@@ -97,8 +97,8 @@ class _ShardedRun:
         self.r, self.job, self.engine, self.size = runner, job, engine, size
         self.store = runner.store
         self.marker = DuplicateMarker(job.layers)
-        self.shards = self.store.shards.of(job.id)
-        self.ready = {k for k, shard in self.shards.items() if shard.state == "done"}
+        shards = self.store.shards.of(job.id)
+        self.ready = {k for k, shard in shards.items() if shard.state == "done"}
         self.next = job.done // size  # shards before are written (a shard at a time)
         self.submitted: list[int] = []  # shard numbers, by position in the engine's stream
         self.written, self.started = 0, time.monotonic()

@@ -83,10 +83,15 @@ class RawRecord:
         try:
             return RawRecord(self.index, orjson.loads(self.data))
         except orjson.JSONDecodeError as exc:
-            if exc.msg.startswith("depth limit exceeded"):
-                problem = f"is nested more than {ORJSON_DEPTH} levels deep (the max_depth limit)"
-                return RawRecord(self.index, error=f"{self.where}the record {problem}; not read")
-            return RawRecord(self.index, error=f"{self.where}invalid JSON: {_reason(exc)}")
+            return _undecodable(self.index, self.where, exc)
+
+
+def _undecodable(index: int, where: str, exc: orjson.JSONDecodeError) -> RawRecord:
+    """The record at ``where`` whose bytes did not decode, saying why."""
+    if exc.msg.startswith("depth limit exceeded"):
+        problem = f"is nested more than {ORJSON_DEPTH} levels deep (the max_depth limit)"
+        return RawRecord(index, error=f"{where}the record {problem}; not read")
+    return RawRecord(index, error=f"{where}invalid JSON: {_reason(exc)}")
 
 
 class _Inflated(io.RawIOBase):
@@ -274,8 +279,13 @@ def _iter_jsonl(stream: BufferedIOBase, limits: ReadLimits, decode: bool) -> Ite
                 yield RawRecord(index, error=f"line {lineno}: the record {problem}; not read")
                 index += 1
                 continue
-        record = RawRecord(index, data=line, where=f"line {lineno}: ")
-        yield record.decoded() if decode else record
+        if not decode:
+            yield RawRecord(index, data=line, where=f"line {lineno}: ")
+        else:  # decoded here without a record of bytes first: the reading's hot path
+            try:
+                yield RawRecord(index, orjson.loads(line))
+            except orjson.JSONDecodeError as exc:
+                yield _undecodable(index, f"line {lineno}: ", exc)
         index += 1
 
 
@@ -306,9 +316,13 @@ def _iter_json(
         for data, problem in split(_chunks(stream), limits, array=layout == "array"):
             if data is None:
                 yield RawRecord(index, error=f"{what} {index} cannot be read: it {problem}")
+            elif not decode:
+                yield RawRecord(index, data=data, where=f"{what} {index} cannot be read: ")
             else:
-                record = RawRecord(index, data=data, where=f"{what} {index} cannot be read: ")
-                yield record.decoded() if decode else record
+                try:
+                    yield RawRecord(index, orjson.loads(data))
+                except orjson.JSONDecodeError as exc:
+                    yield _undecodable(index, f"{what} {index} cannot be read: ", exc)
             index += 1
     except LimitExceeded as exc:
         yield RawRecord(index, error=f"{what} {index} and everything after it: {exc}")
